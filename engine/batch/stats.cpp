@@ -1,0 +1,65 @@
+#include "engine/batch/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parley {
+
+MetricStats::MetricStats(double lo, double hi, bool integer, int bins)
+    : lo_(lo), hi_(hi > lo ? hi : lo + 1.0), integer_(integer) {
+  const int count = integer ? static_cast<int>(std::llround(hi_ - lo_)) + 1 : std::max(1, bins);
+  bins_.assign(static_cast<size_t>(count), 0);
+}
+
+void MetricStats::add(double v) noexcept {
+  if (!std::isfinite(v)) return;
+  const double x = (std::clamp(v, lo_, hi_) - lo_) / (hi_ - lo_);
+  const auto fx = static_cast<std::int64_t>(std::llround(x * kScale));
+  ++n_;
+  sum_ += fx;
+  sumsq_ += static_cast<Int128>(fx) * fx;
+  const auto nb = static_cast<std::int64_t>(bins_.size());
+  std::int64_t b = integer_ ? std::llround(std::clamp(v, lo_, hi_) - lo_)
+                            : static_cast<std::int64_t>(x * static_cast<double>(nb));
+  bins_[static_cast<size_t>(std::clamp<std::int64_t>(b, 0, nb - 1))] += 1;
+}
+
+void MetricStats::merge(const MetricStats& other) noexcept {
+  n_ += other.n_;
+  sum_ += other.sum_;
+  sumsq_ += other.sumsq_;
+  for (size_t b = 0; b < bins_.size() && b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
+}
+
+double MetricStats::mean() const noexcept {
+  if (n_ == 0) return 0.0;
+  const long double m = static_cast<long double>(sum_) / static_cast<long double>(n_) / kScale;
+  return static_cast<double>(lo_ + (hi_ - lo_) * m);
+}
+
+double MetricStats::sd() const noexcept {
+  if (n_ < 2) return 0.0;
+  const long double n = static_cast<long double>(n_);
+  const long double s = static_cast<long double>(sum_);
+  const long double var = (static_cast<long double>(sumsq_) - s * s / n) / (n - 1.0L);
+  return static_cast<double>((hi_ - lo_) * std::sqrt(std::max(0.0L, var)) / kScale);
+}
+
+double MetricStats::quantile(double p) const noexcept {
+  if (n_ == 0) return 0.0;
+  const double target = std::clamp(p, 0.0, 1.0) * static_cast<double>(n_);
+  double before = 0.0;
+  const size_t nb = bins_.size();
+  for (size_t b = 0; b < nb; ++b) {
+    const double c = static_cast<double>(bins_[b]);
+    if (c > 0.0 && before + c >= target) {
+      if (integer_) return lo_ + static_cast<double>(b);
+      const double width = (hi_ - lo_) / static_cast<double>(nb);
+      return lo_ + width * (static_cast<double>(b) + (target - before) / c);
+    }
+    before += c;
+  }
+  return hi_;
+}
+
+}  // namespace parley

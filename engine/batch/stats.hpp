@@ -1,0 +1,51 @@
+#pragma once
+/// \file
+/// Batch statistics that do not depend on the order runs are added in, so a batch gives
+/// byte-identical summaries for any thread count: sums are kept in exact fixed point and
+/// quantiles come from fixed-bin histograms over each metric's known range.
+/// Resolution: a continuous metric's quantiles are exact to (hi - lo) / bins; integer metrics
+/// (counts, turns) get one bin per value and exact quantiles.
+
+#include <cstdint>
+#include <vector>
+
+namespace parley {
+
+/// 128-bit integer for exact fixed-point sums (a GCC/Clang extension).
+__extension__ using Int128 = __int128;
+
+/// Mergeable statistics of one metric over runs.
+class MetricStats {
+ public:
+  /// Default: an empty accumulator over [0, 1] with one bin.
+  MetricStats() = default;
+  /// Values are expected in [lo, hi]; values outside are clamped. `bins` >= 1 applies to
+  /// continuous metrics; integer metrics get hi - lo + 1 bins.
+  MetricStats(double lo, double hi, bool integer, int bins);
+
+  /// Adds one value.
+  void add(double v) noexcept;
+  /// Adds every value of `other` (same range and bins).
+  void merge(const MetricStats& other) noexcept;
+
+  /// Number of values added.
+  [[nodiscard]] std::uint64_t count() const noexcept { return n_; }
+  /// Mean (0 when empty).
+  [[nodiscard]] double mean() const noexcept;
+  /// Sample standard deviation (n - 1 denominator; 0 when fewer than 2 values).
+  [[nodiscard]] double sd() const noexcept;
+  /// The p-quantile, 0 <= p <= 1, interpolated within its bin (0 when empty).
+  [[nodiscard]] double quantile(double p) const noexcept;
+
+ private:
+  static constexpr double kScale = 4294967296.0;  // 2^32 fixed-point steps per range
+  double lo_ = 0.0;
+  double hi_ = 1.0;
+  bool integer_ = false;
+  std::uint64_t n_ = 0;
+  Int128 sum_ = 0;    // sum of round((v - lo) / (hi - lo) * 2^32)
+  Int128 sumsq_ = 0;  // sum of squares of the same
+  std::vector<std::uint64_t> bins_ = std::vector<std::uint64_t>(1, 0);
+};
+
+}  // namespace parley

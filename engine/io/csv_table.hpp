@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// Reading CSV tables with exact source positions, so every problem can be reported as
+/// file:line:column. Lines come from fast-cpp-csv-parser's LineReader; cells are split here
+/// (RFC 4180 quoting) because the positions of cells are needed for messages.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/diagnostics.hpp"
+
+namespace parley {
+
+/// One cell: trimmed text and the 1-based column of its first character in the line.
+struct CsvCell {
+  std::string text;
+  int column = 1;
+};
+
+/// One data row with its 1-based line number.
+struct CsvRow {
+  int line = 0;
+  std::vector<CsvCell> cells;
+  /// The cell at `index`, or an empty cell positioned after the last one when the row is short.
+  [[nodiscard]] CsvCell cell(int index) const;
+};
+
+/// A table: the first non-comment, non-blank line is the header; the rest are rows.
+/// Lines whose first non-blank character is '#' are comments. Trailing empty cells (as left
+/// by spreadsheets) are dropped from the header.
+struct CsvTable {
+  std::string file;  ///< name used in messages
+  int header_line = 0;
+  std::vector<CsvCell> header;
+  std::vector<CsvRow> rows;
+  /// Index of the header column named `name` (case-insensitive, trimmed), or -1.
+  [[nodiscard]] int column_index(std::string_view name) const;
+};
+
+/// Reads `path`. On a missing/unreadable file or a malformed line (unterminated quote) records an
+/// error under `display_name` and returns nullopt or skips the line, respectively.
+[[nodiscard]] std::optional<CsvTable> read_csv(const std::string& path,
+                                               const std::string& display_name, Diagnostics& diag);
+
+/// Splits one line into cells with their columns. Returns false on an unterminated quote and
+/// sets `bad_column` (1-based).
+[[nodiscard]] bool split_csv_line(std::string_view line, std::vector<CsvCell>& cells,
+                                  int& bad_column);
+
+}  // namespace parley

@@ -1,0 +1,133 @@
+/// \file
+/// The bargaining dispatcher and the one-shot kernels (compromise, median). NBS, EUM and SMP live in
+/// their own files. See docs/BARGAINING.md for the equations.
+
+#include "engine/model/bargaining.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "engine/model/eum.hpp"
+#include "engine/model/nbs.hpp"
+#include "engine/model/smp.hpp"
+
+namespace parley {
+
+double compromise_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                     const Eigen::Ref<const Eigen::VectorXd>& s,
+                     const Eigen::Ref<const Eigen::VectorXd>& w) {
+  const Eigen::Index n = x.size();
+  if (n == 0) return 0.0;
+  // One pass, no temporaries: this runs once per issue per turn in the hot loop.
+  double num = 0.0;
+  double den = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double weight = w[i] * s[i];
+    num += weight * x[i];
+    den += weight;
+  }
+  if (den > 0.0) return num / den;
+  // All weights 0: nobody pulls harder than anybody else, so every actor counts the same.
+  return x.mean();
+}
+
+namespace {
+
+/// Lower weighted median of (value, weight) pairs, sorted in place by value. Weights >= 0 with a
+/// positive sum. The lower median is the smallest value whose cumulative weight reaches half the
+/// total: it is always one of the values (an actor's position), as in Black's median voter.
+double lower_weighted_median(std::vector<std::pair<double, double>>& vw, double total) {
+  std::sort(vw.begin(), vw.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const double half = 0.5 * total;
+  double cum = 0.0;
+  for (const auto& [value, weight] : vw) {
+    cum += weight;
+    if (cum >= half) return value;
+  }
+  return vw.back().first;  // only reachable through rounding of `cum`
+}
+
+}  // namespace
+
+double median_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                 const Eigen::Ref<const Eigen::VectorXd>& s,
+                 const Eigen::Ref<const Eigen::VectorXd>& w) {
+  const Eigen::Index n = x.size();
+  if (n == 0) return 0.0;
+  // A per-thread scratch buffer: after the first call of a thread no call allocates, and runs on
+  // several threads never share it.
+  thread_local std::vector<std::pair<double, double>> scratch;
+  scratch.resize(static_cast<std::size_t>(n));
+  double total = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double weight = w[i] * s[i];
+    scratch[static_cast<std::size_t>(i)] = {x[i], weight};
+    total += weight;
+  }
+  if (!(total > 0.0)) {
+    // All weights 0: the plain (lower) median of the positions.
+    for (auto& p : scratch) p.second = 1.0;
+    total = static_cast<double>(n);
+  }
+  return lower_weighted_median(scratch, total);
+}
+
+namespace {
+
+/// Weights of dim j: capability x power (power empty = 1).
+Eigen::VectorXd dim_weights(const BargainingInput& in, Eigen::Index j) {
+  if (in.power.size() == 0) return in.capability;
+  return in.capability.cwiseProduct(in.power.col(j));
+}
+
+/// True when no actor has a positive weight x salience on dim j.
+bool all_weights_zero(const Eigen::VectorXd& w, const Eigen::Ref<const Eigen::VectorXd>& s) {
+  for (Eigen::Index i = 0; i < w.size(); ++i) {
+    if (w[i] * s[i] > 0.0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+BargainingResult bargain(BargainingModel model, const BargainingInput& input,
+                         const BargainingSettings& settings) {
+  if (model == BargainingModel::smp) return smp_bargain(input, settings);
+  if (model == BargainingModel::eum) return eum_bargain(input, settings);
+
+  // The one-shot models: each dim on its own.
+  const Eigen::Index dims = input.position.cols();
+  BargainingResult result;
+  result.outcome.resize(dims);
+  result.unweighted_fallback.assign(static_cast<std::size_t>(dims), false);
+  for (Eigen::Index j = 0; j < dims; ++j) {
+    const Eigen::VectorXd w = dim_weights(input, j);
+    const auto x = input.position.col(j);
+    const auto s = input.salience.col(j);
+    result.unweighted_fallback[static_cast<std::size_t>(j)] = all_weights_zero(w, s);
+    switch (model) {
+      case BargainingModel::compromise:
+        result.outcome[j] = compromise_1d(x, s, w);
+        break;
+      case BargainingModel::median:
+        result.outcome[j] = median_1d(x, s, w);
+        break;
+      case BargainingModel::nbs:
+        result.outcome[j] = nbs_1d(x, s, w, input.scale_lo, input.scale_hi).outcome;
+        break;
+      case BargainingModel::eum:
+      case BargainingModel::smp:
+        break;  // handled above
+    }
+  }
+  if (settings.record_history) {
+    // One-shot models have no rounds: round 0 only (the input).
+    result.history.push_back(input.position);
+  }
+  return result;
+}
+
+}  // namespace parley

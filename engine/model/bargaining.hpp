@@ -1,0 +1,62 @@
+#pragma once
+/// \file
+/// Bargaining models: given actors' positions, saliences and weights on one or more issue
+/// dimensions, forecast the outcome. Used by the turn's bargaining phase (one call per turn on
+/// the negotiable issues) and by `parley forecast`. Pure functions: no I/O, no globals.
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "engine/scenario/scenario.hpp"
+
+namespace parley {
+
+/// The actor table of one bargaining problem. Rows are actors, columns are dimensions.
+struct BargainingInput {
+  Eigen::MatrixXd position;  ///< actors x dims, on [scale_lo, scale_hi]
+  Eigen::MatrixXd salience;  ///< actors x dims, 0-1
+  Eigen::VectorXd capability;  ///< actors, >= 0 (actor-level power/influence/resources)
+  /// actors x dims multiplier of capability per dimension (>= 0). Empty means all 1.
+  /// The weight of actor i on dim j is capability(i) * power(i, j).
+  Eigen::MatrixXd power;
+  double scale_lo = 0.0;    ///< lower end of the position scale
+  double scale_hi = 100.0;  ///< upper end of the position scale (> scale_lo)
+};
+
+/// Settings of the iterative models; ignored by the one-shot ones.
+struct BargainingSettings {
+  int rounds = 10;             ///< >= 1: rounds of eum/smp
+  double eum_q = 1.0;          ///< EUM: probability Q that a challenged actor resists (0-1)
+  bool record_history = false; ///< fill BargainingResult::history
+};
+
+/// The forecast of one bargaining problem.
+struct BargainingResult {
+  Eigen::VectorXd outcome;  ///< dims, on the input scale
+  /// Per dim: true when all weights (capability x power x salience) were 0 and the model fell
+  /// back to its unweighted form.
+  std::vector<bool> unweighted_fallback;
+  /// Round-by-round positions (actors x dims), [0] = input positions; empty unless
+  /// settings.record_history.
+  std::vector<Eigen::MatrixXd> history;
+};
+
+/// Runs model `model` on `input`. Preconditions: matching shapes, finite values.
+[[nodiscard]] BargainingResult bargain(BargainingModel model, const BargainingInput& input,
+                                       const BargainingSettings& settings);
+
+// One-dimensional kernels, also used directly by the turn's hot loop. Each takes one column.
+
+/// sum_i w_i s_i x_i / sum_i w_i s_i; unweighted mean when the weights sum to 0.
+[[nodiscard]] double compromise_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                                   const Eigen::Ref<const Eigen::VectorXd>& s,
+                                   const Eigen::Ref<const Eigen::VectorXd>& w);
+
+/// Weighted median of x with weights w_i s_i (lower weighted median, documented in MODEL.md);
+/// unweighted median when the weights sum to 0.
+[[nodiscard]] double median_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                               const Eigen::Ref<const Eigen::VectorXd>& s,
+                               const Eigen::Ref<const Eigen::VectorXd>& w);
+
+}  // namespace parley

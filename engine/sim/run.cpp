@@ -1,0 +1,137 @@
+#include "engine/sim/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/core/rng.hpp"
+#include "engine/model/turn.hpp"
+#include "engine/sim/compile.hpp"
+#include "engine/model/view.hpp"
+
+namespace parley {
+
+MetricCatalog metric_catalog(const Scenario& sc) {
+  MetricCatalog c;
+  const int actors = static_cast<int>(sc.actors.size());
+  const double turns = sc.turns;
+  for (int i = 0; i < static_cast<int>(sc.issues.size()); ++i) {
+    const Issue& is = sc.issues[static_cast<size_t>(i)];
+    c.final.push_back({"issue." + is.id, MetricKind::issue, i, 0, 1, 0, 100, false});
+    if (!is.unit.empty()) {
+      const double b = (is.unit_high - is.unit_low) / 100.0;
+      c.final.push_back({"issue." + is.id + ".value", MetricKind::issue_value, i, is.unit_low, b,
+                         std::min(is.unit_low, is.unit_high), std::max(is.unit_low, is.unit_high),
+                         false});
+    }
+  }
+  for (int a = 0; a < actors; ++a) {
+    const std::string& id = sc.actors[static_cast<size_t>(a)].id;
+    c.final.push_back({"utility." + id, MetricKind::utility, a, 0, 1, 0, 1, false});
+    c.final.push_back({"utility." + id + ".mean", MetricKind::utility_mean, a, 0, 1, 0, 1, false});
+  }
+  for (int a = 0; a < actors; ++a)
+    c.final.push_back({"recognized." + sc.actors[static_cast<size_t>(a)].id, MetricKind::recognized,
+                       a, 0, 1, 0, static_cast<double>(std::max(1, actors - 1)), true});
+  for (int m = 0; m < static_cast<int>(sc.moves.size()); ++m)
+    c.final.push_back({"moves." + sc.moves[static_cast<size_t>(m)].id, MetricKind::moves, m, 0, 1,
+                       0, turns, true});
+  for (int i = 0; i < static_cast<int>(sc.issues.size()); ++i)
+    c.final.push_back({"settled." + sc.issues[static_cast<size_t>(i)].id, MetricKind::settled, i,
+                       0, 1, -1, turns, true});
+
+  for (const MetricInfo& m : c.final)
+    if (m.kind == MetricKind::issue || m.kind == MetricKind::utility ||
+        m.kind == MetricKind::recognized)
+      c.per_turn.push_back(m);
+  return c;
+}
+
+namespace {
+
+int recognized_by(const State& s, int a) noexcept {
+  int n = 0;
+  for (int b = 0; b < s.actors(); ++b)
+    if (b != a && s.recognition(b, a) >= 0.5) ++n;
+  return n;
+}
+
+}  // namespace
+
+void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowVectorXd> row) {
+  for (size_t k = 0; k < catalog.per_turn.size(); ++k) {
+    const MetricInfo& m = catalog.per_turn[k];
+    switch (m.kind) {
+      case MetricKind::issue: row[static_cast<Eigen::Index>(k)] = s.status_quo[m.index]; break;
+      case MetricKind::utility: row[static_cast<Eigen::Index>(k)] = utility(s, m.index); break;
+      case MetricKind::recognized:
+        row[static_cast<Eigen::Index>(k)] = recognized_by(s, m.index);
+        break;
+      default: row[static_cast<Eigen::Index>(k)] = 0.0; break;
+    }
+  }
+}
+
+int settle_turn(const Eigen::Ref<const Eigen::VectorXd>& q, double tolerance) {
+  const Eigen::Index n = q.size();
+  if (n < 2) return -1;
+  // Suffix extremes let every candidate turn be checked in O(1).
+  std::vector<double> lo(static_cast<size_t>(n)), hi(static_cast<size_t>(n));
+  lo[static_cast<size_t>(n - 1)] = hi[static_cast<size_t>(n - 1)] = q[n - 1];
+  for (Eigen::Index t = n - 2; t >= 0; --t) {
+    lo[static_cast<size_t>(t)] = std::min(q[t], lo[static_cast<size_t>(t + 1)]);
+    hi[static_cast<size_t>(t)] = std::max(q[t], hi[static_cast<size_t>(t + 1)]);
+  }
+  for (Eigen::Index t = 0; t + 1 < n; ++t)
+    if (hi[static_cast<size_t>(t + 1)] - q[t] <= tolerance &&
+        q[t] - lo[static_cast<size_t>(t + 1)] <= tolerance)
+      return static_cast<int>(t);
+  return -1;
+}
+
+void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
+              std::uint64_t seed, std::uint64_t run, bool trace, RunOutput& out) {
+  const int turns = rules.turns;
+  out.ok = true;
+  out.failure.clear();
+  out.events.clear();
+  out.trajectory.resize(turns + 1, static_cast<Eigen::Index>(catalog.per_turn.size()));
+  // Status quo per turn, for settled.*; utilities per turn, for utility.*.mean.
+  Eigen::MatrixXd q_hist(turns + 1, rules.issues);
+  Eigen::VectorXd u_sum = Eigen::VectorXd::Zero(rules.actors);
+
+  Rng rng = Rng(seed, run).split(static_cast<std::uint64_t>(Stream::dynamics));
+  State s = initial_state(rules, p);
+  record(catalog, s, out.trajectory.row(0));
+  q_hist.row(0) = s.status_quo.transpose();
+  for (int t = 1; t <= turns; ++t) {
+    s = step(rules, p, std::move(s), rng);
+    record(catalog, s, out.trajectory.row(t));
+    q_hist.row(t) = s.status_quo.transpose();
+    for (int a = 0; a < rules.actors; ++a) u_sum[a] += utility(s, a);
+    if (trace)
+      for (const std::int32_t m : s.made) out.events.push_back(Event{t, m});
+  }
+
+  const double tolerance = s.model[static_cast<size_t>(ModelKey::settle_tolerance)];
+  out.final.resize(catalog.final.size());
+  for (size_t k = 0; k < catalog.final.size(); ++k) {
+    const MetricInfo& m = catalog.final[k];
+    double v = 0.0;
+    switch (m.kind) {
+      case MetricKind::issue: v = s.status_quo[m.index]; break;
+      case MetricKind::issue_value: v = m.a + m.b * s.status_quo[m.index]; break;
+      case MetricKind::utility: v = utility(s, m.index); break;
+      case MetricKind::utility_mean: v = turns > 0 ? u_sum[m.index] / turns : 0.0; break;
+      case MetricKind::recognized: v = recognized_by(s, m.index); break;
+      case MetricKind::moves: v = s.count[m.index]; break;
+      case MetricKind::settled: v = settle_turn(q_hist.col(m.index), tolerance); break;
+    }
+    if (!std::isfinite(v) && out.ok) {
+      out.ok = false;
+      out.failure = "non-finite value of " + m.name;
+    }
+    out.final[k] = v;
+  }
+}
+
+}  // namespace parley

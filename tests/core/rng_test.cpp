@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <set>
+
+#include "engine/core/rng.hpp"
+
+using parley::Rng;
+
+TEST_CASE("the same seed and stream give the same numbers", "[rng]") {
+  Rng a(42, 7), b(42, 7);
+  for (int k = 0; k < 100; ++k) REQUIRE(a.next_u64() == b.next_u64());
+}
+
+TEST_CASE("different streams and seeds give different numbers", "[rng]") {
+  std::set<std::uint64_t> firsts;
+  for (std::uint64_t seed = 0; seed < 20; ++seed)
+    for (std::uint64_t stream = 0; stream < 20; ++stream) firsts.insert(Rng(seed, stream).next_u64());
+  REQUIRE(firsts.size() == 400);
+}
+
+TEST_CASE("split does not advance the parent and children differ", "[rng]") {
+  Rng parent(1, 2);
+  const Rng copy = parent;
+  const Rng c1 = parent.split(1), c2 = parent.split(2);
+  Rng p1 = parent, p2 = copy;
+  REQUIRE(p1.next_u64() == p2.next_u64());
+  Rng d1 = c1, d2 = c2;
+  REQUIRE(d1.next_u64() != d2.next_u64());
+}
+
+TEST_CASE("uniform draws lie in [0,1) with the right mean", "[rng]") {
+  Rng r(3, 4);
+  double sum = 0.0;
+  const int n = 200000;
+  for (int k = 0; k < n; ++k) {
+    const double u = r.uniform();
+    REQUIRE(u >= 0.0);
+    REQUIRE(u < 1.0);
+    sum += u;
+  }
+  REQUIRE(sum / n == Approx(0.5).margin(0.005));
+}
+
+TEST_CASE("normal draws have mean 0 and sd 1", "[rng]") {
+  Rng r(5, 6);
+  double sum = 0.0, sumsq = 0.0;
+  const int n = 200000;
+  for (int k = 0; k < n; ++k) {
+    const double z = r.normal();
+    sum += z;
+    sumsq += z * z;
+  }
+  const double mean = sum / n;
+  REQUIRE(mean == Approx(0.0).margin(0.01));
+  REQUIRE(std::sqrt(sumsq / n - mean * mean) == Approx(1.0).margin(0.01));
+}
+
+TEST_CASE("below(n) covers 0..n-1 evenly", "[rng]") {
+  Rng r(9, 9);
+  int counts[5] = {0, 0, 0, 0, 0};
+  for (int k = 0; k < 50000; ++k) ++counts[r.below(5)];
+  for (const int c : counts) REQUIRE(c == Approx(10000).margin(400));
+}

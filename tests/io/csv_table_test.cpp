@@ -1,0 +1,117 @@
+// Splitting CSV lines with cell positions, and reading tables from files.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "engine/io/csv_table.hpp"
+
+using namespace parley;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<CsvCell> split_ok(std::string_view line) {
+  std::vector<CsvCell> cells;
+  int bad = 0;
+  INFO("line: " << line);
+  REQUIRE(split_csv_line(line, cells, bad));
+  return cells;
+}
+
+fs::path temp_file(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / ("parley-csv-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path p = dir / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("cells are trimmed and keep the column of their first character", "[loader]") {
+  const auto cells = split_ok("id, name ,  kind");
+  REQUIRE(cells.size() == 3);
+  CHECK(cells[0].text == "id");
+  CHECK(cells[0].column == 1);
+  CHECK(cells[1].text == "name");
+  CHECK(cells[1].column == 5);
+  CHECK(cells[2].text == "kind");
+  CHECK(cells[2].column == 14);
+}
+
+TEST_CASE("quoted cells may hold commas and doubled quotes", "[loader]") {
+  const auto cells = split_ok(R"(a,"large, rich","say ""hi""",  "x" ,)");
+  REQUIRE(cells.size() == 5);
+  CHECK(cells[1].text == "large, rich");
+  CHECK(cells[1].column == 4);  // first character inside the quotes
+  CHECK(cells[2].text == R"(say "hi")");
+  CHECK(cells[3].text == "x");
+  CHECK(cells[3].column == 33);
+  CHECK(cells[4].text.empty());  // the trailing comma opens an empty cell
+  CHECK(cells[4].column == 37);
+  CHECK(split_ok("").size() == 1);
+  CHECK(split_ok(",,").size() == 3);
+}
+
+TEST_CASE("an unterminated quote is reported at the opening quote", "[loader]") {
+  std::vector<CsvCell> cells;
+  int bad = 0;
+  CHECK_FALSE(split_csv_line(R"(a,b,"open, never closed)", cells, bad));
+  CHECK(bad == 5);
+}
+
+TEST_CASE("a short row yields empty cells positioned after its end", "[loader]") {
+  CsvRow row{3, split_ok("ab,cd")};
+  CHECK(row.cell(1).text == "cd");
+  CHECK(row.cell(5).text.empty());
+  CHECK(row.cell(5).column == 6);
+}
+
+TEST_CASE("read_csv skips comments and blank rows and numbers lines from 1", "[loader]") {
+  const fs::path p = temp_file("t.csv",
+                               "# comment\r\n"
+                               "\r\n"
+                               "Id,Name,,\r\n"
+                               "  # indented comment\r\n"
+                               "a,Alpha\r\n"
+                               ",,,\r\n"
+                               "b,\"Beta, the second\"");
+  Diagnostics diag;
+  const auto table = read_csv(p.string(), "x/t.csv", diag);
+  REQUIRE(table.has_value());
+  CHECK(diag.problems().empty());
+  CHECK(table->header_line == 3);
+  CHECK(table->header.size() == 2);  // trailing empty header cells dropped
+  CHECK(table->column_index("name") == 1);
+  CHECK(table->column_index(" ID ") == 0);
+  CHECK(table->column_index("kind") == -1);
+  REQUIRE(table->rows.size() == 2);
+  CHECK(table->rows[0].line == 5);
+  CHECK(table->rows[0].cells[1].text == "Alpha");  // no '\r' left over
+  CHECK(table->rows[1].line == 7);
+  CHECK(table->rows[1].cells[1].text == "Beta, the second");
+}
+
+TEST_CASE("read_csv reports a missing file and bad lines without throwing", "[loader]") {
+  Diagnostics diag;
+  CHECK_FALSE(read_csv("/nonexistent/parley/none.csv", "s/none.csv", diag).has_value());
+  REQUIRE(diag.error_count() == 1);
+  CHECK(diag.problems()[0].file == "s/none.csv");
+  CHECK_THAT(diag.problems()[0].message, Catch::Contains("does not exist"));
+
+  const fs::path p = temp_file("q.csv", "a,b\n1,\"2\n3,4\n");
+  Diagnostics d2;
+  const auto table = read_csv(p.string(), "q.csv", d2);
+  REQUIRE(table.has_value());
+  REQUIRE(d2.error_count() == 1);
+  CHECK(d2.problems()[0].line == 2);
+  CHECK(d2.problems()[0].column == 3);
+  CHECK(table->rows.size() == 1);  // the bad line is skipped, the next one kept
+
+  const fs::path empty = temp_file("e.csv", "# only a comment\n");
+  Diagnostics d3;
+  CHECK_FALSE(read_csv(empty.string(), "e.csv", d3).has_value());
+  CHECK_THAT(d3.problems().at(0).message, Catch::Contains("no header row"));
+}

@@ -1,0 +1,115 @@
+// Tests of the bargaining dispatcher and the one-shot kernels (compromise, median).
+// Expected figures come from the published sources (shared validation README) or by hand.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "engine/core/diagnostics.hpp"
+#include "engine/io/forecast_table.hpp"
+#include "engine/model/bargaining.hpp"
+
+namespace {
+
+using parley::BargainingInput;
+using parley::BargainingModel;
+using parley::BargainingSettings;
+
+/// The emission-standards case (Bueno de Mesquita 1994), read from tests/data.
+BargainingInput emission_case() {
+  parley::Diagnostics diag;
+  const std::string path = std::string(PARLEY_TEST_DATA) + "/validation/emission-standards-1994.csv";
+  const auto table = parley::load_forecast_table(path, path, diag);
+  REQUIRE(table.has_value());
+  REQUIRE(table->issues.size() == 1);
+  return table->issues.front().input;
+}
+
+}  // namespace
+
+TEST_CASE("compromise on the emission-standards case is the published 7.39", "[bargaining]") {
+  const BargainingInput in = emission_case();
+  // Published: the capability x salience weighted mean is 7.39 (validation/README.md).
+  const double c = parley::compromise_1d(in.position.col(0), in.salience.col(0), in.capability);
+  CHECK(c == Approx(7.39).margin(0.01));
+  const auto r = parley::bargain(BargainingModel::compromise, in, BargainingSettings{});
+  CHECK(r.outcome[0] == Approx(c));
+  CHECK_FALSE(r.unweighted_fallback[0]);
+}
+
+TEST_CASE("median on the emission-standards case is the published 7.0", "[bargaining]") {
+  const BargainingInput in = emission_case();
+  const auto r = parley::bargain(BargainingModel::median, in, BargainingSettings{});
+  CHECK(r.outcome[0] == 7.0);
+}
+
+TEST_CASE("compromise_1d by hand", "[bargaining]") {
+  Eigen::VectorXd x(3), s(3), w(3);
+  x << 0.0, 50.0, 100.0;
+  s << 1.0, 0.5, 0.0;  // the third actor does not care: no pull
+  w << 1.0, 2.0, 5.0;
+  // (1*1*0 + 2*0.5*50 + 0) / (1 + 1 + 0) = 25
+  CHECK(parley::compromise_1d(x, s, w) == Approx(25.0));
+
+  SECTION("all weights 0 falls back to the plain mean") {
+    s.setZero();
+    CHECK(parley::compromise_1d(x, s, w) == Approx(50.0));
+  }
+}
+
+TEST_CASE("median_1d is the lower weighted median", "[bargaining]") {
+  Eigen::VectorXd x(4), s(4), w(4);
+  x << 30.0, 10.0, 20.0, 40.0;  // unsorted on purpose
+  s << 1.0, 1.0, 1.0, 1.0;
+  w << 1.0, 1.0, 1.0, 1.0;
+  // Cumulative weight reaches half (2 of 4) at 20: the lower median, never an average.
+  CHECK(parley::median_1d(x, s, w) == 20.0);
+
+  SECTION("a heavy actor is the median") {
+    w << 1.0, 1.0, 1.0, 4.0;  // 40 alone holds 4 of 7
+    CHECK(parley::median_1d(x, s, w) == 40.0);
+  }
+  SECTION("salience scales the weight") {
+    w << 1.0, 1.0, 1.0, 4.0;
+    s << 1.0, 1.0, 1.0, 0.25;  // 40 now weighs 1: back to equal weights
+    CHECK(parley::median_1d(x, s, w) == 20.0);
+  }
+  SECTION("all weights 0 falls back to the plain lower median") {
+    s.setZero();
+    CHECK(parley::median_1d(x, s, w) == 20.0);
+  }
+  SECTION("ties in position pool their weight") {
+    x << 10.0, 10.0, 50.0, 60.0;
+    w << 1.0, 1.0, 1.5, 0.5;  // 10 holds 2 of 4
+    CHECK(parley::median_1d(x, s, w) == 10.0);
+  }
+}
+
+TEST_CASE("bargain works per dim and flags all-zero weights", "[bargaining]") {
+  BargainingInput in;
+  in.position.resize(2, 2);
+  in.salience.resize(2, 2);
+  in.capability.resize(2);
+  in.position << 0.0, 10.0, 100.0, 30.0;
+  in.salience << 1.0, 0.0, 1.0, 0.0;  // dim 1: nobody cares
+  in.capability << 3.0, 1.0;
+
+  const auto r = parley::bargain(BargainingModel::compromise, in, BargainingSettings{});
+  REQUIRE(r.outcome.size() == 2);
+  CHECK(r.outcome[0] == Approx(25.0));  // (3*0 + 1*100) / 4
+  CHECK(r.outcome[1] == Approx(20.0));  // unweighted mean of 10 and 30
+  CHECK_FALSE(r.unweighted_fallback[0]);
+  CHECK(r.unweighted_fallback[1]);
+
+  SECTION("issue power multiplies capability per dim") {
+    in.power.resize(2, 2);
+    in.power << 1.0, 1.0, 3.0, 1.0;  // actor 1 weighs 3 on dim 0
+    const auto p = parley::bargain(BargainingModel::compromise, in, BargainingSettings{});
+    CHECK(p.outcome[0] == Approx(50.0));  // (3*0 + 3*100) / 6
+  }
+  SECTION("history holds round 0 only for one-shot models") {
+    BargainingSettings st;
+    st.record_history = true;
+    const auto h = parley::bargain(BargainingModel::median, in, st);
+    REQUIRE(h.history.size() == 1);
+    CHECK(h.history[0] == in.position);
+  }
+}

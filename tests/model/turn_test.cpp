@@ -1,0 +1,268 @@
+#include <catch2/catch.hpp>
+
+#include "engine/model/turn.hpp"
+#include "engine/model/view.hpp"
+#include "engine/sim/compile.hpp"
+#include "tests/support/tiny.hpp"
+
+using namespace parley;
+using parley::test::make_move;
+using parley::test::make_row;
+using parley::test::tiny_scenario;
+
+namespace {
+
+struct World {
+  Rules rules;
+  Params params;
+  State state;
+  explicit World(const Scenario& sc, int option = 0)
+      : rules(compile(sc)), params(sample_params(rules, option, 1, 0)),
+        state(initial_state(rules, params)) {}
+};
+
+void set_model(Scenario& sc, ModelKey key, double v) {
+  sc.model.values[static_cast<size_t>(key)] = Number::constant(v);
+}
+
+}  // namespace
+
+TEST_CASE("utility follows the closeness formula", "[model][utility]") {
+  World w(tiny_scenario());
+  // A: position 100 on x (q = 50, salience 1), 0 on y (q = 20, salience 0.5).
+  const double expected = (1.0 * 0.5 + 0.5 * 0.8) / 1.5;
+  REQUIRE(utility(w.state, 0) == Approx(expected));
+  w.state.risk[0] = 1.0;  // exponent 2
+  REQUIRE(utility(w.state, 0) == Approx((1.0 * 0.25 + 0.5 * 0.64) / 1.5));
+}
+
+TEST_CASE("drift moves the status quo and clamps it to 0-100", "[model][drift]") {
+  Scenario sc = tiny_scenario();
+  sc.issues[0].drift = Number::constant(30.0);
+  sc.issues[1].drift = Number::constant(-30.0);
+  World w(sc);
+  Rng rng(1, 1);
+  State s = apply_drift(w.rules, w.params, w.state, rng);
+  REQUIRE(s.status_quo[0] == Approx(80.0));
+  REQUIRE(s.status_quo[1] == Approx(0.0));
+}
+
+TEST_CASE("noise draws differ by stream and repeat for the same stream", "[model][drift]") {
+  Scenario sc = tiny_scenario();
+  sc.issues[0].noise = Number::constant(5.0);
+  World w(sc);
+  Rng r1(1, 1), r2(1, 1), r3(1, 2);
+  const State a = apply_drift(w.rules, w.params, w.state, r1);
+  const State b = apply_drift(w.rules, w.params, w.state, r2);
+  const State c = apply_drift(w.rules, w.params, w.state, r3);
+  REQUIRE(a.status_quo[0] == b.status_quo[0]);
+  REQUIRE(a.status_quo[0] != c.status_quo[0]);
+  REQUIRE(a.status_quo[1] == 20.0);  // no noise on y
+}
+
+TEST_CASE("timeline rows fire in their turns, options and conditions", "[model][timeline]") {
+  Scenario sc = tiny_scenario();
+  sc.actors[1].control = Control::script;
+  sc.moves = {make_move("push", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 10.0)};
+  sc.timeline = {make_row(0, 2, 3)};
+  Option other;
+  other.name = "other";
+  sc.options.push_back(other);
+
+  SECTION("inside and outside the turn range") {
+    World w(sc);
+    Rng rng(1, 1);
+    w.state.turn = 1;
+    REQUIRE(fire_timeline(w.rules, w.params, w.state, rng).status_quo[1] == 20.0);
+    w.state.turn = 2;
+    const State s = fire_timeline(w.rules, w.params, w.state, rng);
+    REQUIRE(s.status_quo[1] == 30.0);
+    REQUIRE(s.count[0] == 1);
+    REQUIRE(s.last_turn[0] == 2);
+  }
+  SECTION("a row limited to another option does not fire") {
+    sc.timeline[0].options = {1};
+    World base(sc, 0), other_world(sc, 1);
+    Rng rng(1, 1);
+    base.state.turn = other_world.state.turn = 2;
+    REQUIRE(fire_timeline(base.rules, base.params, base.state, rng).status_quo[1] == 20.0);
+    REQUIRE(fire_timeline(other_world.rules, other_world.params, other_world.state, rng)
+                .status_quo[1] == 30.0);
+  }
+  SECTION("a false condition stops the row") {
+    ParseError err;
+    sc.timeline[0].when = *parse_condition("issue.x > 60", sc.ids(), err);
+    World w(sc);
+    Rng rng(1, 1);
+    w.state.turn = 2;
+    REQUIRE(fire_timeline(w.rules, w.params, w.state, rng).status_quo[1] == 20.0);
+    w.state.status_quo[0] = 70.0;
+    REQUIRE(fire_timeline(w.rules, w.params, w.state, rng).status_quo[1] == 30.0);
+  }
+  SECTION("probability 0 never fires and 0.5 fires about half the time") {
+    sc.timeline[0].probability = Number::constant(0.5);
+    World w(sc);
+    w.state.turn = 2;
+    int fired = 0;
+    for (std::uint64_t k = 0; k < 2000; ++k) {
+      Rng rng(7, k);
+      fired += fire_timeline(w.rules, w.params, w.state, rng).count[0];
+    }
+    REQUIRE(fired == Approx(1000).margin(100));
+    w.params.values[static_cast<size_t>(w.rules.timeline[0].probability)] = 0.0;
+    Rng rng(1, 1);
+    REQUIRE(fire_timeline(w.rules, w.params, w.state, rng).count[0] == 0);
+  }
+}
+
+TEST_CASE("AI actors pick the move that pays and pass on one that does not",
+          "[model][choice]") {
+  Scenario sc = tiny_scenario();
+  // A wants x high: +10 on x is worth 10/100 * 1/1.5 = 0.0667 to A.
+  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.01),
+              make_move("costly", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.5),
+              make_move("harmful", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::sub, 10.0, 0.0)};
+  World w(sc);
+  w.state.turn = 1;
+  std::vector<double> scores;
+  score_moves(w.rules, w.params, w.state, 0, {0, 1, 2}, scores);
+  REQUIRE(scores[0] == Approx(10.0 / 100.0 / 1.5 - 0.01));
+  REQUIRE(scores[1] < 0.0);
+  REQUIRE(scores[2] < 0.0);
+  Rng rng(1, 1);
+  const State s = choose_moves(w.rules, w.params, w.state, rng);
+  REQUIRE(s.count[0] == 1);
+  REQUIRE(s.count[1] == 0);
+  REQUIRE(s.count[2] == 0);
+  REQUIRE(s.status_quo[0] == Approx(60.0));
+}
+
+TEST_CASE("cooldown and forbid keep a move from being chosen", "[model][choice]") {
+  Scenario sc = tiny_scenario();
+  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0)};
+  sc.moves[0].cooldown = 2;
+  Option no_good;
+  no_good.name = "no_good";
+  no_good.forbid = {0};
+  sc.options.push_back(no_good);
+  World w(sc), forbidden(sc, 1);
+  Rng rng(1, 1);
+  w.state.turn = 3;
+  w.state.last_turn[0] = 1;  // made two turns ago: still cooling down
+  REQUIRE(choose_moves(w.rules, w.params, w.state, rng).count[0] == 0);
+  w.state.last_turn[0] = 0;
+  REQUIRE(choose_moves(w.rules, w.params, w.state, rng).count[0] == 1);
+  forbidden.state.turn = 3;
+  REQUIRE(choose_moves(forbidden.rules, forbidden.params, forbidden.state, rng).count[0] == 0);
+}
+
+TEST_CASE("softmax choice follows the temperature", "[model][choice]") {
+  Scenario sc = tiny_scenario();
+  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.0)};
+  set_model(sc, ModelKey::temperature, 1.0);  // far above the gain: close to a coin toss
+  World w(sc);
+  w.state.turn = 1;
+  int made = 0;
+  for (std::uint64_t k = 0; k < 2000; ++k) {
+    Rng rng(3, k);
+    made += choose_moves(w.rules, w.params, w.state, rng).count[0];
+  }
+  const double gain = 10.0 / 100.0 / 1.5;
+  const double p = std::exp(gain) / (1.0 + std::exp(gain));
+  REQUIRE(made == Approx(2000 * p).margin(90));
+
+  // Far below the gain: nearly always the best reply.
+  w.state.model[static_cast<size_t>(ModelKey::temperature)] = 0.01;
+  made = 0;
+  for (std::uint64_t k = 0; k < 2000; ++k) {
+    Rng rng(3, k);
+    made += choose_moves(w.rules, w.params, w.state, rng).count[0];
+  }
+  REQUIRE(made >= 1990);
+}
+
+TEST_CASE("lookahead counts the reply a move triggers (linkage)", "[model][choice][lookahead]") {
+  Scenario sc = tiny_scenario();
+  sc.actors[1].control = Control::script;
+  // A concedes on y (bad for A on its own) ...
+  sc.moves = {make_move("concede", 0, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 10.0, 0.0),
+              // ... and B rewards a concession with a big step on x, through the timeline.
+              make_move("reward", 1, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 30.0, 0.0)};
+  ParseError err;
+  TimelineRow row = make_row(1, 1, 5);
+  row.when = *parse_condition("last.concede == 1", sc.ids(), err);
+  sc.timeline = {row};
+
+  World myopic(sc);
+  myopic.state.turn = 1;
+  std::vector<double> scores;
+  score_moves(myopic.rules, myopic.params, myopic.state, 0, {0}, scores);
+  REQUIRE(scores[0] < 0.0);
+
+  set_model(sc, ModelKey::lookahead, 1.0);
+  World farsighted(sc);
+  farsighted.state.turn = 1;
+  score_moves(farsighted.rules, farsighted.params, farsighted.state, 0, {0}, scores);
+  // Loses 10 points on y (salience 0.5), gains 30 on x (salience 1): net 25/100/1.5.
+  REQUIRE(scores[0] == Approx((30.0 * 1.0 - 10.0 * 0.5) / 100.0 / 1.5));
+}
+
+TEST_CASE("compromise bargaining moves the status quo by settle_rate", "[model][bargaining]") {
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 0.5);
+  sc.actors[0].capability = Number::constant(3.0);
+  World w(sc);
+  Rng rng(1, 1);
+  // Outcome on x: (3*1*100 + 1*1*0) / 4 = 75; halfway from 50 is 62.5. y is not negotiable.
+  const State s = bargain(w.rules, w.params, w.state, rng);
+  REQUIRE(s.status_quo[0] == Approx(62.5));
+  REQUIRE(s.status_quo[1] == 20.0);
+}
+
+TEST_CASE("a veto player blocks moves of the status quo that hurt it", "[model][bargaining][veto]") {
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 0.5);
+  sc.actors[0].capability = Number::constant(3.0);
+  sc.stances[2].veto = true;  // B (position 0 on x) holds a veto on x
+  World w(sc);
+  Rng rng(1, 1);
+  REQUIRE(bargain(w.rules, w.params, w.state, rng).status_quo[0] == Approx(50.0));
+  // Toward the veto player, movement is allowed up to its mirror image of the status quo.
+  w.state.position(1, 0) = 60.0;
+  REQUIRE(clip_to_veto(w.rules, w.state, 0, 62.5) == Approx(62.5));
+  REQUIRE(clip_to_veto(w.rules, w.state, 0, 75.0) == Approx(70.0));
+  REQUIRE(clip_to_veto(w.rules, w.state, 0, 40.0) == Approx(50.0));
+}
+
+TEST_CASE("positions drift toward liked actors only", "[model][influence]") {
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::influence_rate, 0.5);
+  Relation likes;
+  likes.from = 0;
+  likes.to = 1;
+  likes.affinity = Number::constant(1.0);
+  Relation dislikes;
+  dislikes.from = 1;
+  dislikes.to = 0;
+  dislikes.affinity = Number::constant(-1.0);
+  sc.relations = {likes, dislikes};
+  World w(sc);
+  Rng rng(1, 1);
+  const State s = update_positions(w.rules, w.params, w.state, rng);
+  // A hears only B on x (weight 1 of 1 others): moves halfway from 100 to 0.
+  REQUIRE(s.position(0, 0) == Approx(50.0));
+  REQUIRE(s.position(1, 0) == Approx(0.0));
+}
+
+TEST_CASE("step runs the phases in order and advances the turn", "[model][turn]") {
+  Scenario sc = tiny_scenario();
+  sc.issues[1].drift = Number::constant(5.0);
+  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0)};
+  World w(sc);
+  Rng rng(1, 1);
+  const State s = step(w.rules, w.params, w.state, rng);
+  REQUIRE(s.turn == 1);
+  REQUIRE(s.status_quo[1] == Approx(25.0));
+  REQUIRE(s.status_quo[0] == Approx(60.0));
+  REQUIRE(s.made == std::vector<std::int32_t>{0});
+}

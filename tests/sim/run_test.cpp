@@ -1,0 +1,80 @@
+#include <catch2/catch.hpp>
+
+#include "engine/sim/compile.hpp"
+#include "engine/sim/run.hpp"
+#include "tests/support/tiny.hpp"
+
+using namespace parley;
+
+TEST_CASE("settle_turn finds the first turn after which the issue stayed put", "[sim][metrics]") {
+  Eigen::VectorXd q(6);
+  q << 10, 30, 50, 50.2, 49.9, 50.1;
+  REQUIRE(settle_turn(q, 0.5) == 2);
+  q << 10, 30, 50, 50.2, 52, 52.3;
+  REQUIRE(settle_turn(q, 0.5) == 4);
+  q << 10, 20, 30, 40, 50, 60;
+  REQUIRE(settle_turn(q, 0.5) == -1);
+  q << 5, 5, 5, 5, 5, 5;
+  REQUIRE(settle_turn(q, 0.5) == 0);
+}
+
+TEST_CASE("sampling gives every number its own stream", "[sim][params]") {
+  Scenario sc = test::tiny_scenario();
+  sc.actors[0].capability = Number{DistKind::uniform, 1, 2, 0, 0, 10};
+  sc.actors[1].capability = Number{DistKind::uniform, 1, 2, 0, 0, 10};
+  const Rules rules = compile(sc);
+  const Params a = sample_params(rules, 0, 11, 3), b = sample_params(rules, 0, 11, 3),
+               c = sample_params(rules, 0, 11, 4);
+  REQUIRE(a.values == b.values);
+  REQUIRE(a.values != c.values);
+  const auto random = random_numbers(rules);
+  REQUIRE(random.size() == 2);
+  REQUIRE(a.values[static_cast<size_t>(random[0])] != a.values[static_cast<size_t>(random[1])]);
+  for (const NumberId id : random) {
+    REQUIRE(a.values[static_cast<size_t>(id)] >= 1.0);
+    REQUIRE(a.values[static_cast<size_t>(id)] < 2.0);
+  }
+}
+
+TEST_CASE("options share the draws of a run (common random numbers)", "[sim][params]") {
+  Scenario sc = test::tiny_scenario();
+  sc.actors[0].capability = Number{DistKind::normal, 5, 1, 0, 0, 10};
+  Option o;
+  o.name = "boost";
+  o.set.push_back(Override{Slot{SlotKind::capability, 1, 0}, Number::constant(4.0)});
+  sc.options.push_back(o);
+  const Rules rules = compile(sc);
+  const Params base = sample_params(rules, 0, 5, 9), opt = sample_params(rules, 1, 5, 9);
+  REQUIRE(base.values == opt.values);
+  REQUIRE(initial_state(rules, base).capability[1] == 1.0);
+  REQUIRE(initial_state(rules, opt).capability[1] == 4.0);
+  REQUIRE(initial_state(rules, opt).capability[0] == initial_state(rules, base).capability[0]);
+}
+
+TEST_CASE("a run's metrics come from its final state", "[sim][metrics]") {
+  Scenario sc = test::tiny_scenario();
+  sc.issues[1].drift = Number::constant(10.0);
+  sc.issues[1].unit = "bn";
+  sc.issues[1].unit_low = 0.0;
+  sc.issues[1].unit_high = 9.0;
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const Params p = sample_params(rules, 0, 1, 0);
+  RunOutput out;
+  simulate(rules, catalog, p, 1, 0, true, out);
+  REQUIRE(out.ok);
+  auto value = [&](const std::string& name) {
+    for (size_t k = 0; k < catalog.final.size(); ++k)
+      if (catalog.final[k].name == name) return out.final[k];
+    FAIL("no metric " << name);
+    return 0.0;
+  };
+  REQUIRE(value("issue.y") == Approx(70.0));  // 20 + 5 turns x 10
+  REQUIRE(value("issue.y.value") == Approx(6.3));
+  REQUIRE(value("settled.x") == 0);
+  REQUIRE(value("settled.y") == -1);
+  REQUIRE(value("recognized.A") == 0);
+  // B wants y at 100 with salience 0.5 and x at 0 (q = 50) with salience 1.
+  REQUIRE(value("utility.B") == Approx((0.5 * 1.0 + 0.5 * 0.7) / 1.5));
+  REQUIRE(out.trajectory.rows() == 6);
+}

@@ -1,0 +1,175 @@
+#include "tools/parley/common.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "engine/io/scenario_loader.hpp"
+#include "engine/scenario/path.hpp"
+#include "tools/parley/commands.hpp"
+
+namespace parley::cli {
+
+std::optional<Scenario> load_with_overrides(const std::string& folder,
+                                            const std::vector<std::string>& sets,
+                                            Diagnostics& diag) {
+  std::optional<Scenario> sc = load_scenario(folder, diag);
+  if (!sc) return std::nullopt;
+  const IdTables ids = sc->ids();
+  const int errors_before = diag.error_count();
+  for (size_t k = 0; k < sets.size(); ++k) {
+    const std::string& arg = sets[k];
+    const std::string where = "--set " + std::to_string(k + 1);
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos) {
+      diag.error(where, 1, 1,
+                 "expected PATH=VALUE (e.g. salience.US.reserves=0.3), got '" + arg + "'");
+      continue;
+    }
+    const std::string path = arg.substr(0, eq);
+    const std::string value = arg.substr(eq + 1);
+    if (path == "model.bargaining") {
+      const auto model = parse_bargaining(value);
+      if (!model) {
+        diag.error(where, 1, static_cast<int>(eq) + 2,
+                   "unknown bargaining model '" + value +
+                       "', expected compromise, median, nbs, eum or smp");
+        continue;
+      }
+      for (Option& o : sc->options) {
+        o.bargaining_set = true;
+        o.bargaining = *model;
+      }
+      continue;
+    }
+    ParseError err;
+    const auto slot = parse_path(path, ids, err);
+    if (!slot) {
+      diag.error(where, 1, err.offset + 1, err.message);
+      continue;
+    }
+    if (is_read_only(slot->kind)) {
+      diag.error(where, 1, 1, "'" + path + "' can be read in conditions but not set");
+      continue;
+    }
+    const auto number = parse_number(value, err);
+    if (!number) {
+      diag.error(where, 1, static_cast<int>(eq) + 2 + err.offset, err.message);
+      continue;
+    }
+    Number n = *number;
+    const Range r = slot->kind == SlotKind::model ? model_key_range(static_cast<ModelKey>(slot->a))
+                                                  : slot_range(slot->kind);
+    n.lo = r.lo;
+    n.hi = r.hi;
+    // A normal draw is clamped, so only its mean must lie in range; U and T must fit whole.
+    const double lo_end = n.a;
+    const double hi_end = n.kind == DistKind::uniform ? n.b : n.kind == DistKind::triangular ? n.c : n.a;
+    if (lo_end < r.lo || hi_end > r.hi) {
+      diag.error(where, 1, static_cast<int>(eq) + 2,
+                 "'" + value + "' is outside the range of " + path + ", expected values in [" +
+                     Number::constant(r.lo).text() + ", " + Number::constant(r.hi).text() + "]");
+      continue;
+    }
+    for (Option& o : sc->options) o.set.push_back(Override{*slot, n});
+  }
+  if (diag.error_count() > errors_before) return std::nullopt;
+  return sc;
+}
+
+std::vector<int> select_options(const Scenario& scenario, const std::vector<std::string>& wanted,
+                                Diagnostics& diag) {
+  std::vector<std::string> names;
+  for (const auto& o : scenario.options) names.push_back(o.name);
+  std::vector<bool> chosen(scenario.options.size(), false);
+  bool any = false;
+  for (size_t k = 0; k < wanted.size(); ++k) {
+    std::string_view rest = wanted[k];
+    size_t column = 1;
+    while (true) {
+      const size_t comma = rest.find(',');
+      const std::string name(rest.substr(0, comma));
+      if (name == "all") {
+        chosen.assign(chosen.size(), true);
+        any = true;
+      } else if (const int idx = scenario.option_index(name); idx >= 0) {
+        chosen[static_cast<size_t>(idx)] = true;
+        any = true;
+      } else {
+        diag.error("--option " + std::to_string(k + 1), 1, static_cast<int>(column),
+                   "unknown option '" + name + "'" + did_you_mean(name, names) +
+                       ", expected one of: " + [&] {
+                         std::string all = "all";
+                         for (const auto& n : names) all += ", " + n;
+                         return all;
+                       }());
+      }
+      if (comma == std::string_view::npos) break;
+      column += comma + 1;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  std::vector<int> out;
+  if (!any) return {0};
+  for (size_t o = 0; o < chosen.size(); ++o)
+    if (chosen[o]) out.push_back(static_cast<int>(o));
+  return out;
+}
+
+int report(const Diagnostics& diag) {
+  diag.print(std::cerr);
+  if (diag.has_errors()) {
+    std::cerr << "parley: " << diag.error_count() << " error(s)";
+    if (diag.warning_count() > 0) std::cerr << ", " << diag.warning_count() << " warning(s)";
+    std::cerr << "; nothing was run or written\n";
+    return kExitBadInput;
+  }
+  return 0;
+}
+
+std::string command_line(const std::string& command, const std::vector<std::string>& args) {
+  std::string out = "parley " + command;
+  for (const auto& a : args) {
+    out += ' ';
+    if (a.find_first_of(" \t\"'$;|&*?()<>") != std::string::npos) {
+      out += '\'';
+      for (const char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      out += '\'';
+    } else {
+      out += a;
+    }
+  }
+  return out;
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+Progress::Progress(std::string what)
+    : what_(std::move(what)), enabled_(::isatty(STDERR_FILENO) != 0), start_(now_seconds()) {}
+
+void Progress::update(std::uint64_t done, std::uint64_t total) {
+  if (!enabled_) return;
+  const double elapsed = now_seconds() - start_;
+  if (elapsed < 1.0 || done >= total) return;  // short batches stay quiet
+  const double rate = done / std::max(elapsed, 1e-9);
+  const double eta = rate > 0 ? (total - done) / rate : 0.0;
+  const int width = 30;
+  const int filled = static_cast<int>(width * static_cast<double>(done) / std::max<std::uint64_t>(total, 1));
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\r[%s] %llu/%llu %s  %.0f %s/s  ETA %.0fs   ", bar.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+               what_.c_str(), rate, what_.c_str(), eta);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void Progress::finish() {
+  if (drawn_) std::fprintf(stderr, "\r%*s\r", 100, "");
+  drawn_ = false;
+}
+
+}  // namespace parley::cli

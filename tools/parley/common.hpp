@@ -1,0 +1,56 @@
+#pragma once
+/// \file
+/// Pieces shared by the subcommands: loading a scenario with command-line overrides, choosing
+/// options, printing problems, and the terminal progress line.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/diagnostics.hpp"
+#include "engine/scenario/scenario.hpp"
+
+namespace parley::cli {
+
+/// Loads `folder`, then adds each `--set PATH=VALUE` to every option (after the option's own
+/// overrides, so the command line wins). Problems go to `diag`; nullopt on any error.
+[[nodiscard]] std::optional<Scenario> load_with_overrides(const std::string& folder,
+                                                          const std::vector<std::string>& sets,
+                                                          Diagnostics& diag);
+
+/// Resolves `--option` values (names, comma-separated lists, or "all") to option indices in
+/// scenario order; an empty list means baseline only. Unknown names are errors in `diag`.
+[[nodiscard]] std::vector<int> select_options(const Scenario& scenario,
+                                              const std::vector<std::string>& wanted,
+                                              Diagnostics& diag);
+
+/// Prints every problem to stderr, then a one-line count. Returns kExitBadInput if any error.
+int report(const Diagnostics& diag);
+
+/// The command line as one string, arguments quoted where needed (for manifest.json).
+[[nodiscard]] std::string command_line(const std::string& command,
+                                       const std::vector<std::string>& args);
+
+/// A progress line on stderr for batches that last over a second, only when stderr is a
+/// terminal. Rate and ETA included; the line is cleared when done.
+class Progress {
+ public:
+  /// `what` names the unit, e.g. "runs".
+  explicit Progress(std::string what);
+  /// Reports `done` of `total`.
+  void update(std::uint64_t done, std::uint64_t total);
+  /// Clears the line if one was drawn.
+  void finish();
+
+ private:
+  std::string what_;
+  bool enabled_;
+  bool drawn_ = false;
+  double start_;
+};
+
+/// Seconds on a monotonic clock.
+[[nodiscard]] double now_seconds();
+
+}  // namespace parley::cli

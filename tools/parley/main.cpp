@@ -1,0 +1,51 @@
+// parley: the command-line front end. Dispatches to one subcommand per file.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/parley/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "parley " PARLEY_VERSION " - strategic scenario simulation\n"
+    "\n"
+    "usage: parley COMMAND [ARGS...]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO       Monte Carlo batch of a scenario folder; writes results/<name>/\n"
+    "  validate SCENARIO  check a scenario folder and list every problem\n"
+    "  forecast TABLE     forecast one-shot bargaining outcomes from an actor table\n"
+    "\n"
+    "  parley COMMAND --help   shows the options of a command\n"
+    "  parley --version        shows the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return parley::cli::kExitBadInput;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  try {
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (command == "--version" || command == "-V") {
+      std::cout << "parley " PARLEY_VERSION "\n";
+      return 0;
+    }
+    if (command == "run") return parley::cli::cmd_run(args);
+    if (command == "validate") return parley::cli::cmd_validate(args);
+    if (command == "forecast") return parley::cli::cmd_forecast(args);
+  } catch (const std::exception& e) {
+    std::cerr << "parley: internal error: " << e.what() << '\n';
+    return 1;
+  }
+  std::cerr << "parley: unknown command '" << command << "'\n\n" << kUsage;
+  return parley::cli::kExitBadInput;
+}
