@@ -143,7 +143,7 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
 
   auto worker = [&](int w) {
     Params params;
-    RunOutput out;
+    std::vector<RunOutput> outs(options.size());
     std::string runs, events, failures;
     auto& stats = worker_stats[static_cast<size_t>(w)];
     const size_t per_turn = catalog.per_turn.size();
@@ -157,6 +157,7 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
       for (std::uint64_t run = block * kBlock; run < end; ++run) {
         const bool trace = run < spec.trace;
         for (size_t o = 0; o < options.size(); ++o) {
+          RunOutput& out = outs[o];
           sample_params_into(rules, options[o], spec.seed, run, params);
           simulate(rules, catalog, params, spec.seed, run, trace, out);
           format.run_row(run, params, out, runs);
@@ -173,6 +174,7 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
               st.per_turn[static_cast<size_t>(t) * per_turn + k].add(
                   out.trajectory(t, static_cast<Eigen::Index>(k)));
         }
+        if (spec.observer != nullptr) spec.observer->observe(w, run, outs);
       }
       std::unique_lock lock(mutex);
       // Stay within the window so memory is bounded however many runs there are.

@@ -16,6 +16,18 @@
 
 namespace parley {
 
+/// A per-run hook for analyses that need all options' outputs of one run together (paired
+/// comparisons on common random numbers). Called on worker threads, concurrently: `worker`
+/// (0 <= worker < BatchSpec::threads) names the caller, so an implementation keeps one
+/// accumulator per worker and merges them after the batch with order-independent sums.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  /// `outputs[k]` is the output of option BatchSpec::options[k] in run `run`.
+  virtual void observe(int worker, std::uint64_t run,
+                       const std::vector<RunOutput>& outputs) = 0;
+};
+
 /// What to run.
 struct BatchSpec {
   std::uint64_t runs = 1000;  ///< runs per option, >= 1
@@ -23,6 +35,7 @@ struct BatchSpec {
   int threads = 1;            ///< worker threads, >= 1
   std::vector<int> options;   ///< option indices to run, in output order; empty = baseline only
   std::uint64_t trace = 0;    ///< record the events of runs [0, trace)
+  RunObserver* observer = nullptr;  ///< optional; sees every run's outputs on worker threads
 };
 
 /// Formats runs.csv, events.csv and failures.csv rows. Built once per batch; immutable.

@@ -13,8 +13,11 @@ MetricStats::MetricStats(double lo, double hi, bool integer, int bins)
 
 void MetricStats::add(double v) noexcept {
   if (!std::isfinite(v)) return;
-  const double x = (std::clamp(v, lo_, hi_) - lo_) / (hi_ - lo_);
+  const double c = std::clamp(v, lo_, hi_);
+  const double x = (c - lo_) / (hi_ - lo_);
   const auto fx = static_cast<std::int64_t>(std::llround(x * kScale));
+  min_ = n_ == 0 ? c : std::min(min_, c);
+  max_ = n_ == 0 ? c : std::max(max_, c);
   ++n_;
   sum_ += fx;
   sumsq_ += static_cast<Int128>(fx) * fx;
@@ -25,6 +28,9 @@ void MetricStats::add(double v) noexcept {
 }
 
 void MetricStats::merge(const MetricStats& other) noexcept {
+  if (other.n_ == 0) return;
+  min_ = n_ == 0 ? other.min_ : std::min(min_, other.min_);
+  max_ = n_ == 0 ? other.max_ : std::max(max_, other.max_);
   n_ += other.n_;
   sum_ += other.sum_;
   sumsq_ += other.sumsq_;
@@ -55,11 +61,11 @@ double MetricStats::quantile(double p) const noexcept {
     if (c > 0.0 && before + c >= target) {
       if (integer_) return lo_ + static_cast<double>(b);
       const double width = (hi_ - lo_) / static_cast<double>(nb);
-      return lo_ + width * (static_cast<double>(b) + (target - before) / c);
+      return std::clamp(lo_ + width * (static_cast<double>(b) + (target - before) / c), min_, max_);
     }
     before += c;
   }
-  return hi_;
+  return max_;
 }
 
 }  // namespace parley

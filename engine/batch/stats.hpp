@@ -3,7 +3,8 @@
 /// Batch statistics that do not depend on the order runs are added in, so a batch gives
 /// byte-identical summaries for any thread count: sums are kept in exact fixed point and
 /// quantiles come from fixed-bin histograms over each metric's known range.
-/// Resolution: a continuous metric's quantiles are exact to (hi - lo) / bins; integer metrics
+/// Resolution: a continuous metric's quantiles are exact to (hi - lo) / bins, and never leave
+/// the observed [min, max] (so a metric that never varies gets its exact value); integer metrics
 /// (counts, turns) get one bin per value and exact quantiles.
 
 #include <cstdint>
@@ -43,6 +44,8 @@ class MetricStats {
   double hi_ = 1.0;
   bool integer_ = false;
   std::uint64_t n_ = 0;
+  double min_ = 0.0;  // smallest and largest value added (after clamping); valid when n_ > 0
+  double max_ = 0.0;
   Int128 sum_ = 0;    // sum of round((v - lo) / (hi - lo) * 2^32)
   Int128 sumsq_ = 0;  // sum of squares of the same
   std::vector<std::uint64_t> bins_ = std::vector<std::uint64_t>(1, 0);

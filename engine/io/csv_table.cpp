@@ -1,9 +1,9 @@
 #include "engine/io/csv_table.hpp"
 
+#include <libfccp/csv.h>
 #include <cctype>
 #include <exception>
 #include <filesystem>
-#include <libfccp/csv.h>
 #include <system_error>
 
 namespace parley {
@@ -14,7 +14,9 @@ namespace {
 /// multi-gigabyte file should give a message, not exhaust memory.
 constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t{64} << 20;
 
-[[nodiscard]] bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
+[[nodiscard]] bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 [[nodiscard]] std::string lower_trimmed(std::string_view s) {
   std::size_t b = 0;
@@ -82,8 +84,20 @@ bool split_csv_line(std::string_view line, std::vector<CsvCell>& cells, int& bad
       while (!rest.empty() && is_blank(rest.back())) rest.pop_back();
       cell.text += rest;
     } else {
+      // Distributions such as U(1,2) are typed unquoted by hand, so a comma inside balanced
+      // parentheses does not end an unquoted cell. Unbalanced ones fall back to plain splitting
+      // so that "U(1,2" still yields a cell the number parser can complain about.
       const std::size_t start = i;
-      while (i < line.size() && line[i] != ',') ++i;
+      int depth = 0;
+      while (i < line.size() && !(line[i] == ',' && depth == 0)) {
+        if (line[i] == '(') ++depth;
+        if (line[i] == ')' && depth > 0) --depth;
+        ++i;
+      }
+      if (depth > 0) {
+        i = start;
+        while (i < line.size() && line[i] != ',') ++i;
+      }
       std::size_t end = i;
       while (end > start && is_blank(line[end - 1])) --end;
       cell.text = std::string(line.substr(start, end - start));
@@ -157,10 +171,11 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::string& dis
     }
   } catch (const io::error::can_not_open_file& e) {
     (void)e;
-    diag.error(display_name, 0, 0,
-               "cannot open the file" +
-                   std::string(fs::exists(path, ec) ? " (permission denied?)" : " (it does not exist)") +
-                   "; expected a readable CSV file");
+    diag.error(
+        display_name, 0, 0,
+        "cannot open the file" +
+            std::string(fs::exists(path, ec) ? " (permission denied?)" : " (it does not exist)") +
+            "; expected a readable CSV file");
     return std::nullopt;
   } catch (const io::error::line_length_limit_exceeded& e) {
     diag.error(display_name, e.file_line, 0,

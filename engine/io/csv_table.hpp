@@ -45,7 +45,8 @@ struct CsvTable {
                                                const std::string& display_name, Diagnostics& diag);
 
 /// Splits one line into cells with their columns. Returns false on an unterminated quote and
-/// sets `bad_column` (1-based).
+/// sets `bad_column` (1-based). Besides RFC 4180 quotes, a comma inside balanced parentheses of an
+/// unquoted cell does not split it, so `U(1,2)` may be written without quotes.
 [[nodiscard]] bool split_csv_line(std::string_view line, std::vector<CsvCell>& cells,
                                   int& bad_column);
 

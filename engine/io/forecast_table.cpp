@@ -27,7 +27,9 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 /// What `what` was found to be, for messages: "'abc'" or "an empty cell".
-std::string shown(const std::string& text) { return text.empty() ? "an empty cell" : "'" + text + "'"; }
+std::string shown(const std::string& text) {
+  return text.empty() ? "an empty cell" : "'" + text + "'";
+}
 
 /// One salience as read, before we know whether the table uses 0-1 or 0-100.
 struct RawSalience {
@@ -44,8 +46,8 @@ std::optional<double> number_cell(const CsvTable& t, const CsvRow& row, int inde
   const CsvCell cell = row.cell(index);
   const auto value = parse_number(cell.text);
   if (!value) {
-    diag.error(t.file, row.line, cell.column, what + " is " + shown(cell.text) + ", expected " +
-                                                  expected);
+    diag.error(t.file, row.line, cell.column,
+               what + " is " + shown(cell.text) + ", expected " + expected);
   }
   return value;
 }
@@ -76,10 +78,10 @@ bool finish_saliences(ForecastTable& out, const std::vector<std::vector<RawSalie
         const RawSalience& r = raw[k][static_cast<std::size_t>(a * dims + j)];
         const double limit = percent ? 100.0 : 1.0;
         if (r.value < 0.0 || r.value > limit) {
-          diag.error(out.file, r.line, r.column,
-                     "salience is " + r.text + ", expected " +
-                         (percent ? "0-100 (the table uses 0-100 because a salience is above 1)"
-                                  : "0-1"));
+          diag.error(
+              out.file, r.line, r.column,
+              "salience is " + r.text + ", expected " +
+                  (percent ? "0-100 (the table uses 0-100 because a salience is above 1)" : "0-1"));
           ok = false;
         }
         issue.input.salience(a, j) = percent ? r.value / 100.0 : r.value;
@@ -91,8 +93,8 @@ bool finish_saliences(ForecastTable& out, const std::vector<std::vector<RawSalie
 
 /// Reports a second row for the same actor and issue.
 bool check_duplicate(const CsvTable& t, const CsvRow& row, const CsvCell& actor_cell,
-                     const std::string& issue, std::map<std::pair<std::string, std::string>, int>& seen,
-                     Diagnostics& diag) {
+                     const std::string& issue,
+                     std::map<std::pair<std::string, std::string>, int>& seen, Diagnostics& diag) {
   const auto [it, inserted] = seen.emplace(std::make_pair(issue, actor_cell.text), row.line);
   if (inserted) return true;
   diag.error(t.file, row.line, actor_cell.column,
@@ -169,8 +171,8 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
       issue.input.position(a, j) = pos.value_or(0.0);
       const auto sal = number_cell(t, row, 4 + 2 * j, "salience " + std::to_string(j + 1),
                                    "a number in 0-100", diag);
-      raw[0].push_back({sal.value_or(0.0), row.cell(4 + 2 * j).text, row.line,
-                        row.cell(4 + 2 * j).column});
+      raw[0].push_back(
+          {sal.value_or(0.0), row.cell(4 + 2 * j).text, row.line, row.cell(4 + 2 * j).column});
     }
   }
   // KTAB works on 0-100; widen only if some position lies outside.
@@ -205,7 +207,8 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
     if (capability_col >= 0) {
       diag.error(t.file, t.header_line, t.header[static_cast<std::size_t>(c)].column,
                  std::string("a second capability column '") + name + "' (after '" +
-                     capability_name + "'), expected exactly one of capability, power, "
+                     capability_name +
+                     "'), expected exactly one of capability, power, "
                      "influence, resources");
       continue;
     }
@@ -258,9 +261,9 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
     }
     const auto cap = number_cell(t, row, capability_col, capability_name, "a number >= 0", diag);
     if (cap && *cap < 0.0) {
-      diag.error(t.file, row.line, row.cell(capability_col).column,
-                 capability_name + " is " + row.cell(capability_col).text +
-                     ", expected a number >= 0");
+      diag.error(
+          t.file, row.line, row.cell(capability_col).column,
+          capability_name + " is " + row.cell(capability_col).text + ", expected a number >= 0");
     }
     const auto pos = number_cell(t, row, position_col, "position", "a number", diag);
     const auto sal = number_cell(t, row, salience_col, "salience",

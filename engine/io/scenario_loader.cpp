@@ -27,7 +27,9 @@ constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} << 20;
 /// Cooldowns longer than any scenario are typos.
 constexpr int kMaxCooldown = 100000;
 
-[[nodiscard]] bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
+[[nodiscard]] bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 /// `text` without surrounding blanks; `lead` receives how many were cut at the front.
 [[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
@@ -95,7 +97,6 @@ template <typename Int>
   ParseError pe;
   if (const auto n = parse_number(text, pe); n && n->is_random())
     return "takes a plain whole number, not a distribution, got " + in_quotes(text);
-  if (parse_double(text)) return "expected a whole number, got " + in_quotes(text);
   return "expected a whole number, got " + in_quotes(text);
 }
 
@@ -211,6 +212,7 @@ class Loader {
   [[nodiscard]] std::string display(std::string_view file) const {
     return folder_ == "/" ? folder_ + std::string(file) : folder_ + "/" + std::string(file);
   }
+  /// The path to open: the display name is already the folder as given joined with the name.
   [[nodiscard]] std::string path(std::string_view file) const { return display(file); }
 
   void error(std::string_view file, int line, int column, std::string message) {
@@ -299,8 +301,8 @@ class Loader {
         // nothing
       } else if (s.front() == '[') {
         if (s.back() != ']' || s.size() < 2) {
-          error(file, line_no, lead + 1, "malformed section header " + in_quotes(s) +
-                                             "; expected '[name]'");
+          error(file, line_no, lead + 1,
+                "malformed section header " + in_quotes(s) + "; expected '[name]'");
           current_ok = false;
         } else {
           int inner_lead = 0;
@@ -364,8 +366,9 @@ class Loader {
       for (std::size_t i = 0; i < ini.entries.size(); ++i)
         ini.entries[i].value = parsed.options[i].value.front();
     } catch (const po::error& ex) {
-      error("scenario.ini", 0, 0, std::string("cannot parse: ") + ex.what() +
-                                      "; expected 'key = value' lines under [section] headers");
+      error("scenario.ini", 0, 0,
+            std::string("cannot parse: ") + ex.what() +
+                "; expected 'key = value' lines under [section] headers");
     } catch (const std::exception& ex) {
       error("scenario.ini", 0, 0, std::string("cannot parse: ") + ex.what());
     }
@@ -381,8 +384,7 @@ class Loader {
     }
     if (*v < lo || *v > hi) {
       error("scenario.ini", e.line, e.value_column,
-            e.key + " = " + std::to_string(*v) + " is out of range; expected " +
-                std::string(what));
+            e.key + " = " + std::to_string(*v) + " is out of range; expected " + std::string(what));
       return std::nullopt;
     }
     return v;
@@ -402,6 +404,8 @@ class Loader {
     sc_.options.push_back(baseline);
     if (is_missing(file)) return;
 
+    // Windows editors write a UTF-8 byte-order mark; it is not part of the first line's text.
+    if (ini_text_.rfind("\xEF\xBB\xBF", 0) == 0) ini_text_.erase(0, 3);
     IniFile ini;
     const std::string clean = scan_ini(ini);
     parse_ini_with_boost(clean, ini);
@@ -485,8 +489,8 @@ class Loader {
           } else {
             error(file, e.line, e.value_column,
                   "unknown bargaining model " + in_quotes(e.value) +
-                      did_you_mean(lower(trim(e.value)), bargaining_names()) + "; expected one of " +
-                      join(bargaining_names(), ", "));
+                      did_you_mean(lower(trim(e.value)), bargaining_names()) +
+                      "; expected one of " + join(bargaining_names(), ", "));
           }
           continue;
         }
@@ -533,9 +537,9 @@ class Loader {
     }
 
     if (turns_entry) {
-      if (const auto v = ini_int<int>(*turns_entry, 1, kMaxTurns,
-                                      "the number of turns, a whole number from 1 to " +
-                                          std::to_string(kMaxTurns))) {
+      if (const auto v = ini_int<int>(
+              *turns_entry, 1, kMaxTurns,
+              "the number of turns, a whole number from 1 to " + std::to_string(kMaxTurns))) {
         sc_.turns = *v;
         turns_known_ = true;
       }
@@ -758,8 +762,7 @@ class Loader {
     ParseError pe;
     auto c = parse_condition(cell.text, ids_, pe);
     if (!c) {
-      error(file, line, cell.column + pe.offset,
-            std::string(column) + ": " + pe.message);
+      error(file, line, cell.column + pe.offset, std::string(column) + ": " + pe.message);
     }
     return c;
   }
@@ -776,7 +779,7 @@ class Loader {
   void load_actors() {
     constexpr std::string_view file = "actors.csv";
     enum { ID, NAME, KIND, CAPABILITY, RISK, CONTROL, NOTES };
-    const std::vector<ColumnSpec> specs{{"id", true},        {"name", true},  {"kind", true},
+    const std::vector<ColumnSpec> specs{{"id", true},         {"name", true},  {"kind", true},
                                         {"capability", true}, {"risk", false}, {"control", false},
                                         {"notes", false}};
     Columns cols;
@@ -823,8 +826,8 @@ class Loader {
     constexpr std::string_view file = "issues.csv";
     enum { ID, NAME, LOW, HIGH, SQ, UNIT, UNIT_LOW, UNIT_HIGH, DRIFT, NOISE, NEGOTIABLE, NOTES };
     const std::vector<ColumnSpec> specs{
-        {"id", true},         {"name", true},   {"low", true},   {"high", true},
-        {"status_quo", true}, {"unit", false},  {"unit_low", false}, {"unit_high", false},
+        {"id", true},         {"name", true},   {"low", true},         {"high", true},
+        {"status_quo", true}, {"unit", false},  {"unit_low", false},   {"unit_high", false},
         {"drift", false},     {"noise", false}, {"negotiable", false}, {"notes", false}};
     Columns cols;
     const auto table = open_table(file, specs, cols);
@@ -892,7 +895,7 @@ class Loader {
   void load_stances() {
     constexpr std::string_view file = "stances.csv";
     enum { ACTOR, ISSUE, POSITION, SALIENCE, POWER, VETO, NOTES };
-    const std::vector<ColumnSpec> specs{{"actor", true},    {"issue", true}, {"position", true},
+    const std::vector<ColumnSpec> specs{{"actor", true},    {"issue", true},  {"position", true},
                                         {"salience", true}, {"power", false}, {"veto", false},
                                         {"notes", false}};
     Columns cols;
@@ -901,14 +904,12 @@ class Loader {
     std::map<std::pair<int, int>, int> seen;
     for (const CsvRow& row : table->rows) {
       Stance st;
-      st.actor = cols.has(ACTOR)
-                     ? ref_cell(file, row.line, cols.get(row, ACTOR), "actor", "an actor",
-                                "actors.csv", ids_.actors, actors_ok_)
-                     : -1;
-      st.issue = cols.has(ISSUE)
-                     ? ref_cell(file, row.line, cols.get(row, ISSUE), "issue", "an issue",
-                                "issues.csv", ids_.issues, issues_ok_)
-                     : -1;
+      st.actor = cols.has(ACTOR) ? ref_cell(file, row.line, cols.get(row, ACTOR), "actor",
+                                            "an actor", "actors.csv", ids_.actors, actors_ok_)
+                                 : -1;
+      st.issue = cols.has(ISSUE) ? ref_cell(file, row.line, cols.get(row, ISSUE), "issue",
+                                            "an issue", "issues.csv", ids_.issues, issues_ok_)
+                                 : -1;
       bool ok = st.actor >= 0 && st.issue >= 0;
       if (cols.has(POSITION)) {
         if (auto n = number_cell(file, row.line, cols.get(row, POSITION), "position",
@@ -934,10 +935,9 @@ class Loader {
         const auto key = std::make_pair(st.actor, st.issue);
         if (const auto it = seen.find(key); it != seen.end()) {
           error(file, row.line, cols.get(row, ACTOR).column,
-                "duplicate stance of " + ids_.actors[static_cast<std::size_t>(st.actor)] +
-                    " on " + ids_.issues[static_cast<std::size_t>(st.issue)] +
-                    " (first at line " + std::to_string(it->second) +
-                    "); expected one row per actor and issue");
+                "duplicate stance of " + ids_.actors[static_cast<std::size_t>(st.actor)] + " on " +
+                    ids_.issues[static_cast<std::size_t>(st.issue)] + " (first at line " +
+                    std::to_string(it->second) + "); expected one row per actor and issue");
           continue;
         }
         seen.emplace(key, row.line);
@@ -949,11 +949,8 @@ class Loader {
   void load_relations() {
     constexpr std::string_view file = "relations.csv";
     enum { FROM, TO, AFFINITY, RECOGNITION, NOTES };
-    const std::vector<ColumnSpec> specs{{"from", true},
-                                        {"to", true},
-                                        {"affinity", true},
-                                        {"recognition", false},
-                                        {"notes", false}};
+    const std::vector<ColumnSpec> specs{
+        {"from", true}, {"to", true}, {"affinity", true}, {"recognition", false}, {"notes", false}};
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table) return;
@@ -1002,10 +999,9 @@ class Loader {
   void load_moves() {
     constexpr std::string_view file = "moves.csv";
     enum { ID, ACTOR, NAME, COST, COOLDOWN, REQUIRES, EFFECTS, HEADLINE, NOTES };
-    const std::vector<ColumnSpec> specs{
-        {"id", true},       {"actor", true},    {"name", true},
-        {"cost", false},    {"cooldown", false}, {"requires", false},
-        {"effects", true},  {"headline", false}, {"notes", false}};
+    const std::vector<ColumnSpec> specs{{"id", true},      {"actor", true},     {"name", true},
+                                        {"cost", false},   {"cooldown", false}, {"requires", false},
+                                        {"effects", true}, {"headline", false}, {"notes", false}};
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table || !cols.has(ID)) {
@@ -1035,8 +1031,8 @@ class Loader {
       if (auto n = number_cell(file, row.line, cols.get(row, COST), "cost",
                                slot_range(SlotKind::cost), 0.0))
         m.cost = *n;
-      if (const auto c = int_cell(file, row.line, cols.get(row, COOLDOWN), "cooldown", 0,
-                                  kMaxCooldown, 0))
+      if (const auto c =
+              int_cell(file, row.line, cols.get(row, COOLDOWN), "cooldown", 0, kMaxCooldown, 0))
         m.cooldown = *c;
       if (auto c = condition_cell(file, row.line, cols.get(row, REQUIRES), "requires"))
         m.requirement = std::move(*c);
@@ -1113,8 +1109,8 @@ class Loader {
   void load_timeline() {
     constexpr std::string_view file = "timeline.csv";
     enum { TURN, MOVE, PROBABILITY, WHEN, OPTIONS, NOTES };
-    const std::vector<ColumnSpec> specs{{"turn", true},    {"move", true},    {"probability", false},
-                                        {"when", false},   {"options", false}, {"notes", false}};
+    const std::vector<ColumnSpec> specs{{"turn", true},  {"move", true},     {"probability", false},
+                                        {"when", false}, {"options", false}, {"notes", false}};
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table) return;
@@ -1201,8 +1197,8 @@ class Loader {
               if (const std::string s = suggest_id(id, ids_.moves); !s.empty())
                 msg += "; did you mean '" + s + "'?";
               msg += " Expected move ids from moves.csv separated by '|'";
-              error(file, raw.forbid->line,
-                    raw.forbid->value_column + static_cast<int>(pos) + lead, std::move(msg));
+              error(file, raw.forbid->line, raw.forbid->value_column + static_cast<int>(pos) + lead,
+                    std::move(msg));
             }
           }
           if (bar == std::string::npos) break;
@@ -1271,8 +1267,8 @@ std::optional<SetList> parse_set_list(std::string_view text, const IdTables& ids
           return std::nullopt;
         }
         if (is_read_only(slot->kind)) {
-          error = {base + lead, "'" + path_text(*slot, ids) +
-                                    "' is read-only; expected a path that can be set"};
+          error = {base + lead,
+                   "'" + path_text(*slot, ids) + "' is read-only; expected a path that can be set"};
           return std::nullopt;
         }
         auto n = parse_number(value, pe);

@@ -16,7 +16,7 @@ namespace parley {
 
 /// The files of a scenario folder, in name order (the order they enter the content hash).
 inline constexpr std::array<std::string_view, 7> kScenarioFiles{
-    "actors.csv", "issues.csv",  "moves.csv",   "relations.csv",
+    "actors.csv",   "issues.csv",  "moves.csv",    "relations.csv",
     "scenario.ini", "stances.csv", "timeline.csv",
 };
 

@@ -1,6 +1,6 @@
 /// \file
-/// The bargaining dispatcher and the one-shot kernels (compromise, median). NBS, EUM and SMP live in
-/// their own files. See docs/BARGAINING.md for the equations.
+/// The bargaining dispatcher and the one-shot kernels (compromise, median). NBS, EUM and SMP live
+/// in their own files. See docs/BARGAINING.md for the equations.
 
 #include "engine/model/bargaining.hpp"
 
@@ -39,8 +39,7 @@ namespace {
 /// positive sum. The lower median is the smallest value whose cumulative weight reaches half the
 /// total: it is always one of the values (an actor's position), as in Black's median voter.
 double lower_weighted_median(std::vector<std::pair<double, double>>& vw, double total) {
-  std::sort(vw.begin(), vw.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(vw.begin(), vw.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   const double half = 0.5 * total;
   double cum = 0.0;
   for (const auto& [value, weight] : vw) {

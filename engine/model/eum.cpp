@@ -23,7 +23,9 @@ namespace {
 using Index = Eigen::Index;
 
 /// b^r with the common r = 1 case free of a pow() call.
-inline double power(double b, double r) { return r == 1.0 ? b : std::pow(b, r); }
+inline double power(double b, double r) {
+  return r == 1.0 ? b : std::pow(b, r);
+}
 
 /// Lower weighted median (the smallest position whose cumulative weight reaches half the total).
 double weighted_median(const Eigen::VectorXd& x, const Eigen::VectorXd& a,
@@ -53,6 +55,7 @@ class EumRun {
         r_(Eigen::VectorXd::Ones(n_)),
         identity_(static_cast<std::size_t>(n_)),
         sorted_(static_cast<std::size_t>(n_)),
+        dist_(static_cast<std::size_t>(n_ * n_)),
         prefix_(static_cast<std::size_t>(n_ * (n_ + 1))),
         prob_(static_cast<std::size_t>(n_ * n_)),
         chosen_(static_cast<std::size_t>(n_)) {
@@ -108,72 +111,82 @@ class EumRun {
   /// P(i, j) = (sum of the positive votes for x_i over x_j) / (sum over k and over all ordered
   /// pairs of actors (a, b) of |vote_k(a over b)|). The denominator over all pairs, not just
   /// (i, j), is Scholz et al.'s normalisation; it is what reproduces their Table 2 (the pairwise
-  /// normalisation P(i,j) + P(j,i) = 1 sends every actor to the extreme and keeps it there).
+  /// normalisation P(i,j) + P(j,i) = 1 leaves the emission case's median at 7.0 for 8 rounds).
+  ///
+  /// Cost O(n^2): everything is done in position order, where the voters on one side of a
+  /// midpoint form a prefix and the midpoints of (i, j) move monotonically with j.
   void compute_probabilities() {
-    // Sort actors by position once; the voters on one side of a midpoint are then a prefix.
     sorted_ = identity_;
     std::sort(sorted_.begin(), sorted_.end(), [&](Index i, Index j) { return x_[i] < x_[j]; });
     sorted_x_.resize(static_cast<std::size_t>(n_));
     for (Index m = 0; m < n_; ++m) sorted_x_[static_cast<std::size_t>(m)] = x_[sorted_[m]];
+    const auto n = static_cast<std::size_t>(n_);
+    const double* sx = sorted_x_.data();
 
-    // prefix_[t * (n+1) + m] = sum over the first m voters (in position order) of
-    // a_k (|x_k - x_t|/range)^r_k: the weighted "distance" of target t as seen by those voters.
-    const auto stride = static_cast<std::size_t>(n_ + 1);
-    for (Index t = 0; t < n_; ++t) {
-      double* row = &prefix_[static_cast<std::size_t>(t) * stride];
-      row[0] = 0.0;
-      for (Index m = 0; m < n_; ++m) {
-        const Index k = sorted_[m];
-        row[m + 1] = row[m] + a_[k] * power(std::abs(x_[k] - x_[t]) / range_, r_[k]);
-      }
+    // dist_[mk * n + mt] = (|x_k - x_t| / range)^r_k, voter k and target t in position order.
+    // Whole rows at a time through Eigen's vectorised log/exp: b^r = exp(r log b), with
+    // log 0 = -inf and exp(-inf) = 0 as needed at distance 0. This is the costliest step.
+    const Eigen::Map<const Eigen::ArrayXd> sx_all(sx, n_);
+    for (std::size_t mk = 0; mk < n; ++mk) {
+      const double rk = r_[sorted_[static_cast<Index>(mk)]];
+      Eigen::Map<Eigen::ArrayXd> row(&dist_[mk * n], n_);
+      row = (sx_all - sx[mk]).abs() / range_;
+      if (rk != 1.0) row = (rk * row.log()).exp();
     }
 
-    // Denominator: for each voter, sum over ordered pairs (a, b) of |u_k(a) - u_k(b)|. The
-    // u_k(a) = (|x_k - x_a|/range)^r_k are a monotone function of the distance, so merging the
-    // actors left and right of k outwards lists them in ascending order without a sort; then
+    // Denominator: for each voter, sum over ordered pairs (a, b) of |u_k(a) - u_k(b)|. Along
+    // the row of voter k the values fall towards k from the left and rise away from it on the
+    // right, so merging both sides outwards lists them in ascending order without a sort; then
     // sum_{a<b} (u_(b) - u_(a)) = sum_m u_(m) (2m - (n-1)).
     double total = 0.0;
-    for (Index mk = 0; mk < n_; ++mk) {
-      const Index k = sorted_[mk];
-      if (a_[k] <= 0.0) continue;
-      Index left = mk - 1;
-      Index right = mk;  // k itself is at distance 0 and comes first
+    for (std::size_t mk = 0; mk < n; ++mk) {
+      const double ak = a_[sorted_[static_cast<Index>(mk)]];
+      if (ak <= 0.0) continue;
+      const double* row = &dist_[mk * n];
+      std::ptrdiff_t left = static_cast<std::ptrdiff_t>(mk) - 1;
+      std::size_t right = mk;  // k itself, at distance 0, comes first
       double sum = 0.0;
-      for (Index m = 0; m < n_; ++m) {
-        double d;
-        const bool take_right =
-            left < 0 || (right < n_ && sorted_x_[static_cast<std::size_t>(right)] - x_[k] <=
-                                           x_[k] - sorted_x_[static_cast<std::size_t>(left)]);
-        if (take_right) {
-          d = sorted_x_[static_cast<std::size_t>(right)] - x_[k];
-          ++right;
+      for (std::size_t m = 0; m < n; ++m) {
+        double u;
+        if (left < 0 || (right < n && row[right] <= row[left])) {
+          u = row[right++];
         } else {
-          d = x_[k] - sorted_x_[static_cast<std::size_t>(left)];
-          --left;
+          u = row[left--];
         }
-        sum += power(d / range_, r_[k]) * static_cast<double>(2 * m - (n_ - 1));
+        sum += u * (2.0 * static_cast<double>(m) - static_cast<double>(n - 1));
       }
-      total += a_[k] * 2.0 * sum;  // ordered pairs: each unordered pair twice
+      total += ak * 2.0 * sum;  // ordered pairs: each unordered pair twice
     }
 
-    for (Index i = 0; i < n_; ++i) {
-      const double* gi = &prefix_[static_cast<std::size_t>(i) * stride];
-      for (Index j = 0; j < n_; ++j) {
+    // prefix_[mt * (n+1) + m] = sum over the first m voters (position order) of a_k u_k(t).
+    const std::size_t stride = n + 1;
+    for (std::size_t mt = 0; mt < n; ++mt) prefix_[mt * stride] = 0.0;
+    for (std::size_t mk = 0; mk < n; ++mk) {
+      const double ak = a_[sorted_[static_cast<Index>(mk)]];
+      const double* row = &dist_[mk * n];
+      for (std::size_t mt = 0; mt < n; ++mt) {
+        prefix_[mt * stride + mk + 1] = prefix_[mt * stride + mk] + ak * row[mt];
+      }
+    }
+
+    for (std::size_t mi = 0; mi < n; ++mi) {
+      const Index i = sorted_[static_cast<Index>(mi)];
+      const double* gi = &prefix_[mi * stride];
+      // below: first voter at or above the midpoint; above: first voter strictly above it. Both
+      // only move forward as j (and so the midpoint) moves right.
+      std::size_t below = 0;
+      std::size_t above = 0;
+      for (std::size_t mj = 0; mj < n; ++mj) {
+        const Index j = sorted_[static_cast<Index>(mj)];
         double p = 0.0;
-        if (x_[i] != x_[j] && total > 0.0) {
-          const double* gj = &prefix_[static_cast<std::size_t>(j) * stride];
-          const double mid = 0.5 * (x_[i] + x_[j]);
+        if (sx[mi] != sx[mj] && total > 0.0) {
+          const double* gj = &prefix_[mj * stride];
+          const double mid = 0.5 * (sx[mi] + sx[mj]);
+          while (below < n && sx[below] < mid) ++below;
+          while (above < n && sx[above] <= mid) ++above;
           // Voters strictly on i's side of the midpoint prefer x_i; those at it are indifferent.
-          double votes;
-          if (x_[i] < x_[j]) {
-            const auto m = static_cast<Index>(
-                std::lower_bound(sorted_x_.begin(), sorted_x_.end(), mid) - sorted_x_.begin());
-            votes = gj[m] - gi[m];
-          } else {
-            const auto m = static_cast<Index>(
-                std::upper_bound(sorted_x_.begin(), sorted_x_.end(), mid) - sorted_x_.begin());
-            votes = (gj[n_] - gj[m]) - (gi[n_] - gi[m]);
-          }
+          const double votes =
+              sx[mi] < sx[mj] ? gj[below] - gi[below] : (gj[n] - gj[above]) - (gi[n] - gi[above]);
           p = std::max(0.0, votes) / total;
         }
         prob_[static_cast<std::size_t>(i * n_ + j)] = p;
@@ -223,10 +236,19 @@ class EumRun {
       // Best offer per kind: 0 confrontation, 1 compromise, 2 capitulation.
       double best_pos[3] = {0.0, 0.0, 0.0};
       double best_key[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
+      // U_s and U_f of i against every j, seen with r_i, vectorised (see compute_probabilities).
+      // The same values serve both directions of a pair: same distance, same viewer.
+      const Eigen::ArrayXd half_gap = 0.5 * (x_.array() - x_[i]).abs() / range_;
+      if (ri == 1.0) {
+        success_ = 2.0 - 4.0 * (0.5 - half_gap);
+        failure_ = 2.0 - 4.0 * (0.5 + half_gap);
+      } else {
+        success_ = 2.0 - 4.0 * (ri * (0.5 - half_gap).log()).exp();
+        failure_ = 2.0 - 4.0 * (ri * (0.5 + half_gap).log()).exp();
+      }
       for (Index j = 0; j < n_; ++j) {
         if (j == i || x_[j] == x_[i]) continue;
-        // Same distance and exponent: both directions share U_s and U_f.
-        const Utilities u = basic(std::abs(x_[i] - x_[j]) / range_, ri);
+        const Utilities u{success_[j], failure_[j]};
         const double e_ji = expected_utility(j, i, ri, u, u_sq);
         if (!(e_ji > 0.0)) continue;
         const double e_ij = expected_utility(i, j, ri, u, u_sq);
@@ -289,6 +311,9 @@ class EumRun {
   std::vector<Index> identity_;
   std::vector<Index> sorted_;
   std::vector<double> sorted_x_;
+  std::vector<double> dist_;
+  Eigen::ArrayXd success_;
+  Eigen::ArrayXd failure_;
   std::vector<double> prefix_;
   std::vector<double> prob_;
   std::vector<double> danger_;
@@ -349,9 +374,10 @@ BargainingResult eum_bargain(const BargainingInput& input, const BargainingSetti
                           Eigen::MatrixXd(actors, dims));
   }
   for (Index j = 0; j < dims; ++j) {
-    const Eigen::VectorXd w = input.power.size() == 0
-                                  ? input.capability
-                                  : Eigen::VectorXd(input.capability.cwiseProduct(input.power.col(j)));
+    const Eigen::VectorXd w =
+        input.power.size() == 0
+            ? input.capability
+            : Eigen::VectorXd(input.capability.cwiseProduct(input.power.col(j)));
     const EumResult1d r = eum_1d(input.position.col(j), input.salience.col(j), w, es);
     result.outcome[j] = r.outcome;
     result.unweighted_fallback[static_cast<std::size_t>(j)] = r.unweighted_fallback;

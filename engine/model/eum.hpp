@@ -51,7 +51,7 @@ struct EumResult1d {
 /// that the actor resists a challenge), `w` capabilities >= 0. Votes and the median use weights
 /// w_i s_i. Distances are normalised by the range of the input positions, which is fixed for the
 /// run. Deterministic; O(n^2 log n) time and O(n^2) memory per round (n = actors), e.g. about
-/// 16 MB for 1,000 actors. Preconditions: equal sizes, finite values, s in [0, 1], w >= 0.
+/// 24 MB for 1,000 actors. Preconditions: equal sizes, finite values, s in [0, 1], w >= 0.
 [[nodiscard]] EumResult1d eum_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
                                  const Eigen::Ref<const Eigen::VectorXd>& s,
                                  const Eigen::Ref<const Eigen::VectorXd>& w,

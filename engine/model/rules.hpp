@@ -74,6 +74,16 @@ struct Rules {
   /// (actor, issue) row-major, 1 = stance listed.
   std::vector<std::uint8_t> stance_listed;
 
+  // Derived by derive_lookahead_tables() (engine/model/turn.hpp); never written by hand.
+  /// moves x actors, row-major: 1 when move m changes something actor k's best reply reads, so a
+  /// reply cached for "no move" must be recomputed after m.
+  std::vector<std::uint8_t> reply_interference;
+  /// moves x moves, row-major: 1 when move m changes something the gain of move n (for n's
+  /// actor) reads, so n's gain cached for "no move" must be recomputed after m.
+  std::vector<std::uint8_t> gain_interference;
+  /// Per timeline row: read_mask() of its `when` condition.
+  std::vector<std::uint64_t> timeline_when_mask;
+
   /// Whether actor `a` holds a veto on issue `i`.
   [[nodiscard]] bool has_veto(int a, int i) const noexcept {
     return veto[static_cast<size_t>(a) * static_cast<size_t>(issues) + static_cast<size_t>(i)] != 0;

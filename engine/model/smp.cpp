@@ -330,10 +330,12 @@ void perceived_utility(const Assessment& a, Index h, Eigen::MatrixXd& util) {
   // Keep KTAB's order within each list: the status quo, then by initiator. The proposals were
   // appended in initiator order already.
 
-  // Each actor's utilities of the current positions, with its own (objective) risk attitude.
+  // Each actor's utilities of the current positions: KTAB's aUtil[i](i, j), i.e. with i's risk
+  // attitude as i perceives it, (2 r_i + r_i) / 3 (an ulp away from r_i at most; KTAB mixes both).
   Eigen::MatrixXd own(n, n);
   for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < n; ++j) own(i, j) = bs_util(a.distance(i, j), a.risk(i));
+    const double r_ii = ((2.0 * a.risk(i)) + a.risk(i)) / 3.0;
+    for (Index j = 0; j < n; ++j) own(i, j) = bs_util(a.distance(i, j), r_ii);
   }
 
   RowMatrix next = pos;
@@ -390,8 +392,9 @@ void perceived_utility(const Assessment& a, Index h, Eigen::MatrixXd& util) {
   }
   Eigen::MatrixXd util(n, static_cast<Index>(unique.size()));
   for (Index i = 0; i < n; ++i) {
+    const double r_ii = ((2.0 * a.risk(i)) + a.risk(i)) / 3.0;  // KTAB's aUtil[i](i, j)
     for (std::size_t m = 0; m < unique.size(); ++m) {
-      util(i, static_cast<Index>(m)) = bs_util(a.distance(i, unique[m]), a.risk(i));
+      util(i, static_cast<Index>(m)) = bs_util(a.distance(i, unique[m]), r_ii);
     }
   }
   const Eigen::VectorXd p = conditional_pce(util, actors.weight);

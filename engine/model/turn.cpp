@@ -21,13 +21,22 @@ void mark_made(State& s, std::int32_t m) {
   s.made.push_back(m);
 }
 
+// What every move score of one state shares: the utility sums, each AI actor's best reply when
+// nobody moves, and which timeline conditions hold next turn anyway. Computed once per snapshot.
+struct Lookahead {
+  UtilityBase ubase;
+  Overlay none;                             // next turn, nothing made
+  std::vector<std::int32_t> pass_replies;   // per actor; -1 = pass or not an AI actor
+  std::vector<double> pass_gain;            // per move: its gain with no move made; -inf if unavailable
+  std::vector<std::uint8_t> holds_anyway;   // per timeline row
+};
+
 // Scratch buffers for move scoring, one set per thread, so scoring allocates nothing once warm.
-// They hold no information between calls, so results cannot depend on which thread runs a run.
+// They carry no information from one call to the next, so results cannot depend on the thread.
 struct Scratch {
-  Overlay base;   // the move being scored (or nothing, for "pass")
-  Overlay reply;  // base + one candidate reply
-  Overlay full;   // base + every other actor's best reply
-  Overlay rule;   // full + one triggered timeline rule
+  Overlay base;  // the move being scored (or nothing, for "pass"), then the replies to it
+  std::vector<std::int32_t> replies;
+  Lookahead look;
   std::vector<std::int32_t> candidates;
   std::vector<double> scores;
 };
@@ -37,17 +46,30 @@ Scratch& scratch() {
   return s;
 }
 
-// Best reply of actor k at the next turn, judged through `base`; -1 for "pass".
-std::int32_t best_reply(const Rules& rules, const Params& p, const State& s, const Overlay& base,
-                        int k, Overlay& tmp) {
-  const double u0 = utility(s, base, k);
+constexpr double kUnavailable = -std::numeric_limits<double>::infinity();
+
+// Gain to actor k of move m at the next turn, judged through `base`: utility change minus cost;
+// kUnavailable when m cannot be made then.
+double reply_gain(const Rules& rules, const Params& p, const State& s, Overlay& base,
+                  const UtilityBase& ubase, int k, std::int32_t m, double u0) {
+  if (!available(rules, p.option, m, s, base)) return kUnavailable;
+  const double cost = get(s, base, Slot{SlotKind::cost, m, 0});
+  const Overlay::Mark before = base.mark();
+  apply_effects(rules, p, m, s, base);
+  const double gain = utility(s, base, k, ubase) - u0 - cost;
+  base.rollback(before);
+  return gain;
+}
+
+// Best reply of actor k at the next turn with nothing made: fills the gain cache. -1 = pass.
+std::int32_t pass_reply(const Rules& rules, const Params& p, const State& s, Lookahead& look,
+                        int k) {
+  const double u0 = utility(s, look.none, k, look.ubase);
   double best = 0.0;
   std::int32_t best_move = -1;
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
-    if (!available(rules, p.option, m, s, base)) continue;
-    tmp = base;
-    apply_effects(rules, p, m, s, tmp);
-    const double gain = utility(s, tmp, k) - u0 - get(s, base, Slot{SlotKind::cost, m, 0});
+    const double gain = reply_gain(rules, p, s, look.none, look.ubase, k, m, u0);
+    look.pass_gain[static_cast<size_t>(m)] = gain;
     if (gain > best) {
       best = gain;
       best_move = m;
@@ -56,59 +78,203 @@ std::int32_t best_reply(const Rules& rules, const Params& p, const State& s, con
   return best_move;
 }
 
+// Best reply of actor k at the next turn after `move` (in `base`). Only the gains that `move`
+// can change are recomputed; the others are the cached gains with no move made.
+std::int32_t best_reply_after(const Rules& rules, const Params& p, const State& s,
+                              Overlay& base, const Lookahead& look, std::int32_t move, int k) {
+  const double u0 = utility(s, base, k, look.ubase);
+  const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
+  double best = 0.0;
+  std::int32_t best_move = -1;
+  for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
+    const double gain = rules.gain_interference[row + static_cast<size_t>(m)]
+                            ? reply_gain(rules, p, s, base, look.ubase, k, m, u0)
+                            : look.pass_gain[static_cast<size_t>(m)];
+    if (gain > best) {
+      best = gain;
+      best_move = m;
+    }
+  }
+  return best_move;
+}
+
+bool in_next_turn(const RuleTimeline& row, int next) noexcept {
+  return next >= row.first_turn && next <= row.last_turn;
+}
+
+void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
+  Lookahead& look = w.look;
+  look.ubase.compute(s);
+  if (s.model[static_cast<size_t>(ModelKey::lookahead)] < 0.5) return;
+  look.none.clear();
+  look.none.next_turn = true;
+  look.pass_replies.assign(static_cast<size_t>(rules.actors), -1);
+  look.pass_gain.assign(static_cast<size_t>(rules.moves), kUnavailable);
+  for (int k = 0; k < rules.actors; ++k)
+    if (rules.control[static_cast<size_t>(k)] == Control::ai)
+      look.pass_replies[static_cast<size_t>(k)] = pass_reply(rules, p, s, look, k);
+  const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
+  look.holds_anyway.assign(rules.timeline.size(), 0);
+  for (size_t r = 0; r < rules.timeline.size(); ++r)
+    if (opt.timeline_active[r] && in_next_turn(rules.timeline[r], s.turn + 1))
+      look.holds_anyway[r] = holds(rules.timeline[r].when, s, look.none) ? 1 : 0;
+}
+
 // Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
 // AI actors' best replies and the timeline rules of the next turn its move makes true.
 double lookahead_value(const Rules& rules, const Params& p, const State& s, int i,
                        std::int32_t move, Scratch& w) {
+  const Lookahead& look = w.look;
   w.base.clear();
   w.base.next_turn = true;
   if (move >= 0) apply_effects(rules, p, move, s, w.base);
 
-  w.full = w.base;
+  // Every other AI actor replies to the same position (the move alone), then all replies apply.
+  w.replies.clear();
   for (int k = 0; k < rules.actors; ++k) {
     if (k == i || rules.control[static_cast<size_t>(k)] != Control::ai) continue;
-    const std::int32_t r = best_reply(rules, p, s, w.base, k, w.reply);
-    if (r >= 0) apply_effects(rules, p, r, s, w.full);
+    // A move that touches nothing k's choice reads leaves k's reply as it was with no move.
+    const bool changed =
+        move >= 0 && rules.reply_interference[static_cast<size_t>(move) *
+                                                  static_cast<size_t>(rules.actors) +
+                                              static_cast<size_t>(k)];
+    const std::int32_t r = changed ? best_reply_after(rules, p, s, w.base, look, move, k)
+                                   : look.pass_replies[static_cast<size_t>(k)];
+    if (r >= 0) w.replies.push_back(r);
   }
+  Overlay& full = w.base;
+  for (const std::int32_t r : w.replies) apply_effects(rules, p, r, s, full);
 
-  const double u_full = utility(s, w.full, i);
+  const double u_full = utility(s, full, i, look.ubase);
   double value = u_full;
   const int next = s.turn + 1;
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
-  Overlay& none = w.reply;  // reused: the next turn with no move made
-  none.clear();
-  none.next_turn = true;
   for (size_t r = 0; r < rules.timeline.size(); ++r) {
     const RuleTimeline& row = rules.timeline[r];
-    if (!opt.timeline_active[r] || next < row.first_turn || next > row.last_turn) continue;
-    if (!holds(row.when, s, w.full) || holds(row.when, s, none)) continue;
-    if (!holds(rules.move_rules[static_cast<size_t>(row.move)].requirement, s, w.full)) continue;
-    w.rule = w.full;
-    apply_effects(rules, p, row.move, s, w.rule);
-    value += p.values[static_cast<size_t>(row.probability)] * (utility(s, w.rule, i) - u_full);
+    // A rule is a reply only if the move makes its condition true: it must read something the
+    // overlay changed (mask test) and must not hold anyway.
+    if (!opt.timeline_active[r] || !in_next_turn(row, next) || look.holds_anyway[r]) continue;
+    if ((rules.timeline_when_mask[r] & full.mask) == 0) continue;
+    if (!holds(row.when, s, full)) continue;
+    if (!holds(rules.move_rules[static_cast<size_t>(row.move)].requirement, s, full)) continue;
+    const Overlay::Mark before = full.mark();
+    apply_effects(rules, p, row.move, s, full);
+    value += p.values[static_cast<size_t>(row.probability)] *
+             (utility(s, full, i, look.ubase) - u_full);
+    full.rollback(before);
   }
   return value;
 }
 
-}  // namespace
-
-void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
-                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores) {
-  Scratch& w = scratch();
+void score_prepared(const Rules& rules, const Params& p, const State& s, int actor,
+                    const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
+                    Scratch& w) {
   scores.resize(candidates.size());
-  if (model_value(s, ModelKey::lookahead) >= 0.5) {
+  if (s.model[static_cast<size_t>(ModelKey::lookahead)] >= 0.5) {
     const double v_pass = lookahead_value(rules, p, s, actor, -1, w);
     for (size_t c = 0; c < candidates.size(); ++c)
       scores[c] = lookahead_value(rules, p, s, actor, candidates[c], w) - v_pass -
                   s.cost[candidates[c]];
     return;
   }
-  const double u0 = utility(s, actor);
+  w.base.clear();
+  const double u0 = utility(s, w.base, actor, w.look.ubase);
   for (size_t c = 0; c < candidates.size(); ++c) {
     w.base.clear();
     apply_effects(rules, p, candidates[c], s, w.base);
-    scores[c] = utility(s, w.base, actor) - u0 - s.cost[candidates[c]];
+    scores[c] = utility(s, w.base, actor, w.look.ubase) - u0 - s.cost[candidates[c]];
   }
+}
+
+bool touches(const std::vector<Slot>& reads, const Slot& slot) {
+  return std::find(reads.begin(), reads.end(), slot) != reads.end();
+}
+
+}  // namespace
+
+void derive_lookahead_tables(Rules& rules) {
+  const auto actors = static_cast<size_t>(rules.actors);
+  rules.reply_interference.assign(static_cast<size_t>(rules.moves) * actors, 0);
+  for (int k = 0; k < rules.actors; ++k) {
+    // Everything actor k's best reply reads: its own utility row, and for each of its moves the
+    // slots it writes, the status quo under any position it writes, its cost and its condition.
+    std::vector<Slot> reads;
+    bool whole_row = false;
+    reads.push_back(Slot{SlotKind::risk, k, 0});
+    for (int j = 0; j < rules.issues; ++j) {
+      reads.push_back(Slot{SlotKind::position, k, j});
+      reads.push_back(Slot{SlotKind::salience, k, j});
+    }
+    for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
+      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+      reads.push_back(Slot{SlotKind::cost, m, 0});
+      for (const Slot& r : mv.requirement.reads()) reads.push_back(r);
+      for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+        const Slot& t = rules.effects[static_cast<size_t>(e)].target;
+        reads.push_back(t);
+        if (t.kind == SlotKind::position) reads.push_back(Slot{SlotKind::issue, t.b, 0});
+        if ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k)
+          whole_row = true;
+      }
+    }
+    if (whole_row)
+      for (int j = 0; j < rules.issues; ++j) reads.push_back(Slot{SlotKind::issue, j, 0});
+    for (int m = 0; m < rules.moves; ++m) {
+      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+      bool hit = touches(reads, Slot{SlotKind::done, m, 0}) ||
+                 touches(reads, Slot{SlotKind::last, m, 0});
+      for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
+        hit = touches(reads, rules.effects[static_cast<size_t>(e)].target);
+      rules.reply_interference[static_cast<size_t>(m) * actors + static_cast<size_t>(k)] =
+          hit ? 1 : 0;
+    }
+  }
+  // Move-level version: what the gain of move n reads. The gain is a sum over the issues n
+  // touches (utility is separable by issue) unless n rewrites its actor's saliences or risk.
+  const auto moves = static_cast<size_t>(rules.moves);
+  rules.gain_interference.assign(moves * moves, 0);
+  for (int n = 0; n < rules.moves; ++n) {
+    const RuleMove& mv = rules.move_rules[static_cast<size_t>(n)];
+    const int k = mv.actor;
+    std::vector<Slot> reads = mv.requirement.reads();
+    bool everything = false;
+    reads.push_back(Slot{SlotKind::cost, n, 0});
+    reads.push_back(Slot{SlotKind::risk, k, 0});
+    for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+      const Slot& t = rules.effects[static_cast<size_t>(e)].target;
+      reads.push_back(t);
+      if (t.kind == SlotKind::issue) {
+        reads.push_back(Slot{SlotKind::position, k, t.a});
+        reads.push_back(Slot{SlotKind::salience, k, t.a});
+      } else if (t.kind == SlotKind::position && t.a == k) {
+        reads.push_back(Slot{SlotKind::issue, t.b, 0});
+        reads.push_back(Slot{SlotKind::salience, k, t.b});
+      } else if ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k) {
+        everything = true;
+      }
+    }
+    for (int m = 0; m < rules.moves; ++m) {
+      const RuleMove& other = rules.move_rules[static_cast<size_t>(m)];
+      bool hit = everything || touches(reads, Slot{SlotKind::done, m, 0}) ||
+                 touches(reads, Slot{SlotKind::last, m, 0});
+      for (std::int32_t e = other.first_effect; e < other.end_effect && !hit; ++e) {
+        const Slot& t = rules.effects[static_cast<size_t>(e)].target;
+        // Changing k's salience sum or risk changes every gain of k.
+        hit = touches(reads, t) ||
+              ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k);
+      }
+      rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] = hit ? 1 : 0;
+    }
+  }
+  rules.timeline_when_mask.clear();
+  for (const RuleTimeline& row : rules.timeline) rules.timeline_when_mask.push_back(read_mask(row.when));
+}
+
+void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
+                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores) {
+  Scratch& w = scratch();
+  prepare(rules, p, s, w);
+  score_prepared(rules, p, s, actor, candidates, scores, w);
 }
 
 State apply_drift(const Rules& rules, const Params& /*p*/, State s, Rng& rng) {
@@ -140,6 +306,7 @@ State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
 State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
   Scratch& w = scratch();
   const double temperature = model_value(s, ModelKey::temperature);
+  prepare(rules, p, s, w);
   std::vector<std::int32_t> chosen;
   for (int i = 0; i < rules.actors; ++i) {
     if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;
@@ -147,7 +314,7 @@ State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
     for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
       if (available(rules, p.option, m, s)) w.candidates.push_back(m);
     if (w.candidates.empty()) continue;
-    score_moves(rules, p, s, i, w.candidates, w.scores);
+    score_prepared(rules, p, s, i, w.candidates, w.scores, w);
 
     int pick = -1;  // -1 = pass, whose score is 0
     if (temperature <= 0.0) {

@@ -99,13 +99,23 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, const St
         fx.target, apply_op(fx.op, get(s, o, fx.target), p.values[static_cast<size_t>(fx.value)]));
     const int k = o.find(fx.target);
     if (k >= 0) {
+      o.undo.emplace_back(k, o.values[static_cast<size_t>(k)]);
       o.values[static_cast<size_t>(k)] = v;
     } else {
       o.slots.push_back(fx.target);
       o.values.push_back(v);
+      o.mask |= slot_bit(fx.target);
     }
   }
   o.made.push_back(m);
+  o.mask |= slot_bit(Slot{SlotKind::done, m, 0}) | slot_bit(Slot{SlotKind::last, m, 0});
+}
+
+std::uint64_t read_mask(const Condition& c) noexcept {
+  std::uint64_t mask = 0;
+  for (const CondNode& n : c.rpn)
+    if (n.kind == CondNode::Kind::load) mask |= slot_bit(n.slot);
+  return mask;
 }
 
 namespace {
@@ -140,6 +150,61 @@ double utility(const State& s, const Overlay& o, int i) noexcept {
     num += w * closeness(get(s, o, Slot{SlotKind::issue, j, 0}),
                          get(s, o, Slot{SlotKind::position, i, j}), exponent);
     den += w;
+  }
+  return den > 0.0 ? num / den : 0.0;
+}
+
+void UtilityBase::compute(const State& s) {
+  const int actors = s.actors();
+  num.assign(static_cast<size_t>(actors), 0.0);
+  den.assign(static_cast<size_t>(actors), 0.0);
+  closeness.resize(actors, s.issues());
+  for (int i = 0; i < actors; ++i) {
+    const double exponent = 1.0 + s.risk[i];
+    for (int j = 0; j < s.issues(); ++j) {
+      const double c = parley::closeness(s.status_quo[j], s.position(i, j), exponent);
+      closeness(i, j) = c;
+      const double w = s.salience(i, j);
+      num[static_cast<size_t>(i)] += w * c;
+      den[static_cast<size_t>(i)] += w;
+    }
+  }
+}
+
+double utility(const State& s, const Overlay& o, int i, const UtilityBase& base) noexcept {
+  const auto ii = static_cast<size_t>(i);
+  if (o.slots.empty()) return base.den[ii] > 0.0 ? base.num[ii] / base.den[ii] : 0.0;
+  double num = base.num[ii];
+  double den = base.den[ii];
+  const double exponent = 1.0 + s.risk[i];
+  // Each overlay slot changes at most one issue's term for i; an issue seen twice is skipped the
+  // second time, since its term is recomputed from the overlay's final values at the first.
+  const size_t n = o.slots.size();
+  for (size_t k = 0; k < n; ++k) {
+    const Slot& slot = o.slots[k];
+    int j = -1;
+    if (slot.kind == SlotKind::issue) {
+      j = slot.a;
+    } else if (slot.a == i && (slot.kind == SlotKind::position || slot.kind == SlotKind::salience)) {
+      j = slot.b;
+    } else if (slot.a == i && slot.kind == SlotKind::risk) {
+      return utility(s, o, i);
+    }
+    if (j < 0) continue;
+    bool seen = false;
+    for (size_t e = 0; e < k && !seen; ++e) {
+      const Slot& earlier = o.slots[e];
+      seen = (earlier.kind == SlotKind::issue && earlier.a == j) ||
+             (earlier.a == i && earlier.b == j &&
+              (earlier.kind == SlotKind::position || earlier.kind == SlotKind::salience));
+    }
+    if (seen) continue;
+    const double w_old = s.salience(i, j);
+    const double w_new = get(s, o, Slot{SlotKind::salience, i, j});
+    const double c_new = parley::closeness(get(s, o, Slot{SlotKind::issue, j, 0}),
+                                           get(s, o, Slot{SlotKind::position, i, j}), exponent);
+    num += w_new * c_new - w_old * base.closeness(i, j);
+    den += w_new - w_old;
   }
   return den > 0.0 ? num / den : 0.0;
 }

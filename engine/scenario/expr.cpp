@@ -11,7 +11,9 @@ namespace {
 [[nodiscard]] bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
-[[nodiscard]] bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+[[nodiscard]] bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 [[nodiscard]] bool is_word_start(char c) noexcept {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
 }
@@ -25,7 +27,18 @@ namespace {
   return out;
 }
 
-enum class Tok : std::uint8_t { word, number, cmp, lparen, rparen, op_and, op_or, op_not, minus, end };
+enum class Tok : std::uint8_t {
+  word,
+  number,
+  cmp,
+  lparen,
+  rparen,
+  op_and,
+  op_or,
+  op_not,
+  minus,
+  end
+};
 
 struct Token {
   Tok kind = Tok::end;
@@ -145,15 +158,24 @@ bool tokenize(std::string_view text, std::vector<Token>& out, ParseError& error)
 [[nodiscard]] std::string describe(const Token& t) {
   switch (t.kind) {
     case Tok::word:
-    case Tok::number: return "'" + std::string(t.text) + "'";
-    case Tok::cmp: return "a comparison operator";
-    case Tok::lparen: return "'('";
-    case Tok::rparen: return "')'";
-    case Tok::op_and: return "'and'";
-    case Tok::op_or: return "'or'";
-    case Tok::op_not: return "'not'";
-    case Tok::minus: return "'-'";
-    case Tok::end: return "the end of the condition";
+    case Tok::number:
+      return "'" + std::string(t.text) + "'";
+    case Tok::cmp:
+      return "a comparison operator";
+    case Tok::lparen:
+      return "'('";
+    case Tok::rparen:
+      return "')'";
+    case Tok::op_and:
+      return "'and'";
+    case Tok::op_or:
+      return "'or'";
+    case Tok::op_not:
+      return "'not'";
+    case Tok::minus:
+      return "'-'";
+    case Tok::end:
+      return "the end of the condition";
   }
   return "a token";
 }
@@ -207,7 +229,8 @@ class Parser {
   }
 
   bool parse_not(std::vector<CondNode>& out, int depth) {
-    if (depth > kMaxNesting) return fail(peek(), "condition nested too deeply; expected at most 64 levels");
+    if (depth > kMaxNesting)
+      return fail(peek(), "condition nested too deeply; expected at most 64 levels");
     if (peek().kind == Tok::op_not) {
       take();
       if (!parse_not(out, depth + 1)) return false;
@@ -250,8 +273,9 @@ class Parser {
     n.cmp = op;
     out.push_back(n);
     if (peek().kind == Tok::cmp) {
-      return fail(peek(), "comparisons cannot be chained; expected 'and' between them "
-                          "(write 'a < b and b < c')");
+      return fail(peek(),
+                  "comparisons cannot be chained; expected 'and' between them "
+                  "(write 'a < b and b < c')");
     }
     return true;
   }
@@ -302,11 +326,16 @@ class Parser {
   for (const auto& n : rpn) {
     switch (n.kind) {
       case CondNode::Kind::constant:
-      case CondNode::Kind::load: ++depth; break;
+      case CondNode::Kind::load:
+        ++depth;
+        break;
       case CondNode::Kind::compare:
       case CondNode::Kind::op_and:
-      case CondNode::Kind::op_or: --depth; break;
-      case CondNode::Kind::op_not: break;
+      case CondNode::Kind::op_or:
+        --depth;
+        break;
+      case CondNode::Kind::op_not:
+        break;
     }
     max_depth = std::max(max_depth, depth);
   }
@@ -361,7 +390,7 @@ std::optional<std::vector<EffectSpec>> parse_effects(std::string_view text, cons
       EffectSpec fx;
       std::size_t path_end = eq;
       if (eq > 0 && (part[eq - 1] == '+' || part[eq - 1] == '-' || part[eq - 1] == '*')) {
-        fx.op = part[eq - 1] == '+' ? EffectOp::add
+        fx.op = part[eq - 1] == '+'   ? EffectOp::add
                 : part[eq - 1] == '-' ? EffectOp::sub
                                       : EffectOp::mul;
         path_end = eq - 1;
@@ -370,9 +399,9 @@ std::optional<std::vector<EffectSpec>> parse_effects(std::string_view text, cons
         return std::nullopt;
       } else if (eq > 0 && (part[eq - 1] == '<' || part[eq - 1] == '>' || part[eq - 1] == '!' ||
                             part[eq - 1] == '/')) {
-        error = {base + static_cast<int>(eq - 1),
-                 "unknown operator '" + std::string(part.substr(eq - 1, 2)) +
-                     "'; expected one of = += -= *="};
+        error = {base + static_cast<int>(eq - 1), "unknown operator '" +
+                                                      std::string(part.substr(eq - 1, 2)) +
+                                                      "'; expected one of = += -= *="};
         return std::nullopt;
       }
       ParseError pe;
@@ -406,8 +435,7 @@ std::optional<std::vector<EffectSpec>> parse_effects(std::string_view text, cons
         if (std::string why = range_problem(fx.value); !why.empty()) {
           std::size_t v0 = 0;
           while (v0 < value_text.size() && is_space(value_text[v0])) ++v0;
-          error = {base + static_cast<int>(eq + 1 + v0),
-                   path_text(*slot, ids) + " = " + why};
+          error = {base + static_cast<int>(eq + 1 + v0), path_text(*slot, ids) + " = " + why};
           return std::nullopt;
         }
       }

@@ -15,7 +15,9 @@ namespace {
 constexpr std::string_view kExpectedNumber =
     "expected a number or a distribution U(lo,hi), N(mean,sd), T(lo,mode,hi)";
 
-[[nodiscard]] bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
+[[nodiscard]] bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 /// The text with surrounding blanks removed, and how many were removed at the front.
 [[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
@@ -36,20 +38,27 @@ constexpr std::string_view kExpectedNumber =
 
 [[nodiscard]] int arity(DistKind kind) noexcept {
   switch (kind) {
-    case DistKind::constant: return 1;
+    case DistKind::constant:
+      return 1;
     case DistKind::uniform:
-    case DistKind::normal: return 2;
-    case DistKind::triangular: return 3;
+    case DistKind::normal:
+      return 2;
+    case DistKind::triangular:
+      return 3;
   }
   return 1;
 }
 
 [[nodiscard]] std::string_view signature(DistKind kind) noexcept {
   switch (kind) {
-    case DistKind::uniform: return "U(lo,hi)";
-    case DistKind::normal: return "N(mean,sd)";
-    case DistKind::triangular: return "T(lo,mode,hi)";
-    case DistKind::constant: break;
+    case DistKind::uniform:
+      return "U(lo,hi)";
+    case DistKind::normal:
+      return "N(mean,sd)";
+    case DistKind::triangular:
+      return "T(lo,mode,hi)";
+    case DistKind::constant:
+      break;
   }
   return "a number";
 }
@@ -58,18 +67,24 @@ constexpr std::string_view kExpectedNumber =
 
 double Number::mean() const noexcept {
   switch (kind) {
-    case DistKind::constant: return a;
-    case DistKind::uniform: return 0.5 * (a + b);
-    case DistKind::normal: return a;
-    case DistKind::triangular: return (a + b + c) / 3.0;
+    case DistKind::constant:
+      return a;
+    case DistKind::uniform:
+      return 0.5 * (a + b);
+    case DistKind::normal:
+      return a;
+    case DistKind::triangular:
+      return (a + b + c) / 3.0;
   }
   return a;
 }
 
 double Number::draw(Rng& rng) const noexcept {
   switch (kind) {
-    case DistKind::constant: return a;
-    case DistKind::uniform: return rng.uniform(a, b);
+    case DistKind::constant:
+      return a;
+    case DistKind::uniform:
+      return rng.uniform(a, b);
     case DistKind::normal: {
       const double x = a + b * rng.normal();
       // lo <= hi always holds for column ranges, so clamp is well defined.
@@ -89,9 +104,12 @@ double Number::draw(Rng& rng) const noexcept {
 
 std::string Number::text() const {
   switch (kind) {
-    case DistKind::constant: return format_double(a);
-    case DistKind::uniform: return "U(" + format_double(a) + "," + format_double(b) + ")";
-    case DistKind::normal: return "N(" + format_double(a) + "," + format_double(b) + ")";
+    case DistKind::constant:
+      return format_double(a);
+    case DistKind::uniform:
+      return "U(" + format_double(a) + "," + format_double(b) + ")";
+    case DistKind::normal:
+      return "N(" + format_double(a) + "," + format_double(b) + ")";
     case DistKind::triangular:
       return "T(" + format_double(a) + "," + format_double(b) + "," + format_double(c) + ")";
   }
@@ -169,8 +187,8 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
     const int arg_offset = lead + static_cast<int>(pos) + arg_lead;
     const auto v = parse_double(arg_trimmed);
     if (!v) {
-      error = {arg_offset, "expected a number inside " + std::string(signature(n.kind)) +
-                               ", got " + (arg_trimmed.empty() ? "nothing" : in_quotes(arg_trimmed))};
+      error = {arg_offset, "expected a number inside " + std::string(signature(n.kind)) + ", got " +
+                               (arg_trimmed.empty() ? "nothing" : in_quotes(arg_trimmed))};
       return std::nullopt;
     }
     args.push_back(*v);
@@ -204,7 +222,8 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
         return std::nullopt;
       }
       break;
-    case DistKind::constant: break;
+    case DistKind::constant:
+      break;
   }
   return n;
 }

@@ -40,7 +40,7 @@ constexpr std::array<KindInfo, 15> kKinds{{
 }};
 
 constexpr std::array<std::string_view, kModelKeys> kModelKeyNames{
-    "temperature", "influence_rate", "settle_rate",     "lookahead",
+    "temperature", "influence_rate", "settle_rate",      "lookahead",
     "rounds",      "eum_q",          "settle_tolerance",
 };
 
@@ -50,7 +50,9 @@ constexpr std::array<std::string_view, kModelKeys> kModelKeyNames{
   return out;
 }
 
-[[nodiscard]] bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
+[[nodiscard]] bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 [[nodiscard]] std::string kind_list() {
   std::string out;
@@ -72,20 +74,28 @@ constexpr std::array<std::string_view, kModelKeys> kModelKeyNames{
 
 [[nodiscard]] std::string_view arg_word(Arg a) noexcept {
   switch (a) {
-    case Arg::actor: return "actor";
-    case Arg::issue: return "issue";
-    case Arg::move: return "move";
-    case Arg::key: return "model key";
+    case Arg::actor:
+      return "actor";
+    case Arg::issue:
+      return "issue";
+    case Arg::move:
+      return "move";
+    case Arg::key:
+      return "model key";
   }
   return "id";
 }
 
 [[nodiscard]] std::string_view arg_source(Arg a) noexcept {
   switch (a) {
-    case Arg::actor: return "an actor id from actors.csv";
-    case Arg::issue: return "an issue id from issues.csv";
-    case Arg::move: return "a move id from moves.csv";
-    case Arg::key: return "a model key";
+    case Arg::actor:
+      return "an actor id from actors.csv";
+    case Arg::issue:
+      return "an issue id from issues.csv";
+    case Arg::move:
+      return "a move id from moves.csv";
+    case Arg::key:
+      return "a model key";
   }
   return "an id";
 }
@@ -93,10 +103,14 @@ constexpr std::array<std::string_view, kModelKeys> kModelKeyNames{
 [[nodiscard]] const std::vector<std::string>& id_list(Arg a, const IdTables& ids) {
   static const std::vector<std::string> keys(kModelKeyNames.begin(), kModelKeyNames.end());
   switch (a) {
-    case Arg::actor: return ids.actors;
-    case Arg::issue: return ids.issues;
-    case Arg::move: return ids.moves;
-    case Arg::key: return keys;
+    case Arg::actor:
+      return ids.actors;
+    case Arg::issue:
+      return ids.issues;
+    case Arg::move:
+      return ids.moves;
+    case Arg::key:
+      return keys;
   }
   return keys;
 }
@@ -165,14 +179,14 @@ std::optional<Slot> parse_path(std::string_view text, const IdTables& ids, Parse
   }
 
   const std::string_view head = segs[0].text;
-  const auto found = std::find_if(kKinds.begin(), kKinds.end(),
-                                  [&](const KindInfo& k) { return k.name == head; });
+  const auto found =
+      std::find_if(kKinds.begin(), kKinds.end(), [&](const KindInfo& k) { return k.name == head; });
   if (found == kKinds.end()) {
     std::vector<std::string> names;
     for (const auto& k : kKinds) names.emplace_back(k.name);
     error = {segs[0].offset, "unknown path '" + std::string(head) + "'" +
-                                 did_you_mean(lower(head), names) + "; expected a path starting with " +
-                                 kind_list()};
+                                 did_you_mean(lower(head), names) +
+                                 "; expected a path starting with " + kind_list()};
     return std::nullopt;
   }
   const KindInfo& info = *found;
@@ -181,8 +195,8 @@ std::optional<Slot> parse_path(std::string_view text, const IdTables& ids, Parse
   if (given != info.arity) {
     const int at =
         given < info.arity ? lead + static_cast<int>(t.size()) : segs[info.arity + 1].offset;
-    error = {at, "'" + std::string(t) + "' is not a complete path; expected " +
-                     std::string(info.shape)};
+    error = {
+        at, "'" + std::string(t) + "' is not a complete path; expected " + std::string(info.shape)};
     return std::nullopt;
   }
 
@@ -201,9 +215,10 @@ std::optional<Slot> parse_path(std::string_view text, const IdTables& ids, Parse
     if (it == list.end()) {
       std::string msg;
       if (arg == Arg::key && seg.text == "bargaining") {
-        msg = "model.bargaining is a model name, not a number; it is set in [model] or in an "
-              "option's 'set'; expected one of the numeric keys " +
-              key_list();
+        msg =
+            "model.bargaining is a model name, not a number; it is set in [model] or in an "
+            "option's 'set'; expected one of the numeric keys " +
+            key_list();
       } else {
         msg = "unknown " + std::string(arg_word(arg)) + " '" + std::string(seg.text) + "' in path";
         if (const std::string s = suggest_id(seg.text, list); !s.empty())
@@ -242,20 +257,31 @@ Range slot_range(SlotKind kind) noexcept {
   constexpr double inf = std::numeric_limits<double>::infinity();
   switch (kind) {
     case SlotKind::issue:
-    case SlotKind::position: return {0.0, 100.0};
-    case SlotKind::salience: return {0.0, 1.0};
+    case SlotKind::position:
+      return {0.0, 100.0};
+    case SlotKind::salience:
+      return {0.0, 1.0};
     case SlotKind::power:
-    case SlotKind::capability: return {0.0, inf};
+    case SlotKind::capability:
+      return {0.0, inf};
     case SlotKind::risk:
-    case SlotKind::affinity: return {-1.0, 1.0};
-    case SlotKind::recognition: return {0.0, 1.0};
-    case SlotKind::drift: return {-100.0, 100.0};
-    case SlotKind::noise: return {0.0, 100.0};
-    case SlotKind::cost: return {0.0, inf};
-    case SlotKind::model: return {-inf, inf};
-    case SlotKind::turn: return {0.0, inf};
+    case SlotKind::affinity:
+      return {-1.0, 1.0};
+    case SlotKind::recognition:
+      return {0.0, 1.0};
+    case SlotKind::drift:
+      return {-100.0, 100.0};
+    case SlotKind::noise:
+      return {0.0, 100.0};
+    case SlotKind::cost:
+      return {0.0, inf};
+    case SlotKind::model:
+      return {-inf, inf};
+    case SlotKind::turn:
+      return {0.0, inf};
     case SlotKind::done:
-    case SlotKind::last: return {0.0, 1.0};
+    case SlotKind::last:
+      return {0.0, 1.0};
   }
   return {-inf, inf};
 }
@@ -263,16 +289,23 @@ Range slot_range(SlotKind kind) noexcept {
 Range model_key_range(ModelKey key) noexcept {
   constexpr double inf = std::numeric_limits<double>::infinity();
   switch (key) {
-    case ModelKey::temperature: return {0.0, inf};
+    case ModelKey::temperature:
+      return {0.0, inf};
     case ModelKey::influence_rate:
-    case ModelKey::settle_rate: return {0.0, 1.0};
-    case ModelKey::lookahead: return {0.0, 1.0};
+    case ModelKey::settle_rate:
+      return {0.0, 1.0};
+    case ModelKey::lookahead:
+      return {0.0, 1.0};
     // Each round costs a full bargaining pass, so an upper bound keeps a typo from hanging a run.
-    case ModelKey::rounds: return {1.0, 1000.0};
-    case ModelKey::eum_q: return {0.0, 1.0};
+    case ModelKey::rounds:
+      return {1.0, 1000.0};
+    case ModelKey::eum_q:
+      return {0.0, 1.0};
     // The header asks for > 0; a closed range needs a positive floor.
-    case ModelKey::settle_tolerance: return {1e-6, 100.0};
-    case ModelKey::count_: break;
+    case ModelKey::settle_tolerance:
+      return {1e-6, 100.0};
+    case ModelKey::count_:
+      break;
   }
   return {-inf, inf};
 }

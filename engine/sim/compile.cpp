@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/core/rng.hpp"
+#include "engine/model/turn.hpp"
 #include "engine/model/view.hpp"
 
 namespace parley {
@@ -93,6 +94,7 @@ class Compiler {
             ov.target, add(ov.value, "option." + opt.name + "." + path_text(ov.target, ids_), o));
       r_.options.push_back(std::move(orl));
     }
+    derive_lookahead_tables(r_);
     return std::move(r_);
   }
 

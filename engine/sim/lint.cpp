@@ -1,6 +1,8 @@
 #include "engine/sim/lint.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "engine/model/turn.hpp"
 #include "engine/model/view.hpp"
@@ -22,6 +24,12 @@ bool linked(const Rules& rules, std::int32_t m) {
     }
   }
   return false;
+}
+
+std::string brief(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
 }
 
 }  // namespace
@@ -48,14 +56,16 @@ void lint(const Scenario& sc, const Rules& rules, Diagnostics& diag) {
                          "a batch; add a timeline row or make the actor 'ai'");
       continue;
     }
+    // Scripted moves of AI actors happen through the timeline whatever they are worth, and a
+    // move that is not yet available cannot be judged at the initial state.
+    if (in_timeline || !holds(rules.move_rules[static_cast<size_t>(m)].requirement, s)) continue;
     std::vector<double> score;
     score_moves(rules, p, s, mv.actor, {m}, score);
     if (score[0] <= 0.0 && !linked(rules, m)) {
       diag.warning(moves_file, mv.source.line, 1,
                    "no AI actor could gain from move '" + mv.id + "': at the initial state its "
                    "net gain for " + sc.actors[static_cast<size_t>(mv.actor)].id + " (utility "
-                   "gain minus cost " + Number::constant(s.cost[m]).text() + ") is " +
-                   Number::constant(score[0]).text() +
+                   "gain minus cost " + brief(s.cost[m]) + ") is " + brief(score[0]) +
                    " and no timeline condition reacts to it; lower its cost (gains are small: "
                    "10 points on one issue are worth about 0.1 x salience / sum of saliences) "
                    "or link it to a reply");

@@ -58,3 +58,15 @@ TEST_CASE("merging in any order gives identical statistics", "[stats]") {
   REQUIRE(ab.sd() == one.sd());
   REQUIRE(ba.quantile(0.3) == one.quantile(0.3));
 }
+
+TEST_CASE("quantiles stay within the observed values", "[stats]") {
+  MetricStats constant(0, 100, false, 250);
+  for (int k = 0; k < 50; ++k) constant.add(0.0);
+  REQUIRE(constant.quantile(0.05) == 0.0);
+  REQUIRE(constant.quantile(0.5) == 0.0);
+  MetricStats two(0, 100, false, 250);
+  two.add(37.0);
+  two.add(37.1);
+  REQUIRE(two.quantile(0.01) >= 37.0);
+  REQUIRE(two.quantile(0.99) <= 37.1);
+}

@@ -1,9 +1,9 @@
 // Splitting CSV lines with cell positions, and reading tables from files.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "engine/io/csv_table.hpp"
 
@@ -38,7 +38,7 @@ TEST_CASE("cells are trimmed and keep the column of their first character", "[lo
   CHECK(cells[1].text == "name");
   CHECK(cells[1].column == 5);
   CHECK(cells[2].text == "kind");
-  CHECK(cells[2].column == 14);
+  CHECK(cells[2].column == 13);
 }
 
 TEST_CASE("quoted cells may hold commas and doubled quotes", "[loader]") {
@@ -114,4 +114,18 @@ TEST_CASE("read_csv reports a missing file and bad lines without throwing", "[lo
   Diagnostics d3;
   CHECK_FALSE(read_csv(empty.string(), "e.csv", d3).has_value());
   CHECK_THAT(d3.problems().at(0).message, Catch::Contains("no header row"));
+}
+
+TEST_CASE("commas inside parentheses do not split unquoted cells", "[loader]") {
+  const auto cells = split_ok("a,U(1,2), T( 0 ,5,10) ,\"N(1,2)\",b");
+  REQUIRE(cells.size() == 5);
+  CHECK(cells[1].text == "U(1,2)");
+  CHECK(cells[2].text == "T( 0 ,5,10)");
+  CHECK(cells[2].column == 11);
+  CHECK(cells[3].text == "N(1,2)");
+  CHECK(cells[4].text == "b");
+  // An unclosed parenthesis falls back to plain splitting.
+  const auto open = split_ok("U(1,2,x");
+  REQUIRE(open.size() == 3);
+  CHECK(open[0].text == "U(1");
 }

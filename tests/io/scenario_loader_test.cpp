@@ -1,11 +1,11 @@
 // The scenario loader: a valid folder loads with the right values, and every kind of bad input
 // is reported at its file, line and column with what was expected.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "engine/io/scenario_loader.hpp"
 
@@ -132,7 +132,7 @@ TEST_CASE("the mini scenario loads with every value in place", "[loader]") {
   CHECK(mv[static_cast<int>(ModelKey::temperature)].a == 0.05);
   CHECK(mv[static_cast<int>(ModelKey::influence_rate)].kind == DistKind::uniform);
   CHECK(mv[static_cast<int>(ModelKey::influence_rate)].hi == 1.0);  // the key's range
-  CHECK(mv[static_cast<int>(ModelKey::rounds)].a == 10.0);           // default kept
+  CHECK(mv[static_cast<int>(ModelKey::rounds)].a == 10.0);          // default kept
 
   REQUIRE(sc->actors.size() == 3);
   CHECK(sc->actors[0].id == "ALF");
@@ -255,6 +255,24 @@ TEST_CASE("columns match by name in any order and letter case; unknown ones warn
   CHECK(has_warning(d, t.file("relations.csv"), "unknown column 'notse' (did you mean 'notes'?)"));
 }
 
+TEST_CASE("files written with a byte-order mark and CRLF line ends load", "[loader]") {
+  TempScenario t;
+  for (const std::string_view file : kScenarioFiles) {
+    std::string text = slurp(t.file(std::string(file)));
+    std::string crlf = "\xEF\xBB\xBF";
+    for (const char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    t.write(std::string(file), crlf);
+  }
+  Diagnostics d;
+  const auto sc = load_scenario(t.folder(), d);
+  INFO(dump(d));
+  REQUIRE(sc);
+  CHECK(d.problems().empty());
+  CHECK(sc->actors[0].id == "ALF");
+  CHECK(sc->timeline[3].move == 0);
+  CHECK(sc->turn_label == "month");
+}
+
 TEST_CASE("a misspelt actor id is reported with a suggestion", "[loader]") {
   TempScenario t;
   t.replace("stances.csv", "BET,aid,90", "BTE,aid,90");
@@ -301,7 +319,8 @@ TEST_CASE("a number out of its column's range is reported", "[loader]") {
   INFO(dump(d));
   CHECK(has_error(d, t.file("stances.csv"), 2, 9,
                   {"position", "120 is out of range; expected 0 to 100"}));
-  CHECK(has_error(d, t.file("relations.csv"), 5, 9, {"affinity", "expected lo and hi within -1 to 1"}));
+  CHECK(has_error(d, t.file("relations.csv"), 5, 9,
+                  {"affinity", "expected lo and hi within -1 to 1"}));
   CHECK(has_error(d, t.file("moves.csv"), 2, 25, {"cost", "expected >= 0"}));
   CHECK(d.error_count() == 3);
 }
@@ -323,9 +342,11 @@ TEST_CASE("a malformed distribution is reported", "[loader]") {
   t.replace("stances.csv", "N(0.5,0.1)", "N(0.5,x)");
   const Diagnostics d = load_bad(t);
   INFO(dump(d));
-  CHECK(has_error(d, t.file("actors.csv"), 3, 25, {"lo <= mode <= hi"}));
-  CHECK(has_error(d, t.file("issues.csv"), 4, t.column_of("issues.csv", 4, "U(10,30") + 7,
-                  {"missing ')'"}));
+  CHECK(has_error(d, t.file("actors.csv"), 3, t.column_of("actors.csv", 3, "T(20"),
+                  {"lo <= mode <= hi"}));
+  // The unclosed '(' makes the comma split the cell: "U(10" ends after 4 characters.
+  CHECK(has_error(d, t.file("issues.csv"), 4, t.column_of("issues.csv", 4, "U(10,30") + 4,
+                  {"status_quo", "missing ')'"}));
   CHECK(has_error(d, t.file("stances.csv"), 6, t.column_of("stances.csv", 6, "x"),
                   {"expected a number inside N(mean,sd)", "got 'x'"}));
 }
@@ -362,10 +383,9 @@ TEST_CASE("a move without effects or with a read-only effect is an error", "[loa
   t.replace("moves.csv", "recognition.ALF.BET = 0.5", "turn = 5");
   const Diagnostics d = load_bad(t);
   INFO(dump(d));
-  CHECK(has_error(d, t.file("moves.csv"), 3, t.column_of("moves.csv", 3, ",,,") + 1,
+  CHECK(has_error(d, t.file("moves.csv"), 3, t.column_of("moves.csv", 3, ",,,") + 2,
                   {"no effects", "at least one"}));
-  CHECK(has_error(d, t.file("moves.csv"), 6, t.column_of("moves.csv", 6, "turn"),
-                  {"read-only"}));
+  CHECK(has_error(d, t.file("moves.csv"), 6, t.column_of("moves.csv", 6, "turn"), {"read-only"}));
 }
 
 TEST_CASE("a missing file is reported under its name", "[loader]") {

@@ -16,7 +16,8 @@ using parley::BargainingSettings;
 /// The emission-standards case (Bueno de Mesquita 1994), read from tests/data.
 BargainingInput emission_case() {
   parley::Diagnostics diag;
-  const std::string path = std::string(PARLEY_TEST_DATA) + "/validation/emission-standards-1994.csv";
+  const std::string path =
+      std::string(PARLEY_TEST_DATA) + "/validation/emission-standards-1994.csv";
   const auto table = parley::load_forecast_table(path, path, diag);
   REQUIRE(table.has_value());
   REQUIRE(table->issues.size() == 1);

@@ -13,7 +13,8 @@ namespace {
 
 parley::BargainingInput emission_case() {
   parley::Diagnostics diag;
-  const std::string path = std::string(PARLEY_TEST_DATA) + "/validation/emission-standards-1994.csv";
+  const std::string path =
+      std::string(PARLEY_TEST_DATA) + "/validation/emission-standards-1994.csv";
   const auto table = parley::load_forecast_table(path, path, diag);
   REQUIRE(table.has_value());
   return table->issues.front().input;

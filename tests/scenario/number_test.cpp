@@ -64,8 +64,8 @@ TEST_CASE("distributions parse with spaces and either letter case", "[scenario][
   const Number t = parse_ok("t(0, 5, 10)");
   CHECK(t.kind == DistKind::triangular);
   CHECK(t.c == 10.0);
-  CHECK(parse_ok("N(5,0)").b == 0.0);     // sd 0 is a legal (degenerate) normal
-  CHECK(parse_ok("T(0,0,1)").b == 0.0);   // mode at an end
+  CHECK(parse_ok("N(5,0)").b == 0.0);    // sd 0 is a legal (degenerate) normal
+  CHECK(parse_ok("T(0,0,1)").b == 0.0);  // mode at an end
 }
 
 TEST_CASE("malformed distributions are rejected with the position of the fault",

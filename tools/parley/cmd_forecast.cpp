@@ -191,13 +191,13 @@ int cmd_forecast(const std::vector<std::string>& args) {
       const std::string name(bargaining_name(model));
       const BargainingResult r = bargain(model, input, settings);
       for (Eigen::Index j = 0; j < r.outcome.size(); ++j) {
-        forecasts.push_back({issue.name, name, j, issue.dim_names[static_cast<std::size_t>(j)],
-                             r.outcome[j]});
+        forecasts.push_back(
+            {issue.name, name, j, issue.dim_names[static_cast<std::size_t>(j)], r.outcome[j]});
         if (static_cast<std::size_t>(j) < r.unweighted_fallback.size() &&
             r.unweighted_fallback[static_cast<std::size_t>(j)]) {
           notes.push_back("issue " + issue.name + ", dim " + std::to_string(j) + ", " + name +
-                          ": all weights (capability x salience) are 0, so the unweighted " +
-                          name + " model was used");
+                          ": all weights (capability x salience) are 0, so the unweighted " + name +
+                          " model was used");
         }
       }
       for (std::size_t t = 0; t < r.history.size(); ++t) {

@@ -19,60 +19,27 @@ std::optional<Scenario> load_with_overrides(const std::string& folder,
   const IdTables ids = sc->ids();
   const int errors_before = diag.error_count();
   for (size_t k = 0; k < sets.size(); ++k) {
-    const std::string& arg = sets[k];
-    const std::string where = "--set " + std::to_string(k + 1);
-    const size_t eq = arg.find('=');
-    if (eq == std::string::npos) {
-      diag.error(where, 1, 1,
-                 "expected PATH=VALUE (e.g. salience.US.reserves=0.3), got '" + arg + "'");
-      continue;
-    }
-    const std::string path = arg.substr(0, eq);
-    const std::string value = arg.substr(eq + 1);
-    if (path == "model.bargaining") {
-      const auto model = parse_bargaining(value);
-      if (!model) {
-        diag.error(where, 1, static_cast<int>(eq) + 2,
-                   "unknown bargaining model '" + value +
-                       "', expected compromise, median, nbs, eum or smp");
-        continue;
-      }
-      for (Option& o : sc->options) {
-        o.bargaining_set = true;
-        o.bargaining = *model;
-      }
-      continue;
-    }
+    // One --set holds one PATH=VALUE; ';' would silently add more, so it is not allowed here.
     ParseError err;
-    const auto slot = parse_path(path, ids, err);
-    if (!slot) {
-      diag.error(where, 1, err.offset + 1, err.message);
+    const std::string where = "--set " + std::to_string(k + 1);
+    if (const size_t semi = sets[k].find(';'); semi != std::string::npos) {
+      diag.error(where, 1, static_cast<int>(semi) + 1,
+                 "one --set takes one PATH=VALUE; repeat --set for more");
       continue;
     }
-    if (is_read_only(slot->kind)) {
-      diag.error(where, 1, 1, "'" + path + "' can be read in conditions but not set");
+    const auto list = parse_set_list(sets[k], ids, err);
+    if (!list || (list->overrides.empty() && !list->bargaining)) {
+      diag.error(where, 1, err.offset + 1,
+                 list ? "expected PATH=VALUE (e.g. salience.US.reserves=0.3)" : err.message);
       continue;
     }
-    const auto number = parse_number(value, err);
-    if (!number) {
-      diag.error(where, 1, static_cast<int>(eq) + 2 + err.offset, err.message);
-      continue;
+    for (Option& o : sc->options) {
+      o.set.insert(o.set.end(), list->overrides.begin(), list->overrides.end());
+      if (list->bargaining) {
+        o.bargaining_set = true;
+        o.bargaining = *list->bargaining;
+      }
     }
-    Number n = *number;
-    const Range r = slot->kind == SlotKind::model ? model_key_range(static_cast<ModelKey>(slot->a))
-                                                  : slot_range(slot->kind);
-    n.lo = r.lo;
-    n.hi = r.hi;
-    // A normal draw is clamped, so only its mean must lie in range; U and T must fit whole.
-    const double lo_end = n.a;
-    const double hi_end = n.kind == DistKind::uniform ? n.b : n.kind == DistKind::triangular ? n.c : n.a;
-    if (lo_end < r.lo || hi_end > r.hi) {
-      diag.error(where, 1, static_cast<int>(eq) + 2,
-                 "'" + value + "' is outside the range of " + path + ", expected values in [" +
-                     Number::constant(r.lo).text() + ", " + Number::constant(r.hi).text() + "]");
-      continue;
-    }
-    for (Option& o : sc->options) o.set.push_back(Override{*slot, n});
   }
   if (diag.error_count() > errors_before) return std::nullopt;
   return sc;

@@ -1,0 +1,117 @@
+// Tests of `parley forecast`, run as a separate process.
+#include <sys/wait.h>
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;  ///< stdout and stderr together
+};
+
+/// Runs `parley forecast ARGS` through the shell and captures its output.
+Run forecast(const std::string& args) {
+  const std::string cmd = std::string(PARLEY_BIN) + " forecast " + args + " 2>&1";
+  Run run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buf{};
+  while (const size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.out.append(buf.data(), n);
+  const int raw = pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return run;
+}
+
+std::string data(const std::string& name) {
+  return "'" + std::string(PARLEY_TEST_DATA) + "/" + name + "'";
+}
+
+}  // namespace
+
+TEST_CASE("forecast --csv prints the published compromise and median", "[forecast]") {
+  const Run r =
+      forecast(data("validation/emission-standards-1994.csv") + " --model compromise --csv");
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("issue,model,dim,forecast\n", 0) == 0);
+  CHECK(r.out.find("1,compromise,0,7.38") != std::string::npos);  // published 7.39
+
+  const Run m = forecast(data("validation/emission-standards-1994.csv") + " --model median --csv");
+  CHECK(m.out.find("1,median,0,7\n") != std::string::npos);  // published 7.0
+}
+
+TEST_CASE("forecast --model all gives one row per issue, model and dim", "[forecast]") {
+  const Run r = forecast(data("forecast/issues.csv") + " --model all --csv --rounds 3");
+  CHECK(r.status == 0);
+  int rows = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) rows += line.find(',') != std::string::npos;
+  CHECK(rows == 1 + 2 * 5);  // header + 2 issues x 5 models x 1 dim
+  // Issue "trade": A at 0 (weight 1), B at 100 (weight 3). Compromise = 75 by hand; the NBS on
+  // the issue's own range [0, 100] is also 75 (see nbs_test.cpp).
+  CHECK(r.out.find("trade,compromise,0,75\n") != std::string::npos);
+  CHECK(r.out.find("trade,nbs,0,75") != std::string::npos);
+}
+
+TEST_CASE("forecast says when an issue fell back to the unweighted model", "[forecast]") {
+  const Run r = forecast(data("forecast/zero_weights.csv") + " --model compromise --csv");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("1,compromise,0,40\n") != std::string::npos);  // plain mean of 10, 30, 80
+  CHECK(r.out.find("note: issue 1, dim 0, compromise: all weights") != std::string::npos);
+
+  const Run table = forecast(data("forecast/zero_weights.csv") + " --model median");
+  CHECK(table.out.find("unweighted median model was used") != std::string::npos);
+}
+
+TEST_CASE("forecast reads KTAB's layout, all dimensions", "[forecast]") {
+  const Run r = forecast(data("forecast/ktab_small.csv") + " --model compromise --csv");
+  CHECK(r.status == 0);
+  // Dim 0: weights 30*0.5 = 15 and 10*1 = 10: (15*10 + 10*50)/25 = 26.
+  CHECK(r.out.find("1,compromise,0,26\n") != std::string::npos);
+  // Dim 1: weights 30*0.25 = 7.5 and 10*0.75 = 7.5: (80 + 20)/2 = 50.
+  CHECK(r.out.find("1,compromise,1,50\n") != std::string::npos);
+}
+
+TEST_CASE("forecast --history writes round 0 and every round", "[forecast]") {
+  const auto path = std::filesystem::temp_directory_path() / "parley_forecast_history_test.csv";
+  std::filesystem::remove(path);
+  const Run r = forecast(data("validation/emission-standards-1994.csv") +
+                         " --model eum --rounds 2 --csv --history '" + path.string() + "'");
+  CHECK(r.status == 0);
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == "issue,model,round,actor,dim,position");
+  std::string first;
+  std::getline(in, first);
+  CHECK(first == "1,eum,0,Netherlands,0,4");  // round 0 = the input
+  int rows = 1;
+  for (std::string line; std::getline(in, line);) ++rows;
+  CHECK(rows == 3 * 10);  // rounds 0, 1, 2 x 10 actors
+  CHECK_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("forecast: bad tables and bad usage exit with status 2", "[forecast]") {
+  const Run bad = forecast(data("forecast/bad.csv"));
+  CHECK(bad.status == 2);
+  // file:line:column: error: what is wrong, what was expected
+  CHECK(bad.out.find("bad.csv:3:3: error: capability is 'abc', expected a number >= 0") !=
+        std::string::npos);
+  CHECK(bad.out.find("bad.csv:8:8: error: salience is 150") != std::string::npos);
+
+  CHECK(forecast("").status == 2);
+  CHECK(forecast(data("forecast/issues.csv") + " --model magic").status == 2);
+  CHECK(forecast(data("forecast/issues.csv") + " --rounds 0").status == 2);
+  CHECK(forecast(data("forecast/issues.csv") + " --no-such-option").status == 2);
+
+  const Run help = forecast("--help");
+  CHECK(help.status == 0);
+  CHECK(help.out.find("usage: parley forecast TABLE") != std::string::npos);
+}

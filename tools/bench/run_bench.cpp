@@ -1,0 +1,80 @@
+// Benchmarks of the scenario engine on the default scenario: one run (simulate), and whole
+// batches with runs.csv rows formatted and written, on 1 and 2 threads. Runs per second are
+// reported as items_per_second.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include "engine/batch/runner.hpp"
+#include "engine/io/scenario_loader.hpp"
+#include "engine/sim/compile.hpp"
+#include "engine/sim/run.hpp"
+
+namespace {
+
+const parley::Scenario& default_scenario() {
+  static const parley::Scenario sc = [] {
+    parley::Diagnostics diag;
+    auto loaded = parley::load_scenario(PARLEY_SOURCE_DIR "/scenarios/afghanistan-2025", diag);
+    if (!loaded) {
+      diag.print(std::cerr);
+      std::abort();
+    }
+    return *loaded;
+  }();
+  return sc;
+}
+
+void BM_SimulateRun(benchmark::State& state) {
+  const parley::Scenario& sc = default_scenario();
+  const parley::Rules rules = parley::compile(sc);
+  const parley::MetricCatalog catalog = parley::metric_catalog(sc);
+  parley::Params params;
+  parley::RunOutput out;
+  std::uint64_t run = 0;
+  for (auto _ : state) {
+    parley::sample_params_into(rules, 0, 2025, run, params);
+    parley::simulate(rules, catalog, params, 2025, run, false, out);
+    benchmark::DoNotOptimize(out.final.data());
+    ++run;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_SimulateRun);
+
+// Writes the streamed rows to a real file, as `parley run` does.
+class FileSink final : public parley::BatchSink {
+ public:
+  FileSink() : file_(std::tmpfile()) {}
+  ~FileSink() override { std::fclose(file_); }
+  void runs_rows(std::string_view t) override { std::fwrite(t.data(), 1, t.size(), file_); }
+  void events_rows(std::string_view t) override { std::fwrite(t.data(), 1, t.size(), file_); }
+  void failures_rows(std::string_view) override {}
+
+ private:
+  std::FILE* file_;
+};
+
+void BM_Batch(benchmark::State& state) {
+  const parley::Scenario& sc = default_scenario();
+  const parley::Rules rules = parley::compile(sc);
+  const parley::MetricCatalog catalog = parley::metric_catalog(sc);
+  const parley::RowFormat format(sc, rules, catalog);
+  parley::BatchSpec spec;
+  spec.runs = 20000;
+  spec.seed = 2025;
+  spec.threads = static_cast<int>(state.range(0));
+  spec.options = {0};
+  for (auto _ : state) {
+    FileSink sink;
+    const parley::BatchResult r = parley::run_batch(rules, catalog, format, spec, sink);
+    benchmark::DoNotOptimize(r.failed);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * spec.runs));
+}
+BENCHMARK(BM_Batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
