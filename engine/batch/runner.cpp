@@ -136,9 +136,10 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
   std::atomic<std::uint64_t> next_block{0};
 
   std::vector<std::vector<OptionStats>> worker_stats(static_cast<size_t>(threads));
-  for (auto& ws : worker_stats)
-    for (size_t o = 0; o < options.size(); ++o)
-      ws.push_back(make_option_stats(catalog, rules.turns));
+  if (spec.collect_stats)
+    for (auto& ws : worker_stats)
+      for (size_t o = 0; o < options.size(); ++o)
+        ws.push_back(make_option_stats(catalog, rules.turns));
   std::vector<std::uint64_t> worker_failed(static_cast<size_t>(threads), 0);
 
   auto worker = [&](int w) {
@@ -160,13 +161,16 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
           RunOutput& out = outs[o];
           sample_params_into(rules, options[o], spec.seed, run, params);
           simulate(rules, catalog, params, spec.seed, run, trace, out);
-          format.run_row(run, params, out, runs);
-          if (trace) format.event_rows(run, options[o], out, events);
+          if (spec.write_rows) {
+            format.run_row(run, params, out, runs);
+            if (trace) format.event_rows(run, options[o], out, events);
+            if (!out.ok) format.failure_row(run, options[o], out, failures);
+          }
           if (!out.ok) {
-            format.failure_row(run, options[o], out, failures);
             ++worker_failed[static_cast<size_t>(w)];
             continue;
           }
+          if (!spec.collect_stats) continue;
           OptionStats& st = stats[o];
           for (size_t k = 0; k < out.final.size(); ++k) st.final[k].add(out.final[k]);
           for (Eigen::Index t = 0; t < out.trajectory.rows(); ++t)
@@ -207,7 +211,7 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
       next_to_write = b + 1;
       slot_freed.notify_all();
     }
-    sink.runs_rows(runs);
+    if (!runs.empty()) sink.runs_rows(runs);
     if (!events.empty()) sink.events_rows(events);
     if (!failures.empty()) sink.failures_rows(failures);
     const auto now = std::chrono::steady_clock::now();
@@ -221,7 +225,7 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
   // Integer counts and fixed-point sums: merging in any order gives the same totals.
   BatchResult result;
   result.options = std::move(worker_stats[0]);
-  for (size_t w = 1; w < worker_stats.size(); ++w)
+  for (size_t w = 1; w < worker_stats.size() && spec.collect_stats; ++w)
     for (size_t o = 0; o < options.size(); ++o) {
       for (size_t k = 0; k < result.options[o].final.size(); ++k)
         result.options[o].final[k].merge(worker_stats[w][o].final[k]);

@@ -26,6 +26,11 @@ class RunObserver {
   /// `outputs[k]` is the output of option BatchSpec::options[k] in run `run`.
   virtual void observe(int worker, std::uint64_t run,
                        const std::vector<RunOutput>& outputs) = 0;
+  /// The accumulated state of every worker, serialised, for checkpoints (--resume) and for
+  /// gathering MPI ranks' results. Must not depend on which worker saw which run.
+  [[nodiscard]] virtual std::string save() const { return {}; }
+  /// Adds a state produced by save() (from a checkpoint or another rank) to this one.
+  virtual void merge_saved(std::string_view /*state*/) {}
 };
 
 /// What to run.
@@ -36,6 +41,8 @@ struct BatchSpec {
   std::vector<int> options;   ///< option indices to run, in output order; empty = baseline only
   std::uint64_t trace = 0;    ///< record the events of runs [0, trace)
   RunObserver* observer = nullptr;  ///< optional; sees every run's outputs on worker threads
+  bool write_rows = true;     ///< format runs.csv/events.csv/failures.csv rows for the sink
+  bool collect_stats = true;  ///< fill BatchResult::options (summary and trajectory statistics)
 };
 
 /// Formats runs.csv, events.csv and failures.csv rows. Built once per batch; immutable.
