@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/batch/bytes.hpp"
+
 namespace parley {
+
+namespace {
+__extension__ using UInt128 = unsigned __int128;
+}  // namespace
 
 MetricStats::MetricStats(double lo, double hi, bool integer, int bins)
     : lo_(lo), hi_(hi > lo ? hi : lo + 1.0), integer_(integer) {
@@ -35,6 +41,50 @@ void MetricStats::merge(const MetricStats& other) noexcept {
   sum_ += other.sum_;
   sumsq_ += other.sumsq_;
   for (size_t b = 0; b < bins_.size() && b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
+}
+
+void MetricStats::save(std::string& out) const {
+  ByteWriter w(out);
+  w.f64(lo_);
+  w.f64(hi_);
+  w.u64(integer_ ? 1 : 0);
+  w.u64(n_);
+  w.f64(min_);
+  w.f64(max_);
+  // Int128 as two 64-bit halves (two's complement), low half first.
+  for (const Int128 v : {sum_, sumsq_}) {
+    const auto u = static_cast<UInt128>(v);
+    w.u64(static_cast<std::uint64_t>(u));
+    w.u64(static_cast<std::uint64_t>(u >> 64));
+  }
+  w.u64(bins_.size());
+  for (const std::uint64_t b : bins_) w.u64(b);
+}
+
+bool MetricStats::load(std::string_view& in) {
+  ByteReader r(in);
+  MetricStats s;
+  s.lo_ = r.f64();
+  s.hi_ = r.f64();
+  s.integer_ = r.u64() != 0;
+  s.n_ = r.u64();
+  s.min_ = r.f64();
+  s.max_ = r.f64();
+  for (Int128* v : {&s.sum_, &s.sumsq_}) {
+    const std::uint64_t lo = r.u64();
+    const std::uint64_t hi = r.u64();
+    *v = static_cast<Int128>((static_cast<UInt128>(hi) << 64) | lo);
+  }
+  const std::uint64_t nb = r.u64();
+  // A corrupt count must not allocate without bound: each bin takes 8 bytes of input.
+  if (!r.ok() || nb == 0 || nb > in.size() / 8) return false;
+  s.bins_.assign(nb, 0);
+  for (auto& b : s.bins_) b = r.u64();
+  if (!r.ok()) return false;
+  const size_t used = 6 * 8 + 4 * 8 + 8 + nb * 8;
+  in.remove_prefix(used);
+  *this = std::move(s);
+  return true;
 }
 
 double MetricStats::mean() const noexcept {

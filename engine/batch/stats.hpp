@@ -8,6 +8,8 @@
 /// (counts, turns) get one bin per value and exact quantiles.
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace parley {
@@ -28,6 +30,13 @@ class MetricStats {
   void add(double v) noexcept;
   /// Adds every value of `other` (same range and bins).
   void merge(const MetricStats& other) noexcept;
+
+  /// Appends the exact state (range, counts, sums, bins) to `out`, for checkpoints and for
+  /// gathering MPI ranks' results; load() restores it bit for bit.
+  void save(std::string& out) const;
+  /// Replaces this accumulator by one written by save(), read from the front of `in` (which is
+  /// advanced past it). Returns false, leaving this unchanged, if `in` does not hold one.
+  [[nodiscard]] bool load(std::string_view& in);
 
   /// Number of values added.
   [[nodiscard]] std::uint64_t count() const noexcept { return n_; }

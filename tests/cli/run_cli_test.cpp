@@ -1,0 +1,150 @@
+// End-to-end tests of `parley run` and `parley validate` on the small test scenario.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "tests/support/cli.hpp"
+
+using namespace parley::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kMini = quoted(fs::path(PARLEY_TEST_DATA) / "scenarios" / "mini");
+
+int count_lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("run writes every result file, and the rows match the runs and options", "[cli][run]") {
+  TempDir dir;
+  const CliResult r = run_parley("run " + kMini + " --runs 50 --option all --threads 2 --out " +
+                                 quoted(dir.path() / "out"));
+  REQUIRE(r.status == 0);
+  const fs::path out = dir.path() / "out";
+  for (const char* f : {"manifest.json", "runs.csv", "summary.csv", "trajectory.csv", "events.csv"})
+    REQUIRE(fs::exists(out / f));
+  REQUIRE_FALSE(fs::exists(out / "failures.csv"));
+  // No temporary file is left behind.
+  for (const auto& entry : fs::directory_iterator(out))
+    REQUIRE(entry.path().filename().string().find(".partial") == std::string::npos);
+  const std::string runs = read_file(out / "runs.csv");
+  REQUIRE(count_lines(runs) == 1 + 50 * 3);  // header + runs x (baseline + 2 options)
+  REQUIRE(runs.rfind("run,option,", 0) == 0);
+  const std::string manifest = read_file(out / "manifest.json");
+  REQUIRE(manifest.find("\"runs\": 50") != std::string::npos);
+  REQUIRE(manifest.find("\"options\": [\"baseline\", \"engage\", \"hardline\"]") !=
+          std::string::npos);
+  REQUIRE(manifest.find("\"scenario_hash\": \"") != std::string::npos);
+  REQUIRE(r.out.find("final status quo") != std::string::npos);
+  const std::string summary = read_file(out / "summary.csv");
+  REQUIRE(summary.rfind("option,metric,mean,sd,p05,p50,p95\n", 0) == 0);
+  const std::string trajectory = read_file(out / "trajectory.csv");
+  REQUIRE(trajectory.rfind("option,turn,metric,mean,p05,p50,p95\n", 0) == 0);
+  REQUIRE(read_file(out / "events.csv").rfind("run,option,turn,actor,move,headline\n", 0) == 0);
+}
+
+TEST_CASE("the same seed gives identical files for 1 and 2 threads", "[cli][run][determinism]") {
+  TempDir dir;
+  const auto one = dir.path() / "one", two = dir.path() / "two";
+  REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 9 --option all --threads 1 -q --out " +
+                     quoted(one)).status == 0);
+  REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 9 --option all --threads 2 -q --out " +
+                     quoted(two)).status == 0);
+  for (const char* f : {"runs.csv", "summary.csv", "trajectory.csv", "events.csv"})
+    REQUIRE(read_file(one / f) == read_file(two / f));
+  // A different seed gives different runs.
+  const auto three = dir.path() / "three";
+  REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 10 --option all -q --out " +
+                     quoted(three)).status == 0);
+  REQUIRE(read_file(one / "runs.csv") != read_file(three / "runs.csv"));
+}
+
+TEST_CASE("--set changes the run and is recorded in the manifest", "[cli][run]") {
+  TempDir dir;
+  REQUIRE(run_parley("run " + kMini + " --runs 20 -q --set model.settle_rate=0 --out " +
+                     quoted(dir.path() / "a")).status == 0);
+  REQUIRE(run_parley("run " + kMini + " --runs 20 -q --set model.settle_rate=1 --out " +
+                     quoted(dir.path() / "b")).status == 0);
+  REQUIRE(read_file(dir.path() / "a" / "runs.csv") != read_file(dir.path() / "b" / "runs.csv"));
+  REQUIRE(read_file(dir.path() / "a" / "manifest.json").find("model.settle_rate=0") !=
+          std::string::npos);
+}
+
+TEST_CASE("bad input exits 2, lists every problem and writes nothing", "[cli][run][errors]") {
+  TempDir dir;
+  const fs::path sc = copy_scenario("mini", dir.path());
+  // Two problems in two files: a misspelt actor in stances.csv, a number out of range.
+  {
+    std::string stances = read_file(sc / "stances.csv");
+    const auto pos = stances.find("\nALF,");
+    REQUIRE(pos != std::string::npos);
+    stances.replace(pos, 5, "\nALFF,");
+    std::ofstream(sc / "stances.csv", std::ios::binary) << stances;
+  }
+  {
+    std::string ini = read_file(sc / "scenario.ini");
+    const auto pos = ini.find("settle_rate");
+    REQUIRE(pos != std::string::npos);
+    const auto eol = ini.find('\n', pos);
+    ini.replace(pos, eol - pos, "settle_rate = 1.5");
+    std::ofstream(sc / "scenario.ini", std::ios::binary) << ini;
+  }
+  // An earlier complete result must survive a bad run untouched.
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "runs.csv") << "earlier result\n";
+
+  const CliResult r = run_parley("run " + quoted(sc) + " --out " + quoted(out));
+  REQUIRE(r.status == 2);
+  REQUIRE(r.err.find("stances.csv:") != std::string::npos);
+  REQUIRE(r.err.find("'ALFF'") != std::string::npos);
+  REQUIRE(r.err.find("did you mean 'ALF'") != std::string::npos);
+  REQUIRE(r.err.find("scenario.ini:") != std::string::npos);
+  REQUIRE(read_file(out / "runs.csv") == "earlier result\n");
+  REQUIRE(std::distance(fs::directory_iterator(out), fs::directory_iterator()) == 1);
+
+  const CliResult v = run_parley("validate " + quoted(sc));
+  REQUIRE(v.status == 2);
+  REQUIRE(v.err.find("2 error(s)") != std::string::npos);
+}
+
+TEST_CASE("bad command lines exit 2 with a message", "[cli][errors]") {
+  REQUIRE(run_parley("").status == 2);
+  REQUIRE(run_parley("frobnicate").status == 2);
+  const CliResult missing = run_parley("run");
+  REQUIRE(missing.status == 2);
+  REQUIRE(missing.err.find("missing SCENARIO") != std::string::npos);
+  const CliResult nofolder = run_parley("run /nonexistent/scenario");
+  REQUIRE(nofolder.status == 2);
+  REQUIRE(nofolder.err.find("not found") != std::string::npos);
+  const CliResult option = run_parley("run " + kMini + " --option hardlin --runs 2");
+  REQUIRE(option.status == 2);
+  REQUIRE(option.err.find("did you mean 'hardline'") != std::string::npos);
+  REQUIRE(run_parley("run " + kMini + " --runs 0").status == 2);
+  REQUIRE(run_parley("run " + kMini + " --threads 0").status == 2);
+  REQUIRE(run_parley("run " + kMini + " --set model.temperature").status == 2);
+  REQUIRE(run_parley("run " + kMini + " --no-such-flag").status == 2);
+}
+
+TEST_CASE("--help and --version answer and exit 0", "[cli]") {
+  for (const char* cmd : {"--help", "run --help", "validate --help", "forecast --help"}) {
+    const CliResult r = run_parley(cmd);
+    REQUIRE(r.status == 0);
+    REQUIRE(r.out.find("usage") != std::string::npos);
+  }
+  const CliResult v = run_parley("--version");
+  REQUIRE(v.status == 0);
+  REQUIRE(v.out.rfind("parley ", 0) == 0);
+}
+
+TEST_CASE("validate accepts the test scenario and the default scenario", "[cli][validate]") {
+  const CliResult mini = run_parley("validate " + kMini);
+  REQUIRE(mini.status == 0);
+  REQUIRE(mini.out.find("is valid") != std::string::npos);
+  const CliResult afg =
+      run_parley("validate " + quoted(fs::path(PARLEY_SOURCE_DIR) / "scenarios/afghanistan-2025"));
+  REQUIRE(afg.status == 0);
+  REQUIRE(afg.err.empty());  // no warnings either
+}
