@@ -408,22 +408,34 @@ State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
 State update_positions(const Rules& rules, const Params& /*p*/, State s, Rng& /*rng*/) {
   const double rate = model_value(s, ModelKey::influence_rate);
   if (rate <= 0.0 || rules.actors < 2) return s;
-  Eigen::MatrixXd liking = s.affinity.cwiseMax(0.0);
-  liking.diagonal().setZero();
-  // Weight of actor k's voice on issue j: capability x issue power x salience.
-  const Eigen::MatrixXd voice =
-      (s.capability.asDiagonal() * s.power).cwiseProduct(s.salience);
-  const Eigen::MatrixXd pull = liking * voice.cwiseProduct(s.position);
-  const Eigen::MatrixXd heard = liking * voice;
-  const Eigen::RowVectorXd total = voice.colwise().sum();
+  const int actors = rules.actors;
+  // Plain loops: the matrices are a few actors wide, far below where a matrix product pays.
+  thread_local std::vector<double> voice, shifted;
+  voice.resize(static_cast<size_t>(actors));
+  shifted.resize(static_cast<size_t>(actors));
   for (int j = 0; j < rules.issues; ++j) {
-    for (int i = 0; i < rules.actors; ++i) {
-      // Normalising by everyone else's voice (not only friends') keeps weak liking a weak pull.
-      const double others = total[j] - voice(i, j);
-      if (others <= 0.0) continue;
-      const double shift = rate * (pull(i, j) - s.position(i, j) * heard(i, j)) / others;
-      s.position(i, j) = std::clamp(s.position(i, j) + shift, 0.0, 100.0);
+    double total = 0.0;
+    for (int k = 0; k < actors; ++k) {
+      // Weight of actor k's voice on issue j: capability x issue power x salience.
+      voice[static_cast<size_t>(k)] = s.capability[k] * s.power(k, j) * s.salience(k, j);
+      total += voice[static_cast<size_t>(k)];
     }
+    for (int i = 0; i < actors; ++i) {
+      const double xi = s.position(i, j);
+      shifted[static_cast<size_t>(i)] = xi;
+      // Normalising by everyone else's voice (not only friends') keeps weak liking a weak pull.
+      const double others = total - voice[static_cast<size_t>(i)];
+      if (others <= 0.0) continue;
+      double pull = 0.0;
+      for (int k = 0; k < actors; ++k) {
+        const double like = s.affinity(i, k);
+        if (k == i || like <= 0.0) continue;
+        pull += like * voice[static_cast<size_t>(k)] * (s.position(k, j) - xi);
+      }
+      shifted[static_cast<size_t>(i)] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
+    }
+    // Everyone moves from the same positions, so the update is written back afterwards.
+    for (int i = 0; i < actors; ++i) s.position(i, j) = shifted[static_cast<size_t>(i)];
   }
   return s;
 }

@@ -174,37 +174,49 @@ void UtilityBase::compute(const State& s) {
 double utility(const State& s, const Overlay& o, int i, const UtilityBase& base) noexcept {
   const auto ii = static_cast<size_t>(i);
   if (o.slots.empty()) return base.den[ii] > 0.0 ? base.num[ii] / base.den[ii] : 0.0;
+  // One pass over the overlay collects, per touched issue, the new status quo, position and
+  // salience for i (each slot occurs once in an overlay); the sums are then corrected issue by
+  // issue. A handful of issues at most, so plain arrays.
+  constexpr int kMax = 32;
+  int issue[kMax];
+  double q[kMax], x[kMax], w[kMax];
+  int n = 0;
+  auto entry = [&](int j) -> int {
+    for (int k = 0; k < n; ++k)
+      if (issue[k] == j) return k;
+    if (n == kMax) return -1;
+    issue[n] = j;
+    q[n] = s.status_quo[j];
+    x[n] = s.position(i, j);
+    w[n] = s.salience(i, j);
+    return n++;
+  };
+  const size_t count = o.slots.size();
+  for (size_t k = 0; k < count; ++k) {
+    const Slot& slot = o.slots[k];
+    const double v = o.values[k];
+    int e = 0;
+    if (slot.kind == SlotKind::issue) {
+      if ((e = entry(slot.a)) >= 0) q[e] = v;
+    } else if (slot.a != i) {
+      continue;
+    } else if (slot.kind == SlotKind::position) {
+      if ((e = entry(slot.b)) >= 0) x[e] = v;
+    } else if (slot.kind == SlotKind::salience) {
+      if ((e = entry(slot.b)) >= 0) w[e] = v;
+    } else if (slot.kind == SlotKind::risk) {
+      return utility(s, o, i);
+    }
+    if (e < 0) return utility(s, o, i);
+  }
   double num = base.num[ii];
   double den = base.den[ii];
   const double exponent = 1.0 + s.risk[i];
-  // Each overlay slot changes at most one issue's term for i; an issue seen twice is skipped the
-  // second time, since its term is recomputed from the overlay's final values at the first.
-  const size_t n = o.slots.size();
-  for (size_t k = 0; k < n; ++k) {
-    const Slot& slot = o.slots[k];
-    int j = -1;
-    if (slot.kind == SlotKind::issue) {
-      j = slot.a;
-    } else if (slot.a == i && (slot.kind == SlotKind::position || slot.kind == SlotKind::salience)) {
-      j = slot.b;
-    } else if (slot.a == i && slot.kind == SlotKind::risk) {
-      return utility(s, o, i);
-    }
-    if (j < 0) continue;
-    bool seen = false;
-    for (size_t e = 0; e < k && !seen; ++e) {
-      const Slot& earlier = o.slots[e];
-      seen = (earlier.kind == SlotKind::issue && earlier.a == j) ||
-             (earlier.a == i && earlier.b == j &&
-              (earlier.kind == SlotKind::position || earlier.kind == SlotKind::salience));
-    }
-    if (seen) continue;
+  for (int k = 0; k < n; ++k) {
+    const int j = issue[k];
     const double w_old = s.salience(i, j);
-    const double w_new = get(s, o, Slot{SlotKind::salience, i, j});
-    const double c_new = parley::closeness(get(s, o, Slot{SlotKind::issue, j, 0}),
-                                           get(s, o, Slot{SlotKind::position, i, j}), exponent);
-    num += w_new * c_new - w_old * base.closeness(i, j);
-    den += w_new - w_old;
+    num += w[k] * parley::closeness(q[k], x[k], exponent) - w_old * base.closeness(i, j);
+    den += w[k] - w_old;
   }
   return den > 0.0 ? num / den : 0.0;
 }
