@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,8 +106,63 @@ struct Range {
   double hi;
 };
 /// The range values at `kind` are clamped to. For model keys see model_key_range.
-[[nodiscard]] Range slot_range(SlotKind kind) noexcept;
+[[nodiscard]] constexpr Range slot_range(SlotKind kind) noexcept {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  switch (kind) {
+    case SlotKind::issue:
+    case SlotKind::position:
+      return {0.0, 100.0};
+    case SlotKind::salience:
+      return {0.0, 1.0};
+    case SlotKind::power:
+    case SlotKind::capability:
+      return {0.0, inf};
+    case SlotKind::risk:
+    case SlotKind::affinity:
+      return {-1.0, 1.0};
+    case SlotKind::recognition:
+      return {0.0, 1.0};
+    case SlotKind::drift:
+      return {-100.0, 100.0};
+    case SlotKind::noise:
+      return {0.0, 100.0};
+    case SlotKind::cost:
+      return {0.0, inf};
+    case SlotKind::model:
+      return {-inf, inf};
+    case SlotKind::turn:
+      return {0.0, inf};
+    case SlotKind::done:
+    case SlotKind::last:
+      return {0.0, 1.0};
+  }
+  return {-inf, inf};
+}
+
 /// The range of a model key.
-[[nodiscard]] Range model_key_range(ModelKey key) noexcept;
+[[nodiscard]] constexpr Range model_key_range(ModelKey key) noexcept {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  switch (key) {
+    case ModelKey::temperature:
+      return {0.0, inf};
+    case ModelKey::influence_rate:
+    case ModelKey::settle_rate:
+      return {0.0, 1.0};
+    case ModelKey::lookahead:
+      return {0.0, 1.0};
+    // Each round costs a full bargaining pass, so an upper bound keeps a typo from hanging a run.
+    case ModelKey::rounds:
+      return {1.0, 1000.0};
+    case ModelKey::eum_q:
+      return {0.0, 1.0};
+    // The header asks for > 0; a closed range needs a positive floor.
+    case ModelKey::settle_tolerance:
+      return {1e-6, 100.0};
+    case ModelKey::count_:
+      break;
+  }
+  return {-inf, inf};
+}
+
 
 }  // namespace parley
