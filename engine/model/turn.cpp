@@ -393,6 +393,8 @@ State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
         in.power(r, 0) = s.power(a, j);
         ++r;
       }
+      // The Nash solution's disagreement point is where the issue stands now.
+      in.status_quo = Eigen::VectorXd::Constant(1, s.status_quo[j]);
       BargainingSettings settings;
       settings.rounds = std::max(1, static_cast<int>(model_value(s, ModelKey::rounds)));
       settings.eum_q = model_value(s, ModelKey::eum_q);

@@ -266,3 +266,28 @@ TEST_CASE("step runs the phases in order and advances the turn", "[model][turn]"
   REQUIRE(s.status_quo[0] == Approx(60.0));
   REQUIRE(s.made == std::vector<std::int32_t>{0});
 }
+
+TEST_CASE("every bargaining model runs in the turn's bargaining phase", "[model][bargaining]") {
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 1.0);
+  sc.actors[0].capability = Number::constant(3.0);  // A at 100 outweighs B at 0 on x
+  const auto outcome = [&](BargainingModel m) {
+    Scenario with = sc;
+    with.model.bargaining = m;
+    World w(with);
+    Rng rng(1, 1);
+    return bargain(w.rules, w.params, w.state, rng).status_quo[0];
+  };
+  REQUIRE(outcome(BargainingModel::compromise) == Approx(75.0));
+  REQUIRE(outcome(BargainingModel::median) == Approx(100.0));
+  // Nash bargaining uses the status quo as the disagreement point: with A and B on opposite
+  // sides of it, every move hurts one of them, so nothing is agreed.
+  REQUIRE(outcome(BargainingModel::nbs) == Approx(50.0));
+  // The iterative models move the issue toward the stronger side, within the positions' span.
+  for (const BargainingModel m : {BargainingModel::eum, BargainingModel::smp}) {
+    INFO(bargaining_name(m));
+    const double q = outcome(m);
+    REQUIRE(q > 50.0);
+    REQUIRE(q <= 100.0);
+  }
+}
