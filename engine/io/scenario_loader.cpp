@@ -1,6 +1,7 @@
 #include "engine/io/scenario_loader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <boost/program_options/errors.hpp>
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/parsers.hpp>
@@ -96,8 +97,8 @@ template <typename Int>
 [[nodiscard]] std::string int_problem(std::string_view text) {
   ParseError pe;
   if (const auto n = parse_number(text, pe); n && n->is_random())
-    return "takes a plain whole number, not a distribution, got " + in_quotes(text);
-  return "expected a whole number, got " + in_quotes(text);
+    return ": expected a plain whole number, not a distribution, got " + in_quotes(text);
+  return ": expected a whole number, got " + in_quotes(text);
 }
 
 [[nodiscard]] Range range_of(const Slot& s) noexcept {
@@ -379,7 +380,7 @@ class Loader {
     const auto v = parse_int<Int>(e.value);
     if (!v) {
       error("scenario.ini", e.line, e.value_column,
-            e.key + " " + int_problem(e.value) + " (" + std::string(what) + ")");
+            e.key + int_problem(e.value) + " (" + std::string(what) + ")");
       return std::nullopt;
     }
     if (*v < lo || *v > hi) {
@@ -501,8 +502,20 @@ class Loader {
           continue;
         }
         const auto key = static_cast<ModelKey>(it - names.begin());
-        if (auto n = ini_number(e, model_key_range(key)))
+        if (model_key_is_whole(key)) {
+          const Range r = model_key_range(key);
+          const std::string expected =
+              key == ModelKey::lookahead ? "0 or 1" : "a whole number from 1 to 1000";
+          if (const auto v = ini_int<std::int64_t>(e, static_cast<std::int64_t>(r.lo),
+                                                   static_cast<std::int64_t>(r.hi), expected)) {
+            Number n = Number::constant(static_cast<double>(*v));
+            n.lo = r.lo;
+            n.hi = r.hi;
+            sc_.model.values[static_cast<std::size_t>(key)] = n;
+          }
+        } else if (auto n = ini_number(e, model_key_range(key))) {
           sc_.model.values[static_cast<std::size_t>(key)] = *n;
+        }
       } else if (e.section == "run") {
         if (e.key == "runs") {
           if (const auto v = ini_int<std::int64_t>(e, 1, std::numeric_limits<std::int64_t>::max(),
@@ -513,7 +526,7 @@ class Loader {
             sc_.default_seed = *v;
           } else {
             error(file, e.line, e.value_column,
-                  "seed " + int_problem(e.value) + " (a whole number from 0 to 2^64-1)");
+                  "seed" + int_problem(e.value) + " (a whole number from 0 to 2^64-1)");
           }
         } else {
           unknown_key({"runs", "seed"});
@@ -667,7 +680,7 @@ class Loader {
     if (cell.text.empty()) return fallback;
     const auto v = parse_int<int>(cell.text);
     if (!v) {
-      error(file, line, cell.column, std::string(column) + " " + int_problem(cell.text));
+      error(file, line, cell.column, std::string(column) + int_problem(cell.text));
       return std::nullopt;
     }
     if (*v < lo || *v > hi) {
@@ -1196,7 +1209,7 @@ class Loader {
               std::string msg = "forbid: unknown move " + in_quotes(id);
               if (const std::string s = suggest_id(id, ids_.moves); !s.empty())
                 msg += "; did you mean '" + s + "'?";
-              msg += " Expected move ids from moves.csv separated by '|'";
+              msg += "; expected move ids from moves.csv separated by '|'";
               error(file, raw.forbid->line, raw.forbid->value_column + static_cast<int>(pos) + lead,
                     std::move(msg));
             }
@@ -1281,6 +1294,12 @@ std::optional<SetList> parse_set_list(std::string_view text, const IdTables& ids
         n->hi = r.hi;
         if (std::string why = range_problem(*n); !why.empty()) {
           error = {value_offset, path_text(*slot, ids) + ": " + why};
+          return std::nullopt;
+        }
+        if (slot->kind == SlotKind::model && model_key_is_whole(static_cast<ModelKey>(slot->a)) &&
+            (n->is_random() || n->a != std::floor(n->a))) {
+          error = {value_offset, path_text(*slot, ids) + ": expected a plain whole number, got " +
+                                     in_quotes(value)};
           return std::nullopt;
         }
         out.overrides.push_back({*slot, *n});

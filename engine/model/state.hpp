@@ -24,7 +24,7 @@ struct State {
   Eigen::MatrixXd salience;        ///< A x I, 0-1: how much it cares
   Eigen::MatrixXd power;           ///< A x I, >= 0: issue multiplier of capability
   Eigen::VectorXd capability;      ///< A, >= 0
-  Eigen::VectorXd risk;            ///< A, -1..1: utility exponent is 1 + risk
+  Eigen::VectorXd risk;            ///< A, -0.9..1: utility exponent is 1 + risk
   Eigen::MatrixXd affinity;        ///< A x A, -1..1: row likes column
   Eigen::MatrixXd recognition;     ///< A x A, 0-1: row recognizes column
   Eigen::VectorXd drift;           ///< I, points per turn

@@ -8,7 +8,7 @@
 ///   salience.A.I         actor A's salience for issue I (0-1)
 ///   power.A.I            issue-specific multiplier of A's capability on I (>= 0)
 ///   capability.A         actor A's capability (>= 0)
-///   risk.A               actor A's risk attitude (-1..1; utility exponent is 1 + risk)
+///   risk.A               actor A's risk attitude (-0.9..1; utility exponent is 1 + risk)
 ///   affinity.A.B         how much A likes B (-1..1)
 ///   recognition.A.B      how far A recognizes B (0-1)
 ///   drift.I, noise.I     issue I's drift and noise sd per turn (points of 0-100)
@@ -117,7 +117,10 @@ struct Range {
     case SlotKind::power:
     case SlotKind::capability:
       return {0.0, inf};
+    // At risk -1 the utility exponent 1 + risk would be 0 and the actor indifferent to every
+    // outcome, so the range stops short of it.
     case SlotKind::risk:
+      return {-0.9, 1.0};
     case SlotKind::affinity:
       return {-1.0, 1.0};
     case SlotKind::recognition:
@@ -137,6 +140,11 @@ struct Range {
       return {0.0, 1.0};
   }
   return {-inf, inf};
+}
+
+/// Whether a model key takes only whole numbers (lookahead is 0 or 1; rounds counts rounds).
+[[nodiscard]] constexpr bool model_key_is_whole(ModelKey key) noexcept {
+  return key == ModelKey::lookahead || key == ModelKey::rounds;
 }
 
 /// The range of a model key.

@@ -6,14 +6,14 @@ namespace parley {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kBargainingNames{"compromise", "median", "nbs", "eum",
-                                                           "smp"};
+constexpr std::array<std::string_view, 6> kBargainingNames{"compromise", "median", "nbs",
+                                                           "eum",        "smp",    "blend"};
 
 }  // namespace
 
 std::array<Number, kModelKeys> default_model_values() {
   std::array<Number, kModelKeys> v{};
-  v[static_cast<int>(ModelKey::temperature)] = Number::constant(0.01);
+  v[static_cast<int>(ModelKey::temperature)] = Number::constant(0.001);
   v[static_cast<int>(ModelKey::influence_rate)] = Number::constant(0.10);
   v[static_cast<int>(ModelKey::settle_rate)] = Number::constant(0.20);
   v[static_cast<int>(ModelKey::lookahead)] = Number::constant(1.0);

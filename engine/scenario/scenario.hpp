@@ -34,7 +34,8 @@ enum class Control : std::uint8_t {
 };
 
 /// Bargaining model used on negotiable issues (`model.bargaining`).
-enum class BargainingModel : std::uint8_t { compromise, median, nbs, eum, smp };
+/// blend: fixed inverse-MSE combination of compromise and eum (docs/BARGAINING.md).
+enum class BargainingModel : std::uint8_t { compromise, median, nbs, eum, smp, blend };
 
 /// actors.csv row.
 struct Actor {
@@ -42,7 +43,7 @@ struct Actor {
   std::string name;
   ActorKind kind = ActorKind::state;
   Number capability = Number::constant(1.0);  ///< >= 0
-  Number risk = Number::constant(0.0);        ///< -1..1
+  Number risk = Number::constant(0.0);        ///< -0.9..1
   Control control = Control::ai;
   SourceRef source;
 };
@@ -132,7 +133,7 @@ struct ModelSettings {
   std::array<Number, kModelKeys> values{};  ///< see default_model_values()
 };
 
-/// Default values of the numeric model keys (temperature 0.01, influence_rate 0.10,
+/// Default values of the numeric model keys (temperature 0.001, influence_rate 0.10,
 /// settle_rate 0.20, lookahead 1, rounds 10, eum_q 1.0, settle_tolerance 0.5).
 [[nodiscard]] std::array<Number, kModelKeys> default_model_values();
 

@@ -25,6 +25,10 @@ MetricCatalog metric_catalog(const Scenario& sc) {
     }
   }
   for (int a = 0; a < actors; ++a) {
+    // An actor with no stance (e.g. "nature" driving timeline events) has no utility to report.
+    const bool has_stance = std::any_of(sc.stances.begin(), sc.stances.end(),
+                                        [a](const Stance& st) { return st.actor == a; });
+    if (!has_stance) continue;
     const std::string& id = sc.actors[static_cast<size_t>(a)].id;
     c.final.push_back({"utility." + id, MetricKind::utility, a, 0, 1, 0, 1, false});
     c.final.push_back({"utility." + id + ".mean", MetricKind::utility_mean, a, 0, 1, 0, 1, false});

@@ -591,3 +591,27 @@ TEST_CASE("garbage files never crash the loader", "[loader]") {
   CHECK_FALSE(load_scenario(t.folder(), d));
   CHECK(has_error(d, t.file("issues.csv"), 0, 0, {"not a regular file"}));
 }
+
+TEST_CASE("lookahead and rounds take whole numbers only; risk stops short of -1", "[loader]") {
+  TempScenario t;
+  t.replace("scenario.ini", "settle_rate = 0.2", "settle_rate = 0.2\nlookahead = 0.5\nrounds = U(5,10)");
+  t.replace("actors.csv", ",0.2,", ",-1,");
+  const Diagnostics d = load_bad(t);
+  INFO(dump(d));
+  const std::string ini = t.file("scenario.ini");
+  CHECK(has_error(d, ini, 14, 13, {"lookahead", "0 or 1"}));
+  CHECK(has_error(d, ini, 15, 10, {"rounds", "not a distribution"}));
+  bool risk = false;
+  for (const auto& p : d.problems())
+    risk = risk || (p.file == t.file("actors.csv") && p.message.find("risk") != std::string::npos &&
+                    p.message.find("-0.9") != std::string::npos);
+  CHECK(risk);
+
+  ParseError pe;
+  Diagnostics ok;
+  const auto sc = load_scenario(kMini, ok);
+  REQUIRE(sc);
+  CHECK_FALSE(parse_set_list("model.rounds=7.5", sc->ids(), pe));
+  CHECK(pe.message.find("whole number") != std::string::npos);
+  CHECK(parse_set_list("model.rounds=7", sc->ids(), pe));
+}

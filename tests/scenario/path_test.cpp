@@ -113,7 +113,7 @@ TEST_CASE("slot ranges follow the documented scales", "[path]") {
   CHECK(slot_range(SlotKind::position).hi == 100.0);
   CHECK(slot_range(SlotKind::salience).hi == 1.0);
   CHECK(slot_range(SlotKind::affinity).lo == -1.0);
-  CHECK(slot_range(SlotKind::risk).lo == -1.0);
+  CHECK(slot_range(SlotKind::risk).lo == -0.9);
   CHECK(slot_range(SlotKind::recognition).hi == 1.0);
   CHECK(slot_range(SlotKind::drift).lo == -100.0);
   CHECK(std::isinf(slot_range(SlotKind::capability).hi));
