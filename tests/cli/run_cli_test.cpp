@@ -148,3 +148,21 @@ TEST_CASE("validate accepts the test scenario and the default scenario", "[cli][
   REQUIRE(afg.status == 0);
   REQUIRE(afg.err.empty());  // no warnings either
 }
+
+TEST_CASE("a scenario written from the documentation alone validates and runs every option",
+          "[cli][run]") {
+  // scenarios/arctic-fisheries was written by someone who read only README.md,
+  // docs/SCENARIO_FORMAT.md and docs/MODEL.md.
+  const std::string arctic = quoted(fs::path(PARLEY_SOURCE_DIR) / "scenarios/arctic-fisheries");
+  const CliResult v = run_parley("validate " + arctic);
+  REQUIRE(v.status == 0);
+  TempDir dir;
+  const CliResult r =
+      run_parley("run " + arctic + " --runs 40 --option all -q --out " + quoted(dir.path()));
+  REQUIRE(r.status == 0);
+  const std::string runs = read_file(dir.path() / "runs.csv");
+  for (const char* option : {"\n0,baseline,", "\n0,science_rule,", "\n0,side_payments,",
+                             "\n0,consensus,"})
+    REQUIRE(runs.find(option) != std::string::npos);
+  REQUIRE_FALSE(fs::exists(dir.path() / "failures.csv"));
+}
