@@ -7,8 +7,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
-#include <map>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace parley {
@@ -91,11 +91,11 @@ bool finish_saliences(ForecastTable& out, const std::vector<std::vector<RawSalie
   return ok;
 }
 
-/// Reports a second row for the same actor and issue.
+/// Reports a second row for the same actor within one issue. `seen`: the issue's actors so far,
+/// name -> line (a hash map per issue: tables with 10,000 issues stay linear).
 bool check_duplicate(const CsvTable& t, const CsvRow& row, const CsvCell& actor_cell,
-                     const std::string& issue,
-                     std::map<std::pair<std::string, std::string>, int>& seen, Diagnostics& diag) {
-  const auto [it, inserted] = seen.emplace(std::make_pair(issue, actor_cell.text), row.line);
+                     std::unordered_map<std::string, int>& seen, Diagnostics& diag) {
+  const auto [it, inserted] = seen.try_emplace(actor_cell.text, row.line);
   if (inserted) return true;
   diag.error(t.file, row.line, actor_cell.column,
              "actor '" + actor_cell.text + "' appears again (first on line " +
@@ -148,14 +148,14 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   issue.input.salience.resize(n, dims);
   issue.input.capability.resize(n);
   std::vector<std::vector<RawSalience>> raw(1);
-  std::map<std::pair<std::string, std::string>, int> seen;
+  std::unordered_map<std::string, int> seen;
   for (int a = 0; a < n; ++a) {
     const CsvRow& row = t.rows[static_cast<std::size_t>(a + 1)];
     const CsvCell name = row.cell(0);
     if (name.text.empty()) {
       diag.error(t.file, row.line, name.column, "actor name is empty, expected a name");
     } else {
-      check_duplicate(t, row, name, issue.name, seen, diag);
+      check_duplicate(t, row, name, seen, diag);
     }
     issue.actors.push_back(name.text);
     issue.lines.push_back(row.line);
@@ -240,7 +240,8 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
   };
   std::vector<std::string> issue_names;
   std::vector<std::vector<Row>> issue_rows;
-  std::map<std::pair<std::string, std::string>, int> seen;
+  std::unordered_map<std::string, std::size_t> issue_index;        // name -> index in issue_names
+  std::vector<std::unordered_map<std::string, int>> issue_actors;  // per issue: actor -> line
   bool percent = false;
   for (const CsvRow& row : t.rows) {
     std::string issue = "1";
@@ -251,13 +252,22 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
       }
       issue = c.text;
     }
+    // A hash lookup, not a scan of the names seen so far: tables with thousands of issues would
+    // otherwise cost O(issues^2) string comparisons. (A row with errors may open an issue; the
+    // table is then rejected anyway.)
+    const auto [slot, added] = issue_index.try_emplace(issue, issue_names.size());
+    if (added) {
+      issue_names.push_back(issue);
+      issue_rows.emplace_back();
+      issue_actors.emplace_back();
+    }
     const CsvCell name = row.cell(actor_col);
     bool ok = true;
     if (name.text.empty()) {
       diag.error(t.file, row.line, name.column, "actor name is empty, expected a name");
       ok = false;
     } else {
-      ok = check_duplicate(t, row, name, issue, seen, diag);
+      ok = check_duplicate(t, row, name, issue_actors[slot->second], diag);
     }
     const auto cap = number_cell(t, row, capability_col, capability_name, "a number >= 0", diag);
     if (cap && *cap < 0.0) {
@@ -270,13 +280,7 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
                                  "a number in 0-1 (or 0-100 for the whole table)", diag);
     if (sal && *sal > 1.0) percent = true;
     if (!ok || !cap || !pos || !sal) continue;
-    auto it = std::find(issue_names.begin(), issue_names.end(), issue);
-    if (it == issue_names.end()) {
-      issue_names.push_back(issue);
-      issue_rows.emplace_back();
-      it = issue_names.end() - 1;
-    }
-    issue_rows[static_cast<std::size_t>(it - issue_names.begin())].push_back(
+    issue_rows[slot->second].push_back(
         {name.text,
          *cap,
          *pos,

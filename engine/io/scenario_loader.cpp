@@ -109,8 +109,7 @@ template <typename Int>
 /// The names of the bargaining models, for suggestions.
 [[nodiscard]] std::vector<std::string> bargaining_names() {
   std::vector<std::string> out;
-  for (int m = 0; m <= static_cast<int>(BargainingModel::smp); ++m)
-    out.emplace_back(bargaining_name(static_cast<BargainingModel>(m)));
+  for (const BargainingModel m : kBargainingModels) out.emplace_back(bargaining_name(m));
   return out;
 }
 

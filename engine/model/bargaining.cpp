@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include "engine/model/blend.hpp"
 #include "engine/model/eum.hpp"
 #include "engine/model/nbs.hpp"
 #include "engine/model/smp.hpp"
@@ -92,10 +94,26 @@ bool all_weights_zero(const Eigen::VectorXd& w, const Eigen::Ref<const Eigen::Ve
 
 }  // namespace
 
+int default_rounds(BargainingModel model) noexcept {
+  switch (model) {
+    case BargainingModel::smp:
+      return 100;  // KTAB's maximum; its stopping rule ends runs earlier
+    case BargainingModel::eum:
+    case BargainingModel::blend:
+      return 10;
+    case BargainingModel::compromise:
+    case BargainingModel::median:
+    case BargainingModel::nbs:
+      break;
+  }
+  return 1;
+}
+
 BargainingResult bargain(BargainingModel model, const BargainingInput& input,
                          const BargainingSettings& settings) {
   if (model == BargainingModel::smp) return smp_bargain(input, settings);
   if (model == BargainingModel::eum) return eum_bargain(input, settings);
+  if (model == BargainingModel::blend) return blend_bargain(input, settings);
 
   // The one-shot models: each dim on its own.
   const Eigen::Index dims = input.position.cols();
@@ -114,11 +132,16 @@ BargainingResult bargain(BargainingModel model, const BargainingInput& input,
       case BargainingModel::median:
         result.outcome[j] = median_1d(x, s, w);
         break;
-      case BargainingModel::nbs:
-        result.outcome[j] = nbs_1d(x, s, w, input.scale_lo, input.scale_hi).outcome;
+      case BargainingModel::nbs: {
+        // The status quo, when given, is every actor's disagreement point (the textbook NBS).
+        const std::optional<double> q =
+            input.status_quo.size() > 0 ? std::optional<double>(input.status_quo[j]) : std::nullopt;
+        result.outcome[j] = nbs_1d(x, s, w, input.scale_lo, input.scale_hi, q).outcome;
         break;
+      }
       case BargainingModel::eum:
       case BargainingModel::smp:
+      case BargainingModel::blend:
         break;  // handled above
     }
   }

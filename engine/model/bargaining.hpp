@@ -14,21 +14,29 @@ namespace parley {
 
 /// The actor table of one bargaining problem. Rows are actors, columns are dimensions.
 struct BargainingInput {
-  Eigen::MatrixXd position;  ///< actors x dims, on [scale_lo, scale_hi]
-  Eigen::MatrixXd salience;  ///< actors x dims, 0-1
+  Eigen::MatrixXd position;    ///< actors x dims, on [scale_lo, scale_hi]
+  Eigen::MatrixXd salience;    ///< actors x dims, 0-1
   Eigen::VectorXd capability;  ///< actors, >= 0 (actor-level power/influence/resources)
   /// actors x dims multiplier of capability per dimension (>= 0). Empty means all 1.
   /// The weight of actor i on dim j is capability(i) * power(i, j).
   Eigen::MatrixXd power;
   double scale_lo = 0.0;    ///< lower end of the position scale
   double scale_hi = 100.0;  ///< upper end of the position scale (> scale_lo)
+  /// dims: the status quo (the policy that stands if bargaining fails) on the input scale, one
+  /// value per dimension; empty = none given. Used by nbs as every actor's disagreement point
+  /// (see nbs_1d); the other models ignore it. When empty, nbs uses each actor's worst end of the
+  /// scale instead.
+  Eigen::VectorXd status_quo;
 };
 
 /// Settings of the iterative models; ignored by the one-shot ones.
 struct BargainingSettings {
-  int rounds = 10;             ///< >= 1: rounds of eum/smp
-  double eum_q = 1.0;          ///< EUM: probability Q that a challenged actor resists (0-1)
-  bool record_history = false; ///< fill BargainingResult::history
+  /// >= 1: rounds of eum (and of blend's eum part); smp's maximum number of iterations (its
+  /// stopping rule usually ends it earlier). Use default_rounds(model) for each model's own
+  /// default; 10 truncates smp runs that KTAB would carry on (KTAB's maximum is 100).
+  int rounds = 10;
+  double eum_q = 1.0;           ///< EUM: probability Q that the status quo holds unchallenged (0-1)
+  bool record_history = false;  ///< fill BargainingResult::history
 };
 
 /// The forecast of one bargaining problem.
@@ -41,6 +49,12 @@ struct BargainingResult {
   /// settings.record_history.
   std::vector<Eigen::MatrixXd> history;
 };
+
+/// The number of rounds `model` runs by default (`parley forecast` without `--rounds`): 10 for
+/// eum and blend (Bueno de Mesquita's and Scholz et al.'s horizon), 100 for smp (KTAB's maximum
+/// iterations; KTAB's stopping rule ends its runs earlier, e.g. 27 on SOE-Pol-Comp), 1 for the
+/// one-shot models (compromise, median, nbs), which ignore it.
+[[nodiscard]] int default_rounds(BargainingModel model) noexcept;
 
 /// Runs model `model` on `input`. Preconditions: matching shapes, finite values.
 [[nodiscard]] BargainingResult bargain(BargainingModel model, const BargainingInput& input,

@@ -37,6 +37,11 @@ enum class Control : std::uint8_t {
 /// blend: fixed inverse-MSE combination of compromise and eum (docs/BARGAINING.md).
 enum class BargainingModel : std::uint8_t { compromise, median, nbs, eum, smp, blend };
 
+/// Every bargaining model, in declaration order (for listing names in messages and help).
+inline constexpr std::array<BargainingModel, 6> kBargainingModels{
+    BargainingModel::compromise, BargainingModel::median, BargainingModel::nbs,
+    BargainingModel::eum,        BargainingModel::smp,    BargainingModel::blend};
+
 /// actors.csv row.
 struct Actor {
   std::string id;

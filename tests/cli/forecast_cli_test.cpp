@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <array>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -51,7 +52,7 @@ TEST_CASE("forecast --model all gives one row per issue, model and dim", "[forec
   int rows = 0;
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);) rows += line.find(',') != std::string::npos;
-  CHECK(rows == 1 + 2 * 5);  // header + 2 issues x 5 models x 1 dim
+  CHECK(rows == 1 + 2 * 6);  // header + 2 issues x 6 models x 1 dim
   // Issue "trade": A at 0 (weight 1), B at 100 (weight 3). Compromise = 75 by hand; the NBS on
   // the issue's own range [0, 100] is also 75 (see nbs_test.cpp).
   CHECK(r.out.find("trade,compromise,0,75\n") != std::string::npos);
@@ -114,4 +115,52 @@ TEST_CASE("forecast: bad tables and bad usage exit with status 2", "[forecast]")
   const Run help = forecast("--help");
   CHECK(help.status == 0);
   CHECK(help.out.find("usage: parley forecast TABLE") != std::string::npos);
+}
+
+namespace {
+
+/// The forecast of `model` on `dim` in `--csv` output ("issue,model,dim,forecast"), or NaN.
+double csv_forecast(const std::string& out, const std::string& model, int dim) {
+  std::istringstream lines(out);
+  const std::string prefix = "1," + model + "," + std::to_string(dim) + ",";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) == 0) return std::stod(line.substr(prefix.size()));
+  }
+  return std::nan("");
+}
+
+}  // namespace
+
+TEST_CASE("forecast --model smp reproduces KTAB's final forecast by default", "[forecast][smp]") {
+  // KTAB's reference log of SOE-Pol-Comp (27 iterations) ends with MOF, SHX and HLJ sharing the
+  // most probable position, (38.8, 30.7) with probability 0.2330, printed to one decimal.
+  // The default of 100 iterations (KTAB's maximum) lets KTAB's stopping rule end the run.
+  const Run r = forecast(data("validation/ktab/SOE-Pol-Comp.csv") + " --model smp --csv");
+  CHECK(r.status == 0);
+  CHECK(csv_forecast(r.out, "smp", 0) == Approx(38.8).margin(0.05));
+  CHECK(csv_forecast(r.out, "smp", 1) == Approx(30.7).margin(0.05));
+
+  // dummyData_3Dim (10 iterations): SActor-05's final position (79.9, 34.4, 75.2), KTAB's
+  // most probable at 0.4009.
+  const Run d = forecast(data("validation/ktab/dummyData_3Dim.csv") + " --model smp --csv");
+  CHECK(csv_forecast(d.out, "smp", 0) == Approx(79.9).margin(0.05));
+  CHECK(csv_forecast(d.out, "smp", 1) == Approx(34.4).margin(0.05));
+  CHECK(csv_forecast(d.out, "smp", 2) == Approx(75.2).margin(0.05));
+
+  SECTION("--rounds overrides the default: 10 iterations stop SOE-Pol-Comp short") {
+    const Run t =
+        forecast(data("validation/ktab/SOE-Pol-Comp.csv") + " --model smp --csv --rounds 10");
+    CHECK(t.status == 0);
+    CHECK(std::abs(csv_forecast(t.out, "smp", 1) - 30.7) > 1.0);
+  }
+}
+
+TEST_CASE("forecast --model blend and --model all include blend", "[forecast]") {
+  // Issue "trade" of issues.csv: A at 0 (weight 1), B at 100 (weight 3); compromise 75 by hand.
+  const Run r = forecast(data("forecast/issues.csv") + " --model blend --csv");
+  CHECK(r.status == 0);
+  // blend = (784 * 75 + 529 * 100) / 1313 = 85.07: the EUM is 100 there (see blend_test.cpp).
+  CHECK(r.out.find("trade,blend,0,85.07") != std::string::npos);
+  const Run all = forecast(data("forecast/issues.csv") + " --model all --csv");
+  CHECK(all.out.find("trade,blend,0,") != std::string::npos);
 }

@@ -114,3 +114,52 @@ TEST_CASE("bargain works per dim and flags all-zero weights", "[bargaining]") {
     CHECK(h.history[0] == in.position);
   }
 }
+
+TEST_CASE("default_rounds: 100 for smp (KTAB's maximum), 10 for eum and blend", "[bargaining]") {
+  CHECK(parley::default_rounds(BargainingModel::smp) == 100);
+  CHECK(parley::default_rounds(BargainingModel::eum) == 10);
+  CHECK(parley::default_rounds(BargainingModel::blend) == 10);
+  CHECK(parley::default_rounds(BargainingModel::compromise) == 1);
+  CHECK(parley::default_rounds(BargainingModel::median) == 1);
+  CHECK(parley::default_rounds(BargainingModel::nbs) == 1);
+}
+
+TEST_CASE("bargain: nbs uses the input's status quo as the disagreement point", "[bargaining]") {
+  // A at 60 (weight 1), B at 100 (weight 2), scale 0-200.
+  BargainingInput in;
+  in.position.resize(2, 1);
+  in.salience.resize(2, 1);
+  in.capability.resize(2);
+  in.position << 60.0, 100.0;
+  in.salience << 1.0, 1.0;
+  in.capability << 1.0, 2.0;
+  in.scale_lo = 0.0;
+  in.scale_hi = 200.0;
+
+  SECTION("no status quo: each actor's worst end of the scale") {
+    // Reaches 140 (A, worst end 200) and 100 (B, worst end 0). On [60, 100] the gains are
+    // 200 - x and x; max (200 - x) x^2 would be x = 133, past B's kink at 100, so x = 100.
+    const auto r = parley::bargain(BargainingModel::nbs, in, BargainingSettings{});
+    CHECK(r.outcome[0] == Approx(100.0).margin(1e-6));
+  }
+  SECTION("status quo 0: both gain only towards their positions") {
+    in.status_quo.resize(1);
+    in.status_quo << 0.0;
+    // Gains 60 - |x - 60| = 120 - x and 100 - |x - 100| = x on [60, 100]:
+    // max (120 - x) x^2  =>  -1/(120 - x) + 2/x = 0  =>  x = 80.
+    const auto r = parley::bargain(BargainingModel::nbs, in, BargainingSettings{});
+    CHECK(r.outcome[0] == Approx(80.0).margin(1e-6));
+  }
+  SECTION("status quo between the actors: no point is better for both") {
+    in.status_quo.resize(1);
+    in.status_quo << 70.0;
+    const auto r = parley::bargain(BargainingModel::nbs, in, BargainingSettings{});
+    CHECK(r.outcome[0] == 70.0);
+  }
+  SECTION("the other models ignore it") {
+    in.status_quo.resize(1);
+    in.status_quo << 0.0;
+    const auto r = parley::bargain(BargainingModel::compromise, in, BargainingSettings{});
+    CHECK(r.outcome[0] == Approx((60.0 + 200.0) / 3.0));
+  }
+}

@@ -23,14 +23,18 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kForecastUsage =
-    "usage: parley forecast TABLE [--model compromise|median|nbs|eum|smp|all] [--rounds R]\n"
-    "                             [--eum-q Q] [--scale LO,HI] [--csv] [--history FILE]\n"
+    "usage: parley forecast TABLE [--model compromise|median|nbs|eum|smp|blend|all]\n"
+    "                             [--rounds R] [--eum-q Q] [--scale LO,HI] [--csv]\n"
+    "                             [--history FILE]\n"
     "\n"
     "Forecasts the outcome of bargaining from an actor table.\n"
     "\n"
     "TABLE is a CSV with the columns actor, capability (or power, influence, resources),\n"
     "position, salience and optionally issue (each issue is forecast on its own). Saliences\n"
-    "are 0-1, or 0-100 when any value is above 1. KTAB's CSV layout is accepted as it is.\n";
+    "are 0-1, or 0-100 when any value is above 1. KTAB's CSV layout is accepted as it is.\n"
+    "\n"
+    "Rounds: eum and blend run 10 rounds and smp at most 100 iterations (KTAB's maximum; its\n"
+    "stopping rule ends earlier) unless --rounds sets one number for all of them.\n";
 
 /// One row of output.
 struct Forecast {
@@ -101,7 +105,7 @@ std::string csv_cell(const std::string& s) {
 int cmd_forecast(const std::vector<std::string>& args) {
   std::string table_path;
   std::string model_name = "compromise";
-  int rounds = 10;
+  int rounds = 0;  // 0 = each model's default_rounds()
   double eum_q = 1.0;
   std::string scale_text;
   std::string history_path;
@@ -109,10 +113,11 @@ int cmd_forecast(const std::vector<std::string>& args) {
   po::options_description visible("options");
   visible.add_options()("help,h", "show this help")(
       "model,m", po::value(&model_name)->default_value(model_name),
-      "compromise, median, nbs, eum, smp or all")(
-      "rounds,r", po::value(&rounds)->default_value(rounds), "rounds of eum and smp (>= 1)")(
-      "eum-q", po::value(&eum_q)->default_value(eum_q),
-      "EUM: probability Q that the status quo holds without a challenge (0-1)")(
+      "compromise, median, nbs, eum, smp, blend or all")(
+      "rounds,r", po::value(&rounds),
+      "rounds of eum and blend, maximum iterations of smp (>= 1; default 10 for eum and blend, "
+      "100 for smp)")("eum-q", po::value(&eum_q)->default_value(eum_q),
+                      "EUM: probability Q that the status quo holds without a challenge (0-1)")(
       "scale", po::value(&scale_text),
       "LO,HI: the position scale (default: 0,100 for KTAB tables, else each issue's range)")(
       "csv", "print CSV: issue,model,dim,forecast")(
@@ -143,14 +148,15 @@ int cmd_forecast(const std::vector<std::string>& args) {
   std::vector<BargainingModel> models;
   if (model_name == "all") {
     models = {BargainingModel::compromise, BargainingModel::median, BargainingModel::nbs,
-              BargainingModel::eum, BargainingModel::smp};
+              BargainingModel::eum,        BargainingModel::smp,    BargainingModel::blend};
   } else if (const auto m = parse_bargaining(model_name)) {
     models = {*m};
   } else {
     usage_errors.push_back("unknown --model '" + model_name +
-                           "', expected compromise, median, nbs, eum, smp or all");
+                           "', expected compromise, median, nbs, eum, smp, blend or all");
   }
-  if (rounds < 1) usage_errors.push_back("--rounds must be >= 1");
+  const bool rounds_given = vm.count("rounds") != 0U;
+  if (rounds_given && rounds < 1) usage_errors.push_back("--rounds must be >= 1");
   if (!(eum_q >= 0.0 && eum_q <= 1.0)) usage_errors.push_back("--eum-q must be in 0-1");
   std::optional<std::pair<double, double>> scale;
   if (vm.count("scale") != 0U) {
@@ -172,7 +178,6 @@ int cmd_forecast(const std::vector<std::string>& args) {
   diag.print(std::cerr);  // warnings, if any
 
   BargainingSettings settings;
-  settings.rounds = rounds;
   settings.eum_q = eum_q;
   settings.record_history = !history_path.empty();
 
@@ -189,6 +194,7 @@ int cmd_forecast(const std::vector<std::string>& args) {
     }
     for (const BargainingModel model : models) {
       const std::string name(bargaining_name(model));
+      settings.rounds = rounds_given ? rounds : default_rounds(model);
       const BargainingResult r = bargain(model, input, settings);
       for (Eigen::Index j = 0; j < r.outcome.size(); ++j) {
         forecasts.push_back(
