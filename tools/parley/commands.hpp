@@ -17,5 +17,9 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 /// `parley forecast TABLE ...`
 int cmd_forecast(const std::vector<std::string>& args);
+/// `parley compare SCENARIO ...`
+int cmd_compare(const std::vector<std::string>& args);
+/// `parley sweep SCENARIO --vary PATH=LO..HI ...`
+int cmd_sweep(const std::vector<std::string>& args);
 
 }  // namespace parley::cli

@@ -15,6 +15,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run SCENARIO       Monte Carlo batch of a scenario folder; writes results/<name>/\n"
     "  validate SCENARIO  check a scenario folder and list every problem\n"
+    "  compare SCENARIO   options vs baseline on common random numbers: paired differences\n"
+    "  sweep SCENARIO     vary paths over a design (lhs, grid, sobol); Sobol' sensitivity\n"
     "  forecast TABLE     forecast one-shot bargaining outcomes from an actor table\n"
     "\n"
     "  parley COMMAND --help   shows the options of a command\n"
@@ -42,6 +44,8 @@ int main(int argc, char** argv) {
     if (command == "run") return parley::cli::cmd_run(args);
     if (command == "validate") return parley::cli::cmd_validate(args);
     if (command == "forecast") return parley::cli::cmd_forecast(args);
+    if (command == "compare") return parley::cli::cmd_compare(args);
+    if (command == "sweep") return parley::cli::cmd_sweep(args);
   } catch (const std::exception& e) {
     std::cerr << "parley: internal error: " << e.what() << '\n';
     return 1;

@@ -1,0 +1,363 @@
+#include "engine/batch/compare.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace parley {
+
+namespace {
+
+constexpr double kScale = 4294967296.0;  // 2^32 fixed-point units per metric range (or per 1)
+
+// t(0.975, df) for df = 1..30.
+constexpr std::array<double, 30> kT975{
+    12.7062047, 4.3026527, 3.1824463, 2.7764451, 2.5705818, 2.4469119, 2.3646243, 2.3060041,
+    2.2621572,  2.2281389, 2.2009852, 2.1788128, 2.1603687, 2.1447867, 2.1314495, 2.1199053,
+    2.1098156,  2.1009220, 2.0930241, 2.0859634, 2.0796138, 2.0738731, 2.0686576, 2.0638986,
+    2.0595386,  2.0555294, 2.0518305, 2.0484071, 2.0452296, 2.0422725};
+
+bool read_u64(std::string_view text, size_t& pos, std::uint64_t& out) {
+  Int128 v = 0;
+  if (!read_int128(text, pos, v) || v < 0 ||
+      v > static_cast<Int128>(std::numeric_limits<std::uint64_t>::max()))
+    return false;
+  out = static_cast<std::uint64_t>(v);
+  return true;
+}
+
+constexpr std::string_view kSaveTag = "parley-paired-sums 1";
+
+// Forwards the batch's progress; a comparison keeps no rows.
+class ProgressSink final : public BatchSink {
+ public:
+  explicit ProgressSink(const std::function<void(std::uint64_t, std::uint64_t)>& fn) : fn_(fn) {}
+  void runs_rows(std::string_view) override {}
+  void events_rows(std::string_view) override {}
+  void failures_rows(std::string_view) override {}
+  void progress(std::uint64_t done, std::uint64_t total) override {
+    if (fn_) fn_(done, total);
+  }
+
+ private:
+  const std::function<void(std::uint64_t, std::uint64_t)>& fn_;
+};
+
+}  // namespace
+
+std::string int128_text(Int128 v) {
+  if (v == 0) return "0";
+  const bool negative = v < 0;
+  // Digits of the magnitude, taken as unsigned so the most negative value is safe too.
+  __extension__ using UInt128 = unsigned __int128;
+  UInt128 u =
+      negative ? static_cast<UInt128>(0) - static_cast<UInt128>(v) : static_cast<UInt128>(v);
+  std::string digits;
+  while (u != 0) {
+    digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  if (negative) digits.push_back('-');
+  std::reverse(digits.begin(), digits.end());
+  return digits;
+}
+
+bool read_int128(std::string_view text, size_t& pos, Int128& out) {
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n')) ++pos;
+  bool negative = false;
+  if (pos < text.size() && text[pos] == '-') {
+    negative = true;
+    ++pos;
+  }
+  const size_t start = pos;
+  Int128 v = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+    if (pos - start >= 38) return false;  // beyond what the sums can reach
+    v = v * 10 + (text[pos] - '0');
+    ++pos;
+  }
+  if (pos == start) return false;
+  out = negative ? -v : v;
+  return true;
+}
+
+double fixed_step(const MetricInfo& m) noexcept {
+  if (m.integer) return 1.0 / kScale;
+  return (m.hi > m.lo ? m.hi - m.lo : 1.0) / kScale;
+}
+
+double student_t_975(std::uint64_t df) noexcept {
+  if (df <= kT975.size()) return kT975[std::max<std::uint64_t>(df, 1) - 1];
+  // Cornish-Fisher expansion of t in powers of 1/df around the normal quantile (Abramowitz and
+  // Stegun 26.7.5); four terms are accurate to ~1e-6 at df = 31 and better beyond.
+  const double z = 1.959963984540054;
+  const double z2 = z * z, z3 = z2 * z, z5 = z3 * z2, z7 = z5 * z2, z9 = z7 * z2;
+  const double g1 = (z3 + z) / 4.0;
+  const double g2 = (5.0 * z5 + 16.0 * z3 + 3.0 * z) / 96.0;
+  const double g3 = (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / 384.0;
+  const double g4 = (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / 92160.0;
+  const double v = 1.0 / static_cast<double>(df);
+  return z + v * (g1 + v * (g2 + v * (g3 + v * g4)));
+}
+
+Verdict verdict(const PairedSummary& s) noexcept {
+  if (s.n < 2) return Verdict::unclear;
+  if (s.ci_low > 0.0) return Verdict::better;
+  if (s.ci_high < 0.0) return Verdict::worse;
+  return Verdict::unclear;
+}
+
+std::string_view verdict_text(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::better:
+      return "better";
+    case Verdict::worse:
+      return "worse";
+    case Verdict::unclear:
+      break;
+  }
+  return "no clear difference";
+}
+
+PairedAccumulator::PairedAccumulator(const MetricCatalog& catalog, std::size_t options)
+    : options_(options) {
+  for (const MetricInfo& m : catalog.final) {
+    lo_.push_back(m.lo);
+    hi_.push_back(m.hi > m.lo ? m.hi : m.lo + 1.0);
+    step_.push_back(fixed_step(m));
+  }
+  sums_.assign(options_ * lo_.size(), PairedSums{});
+}
+
+void PairedAccumulator::add(std::size_t slot, const RunOutput& baseline,
+                            const RunOutput& option) noexcept {
+  if (!baseline.ok || !option.ok || slot >= options_) return;
+  const size_t metrics = std::min({lo_.size(), baseline.final.size(), option.final.size()});
+  PairedSums* row = &sums_[slot * lo_.size()];
+  for (size_t k = 0; k < metrics; ++k) {
+    // Fixed point over the metric's range, clamped as MetricStats does; the difference of two
+    // fixed-point values is exact, so the sums do not depend on the order pairs arrive in.
+    const auto fixed = [&](double v) {
+      return static_cast<std::int64_t>(
+          std::llround((std::clamp(v, lo_[k], hi_[k]) - lo_[k]) / step_[k]));
+    };
+    const std::int64_t b = fixed(baseline.final[k]);
+    const std::int64_t o = fixed(option.final[k]);
+    const Int128 d = static_cast<Int128>(o) - b;
+    PairedSums& s = row[k];
+    ++s.n;
+    // Differences below the fixed-point resolution count as ties, so floating-point noise in a
+    // metric an option does not touch cannot tip the probability.
+    s.greater += d > 0 ? 1 : 0;
+    s.ties += d == 0 ? 1 : 0;
+    s.base += b;
+    s.option += o;
+    s.diff_sq += d * d;
+  }
+}
+
+void PairedAccumulator::merge(const PairedAccumulator& other) noexcept {
+  if (other.sums_.size() != sums_.size()) return;
+  for (size_t k = 0; k < sums_.size(); ++k) {
+    PairedSums& s = sums_[k];
+    const PairedSums& o = other.sums_[k];
+    s.n += o.n;
+    s.greater += o.greater;
+    s.ties += o.ties;
+    s.base += o.base;
+    s.option += o.option;
+    s.diff_sq += o.diff_sq;
+  }
+}
+
+PairedSummary PairedAccumulator::summary(std::size_t slot, std::size_t metric) const noexcept {
+  PairedSummary out;
+  const PairedSums& s = sums(slot, metric);
+  out.n = s.n;
+  const double lo = lo_[metric];
+  const long double step = step_[metric];
+  if (s.n == 0) {
+    out.baseline_mean = out.option_mean = lo;
+    return out;
+  }
+  const long double n = static_cast<long double>(s.n);
+  out.baseline_mean = static_cast<double>(lo + step * (static_cast<long double>(s.base) / n));
+  out.option_mean = static_cast<double>(lo + step * (static_cast<long double>(s.option) / n));
+  // The mean difference from the exact integer difference of the sums, not from two rounded
+  // means, so a metric the option never changes reports exactly 0.
+  const Int128 dsum = s.option - s.base;
+  out.diff_mean = static_cast<double>(step * (static_cast<long double>(dsum) / n));
+  if (s.n >= 2) {
+    const long double ds = static_cast<long double>(dsum);
+    const long double var = (static_cast<long double>(s.diff_sq) - ds * ds / n) / (n - 1.0L);
+    out.diff_sd = static_cast<double>(step * std::sqrt(std::max(0.0L, var)));
+  }
+  const double half = student_t_975(s.n - 1) * out.diff_sd / std::sqrt(static_cast<double>(s.n));
+  out.ci_low = out.diff_mean - half;
+  out.ci_high = out.diff_mean + half;
+  out.p_greater = (static_cast<double>(s.greater) + 0.5 * static_cast<double>(s.ties)) /
+                  static_cast<double>(s.n);
+  return out;
+}
+
+std::string PairedAccumulator::save() const {
+  std::string text(kSaveTag);
+  text += ' ' + std::to_string(options_) + ' ' + std::to_string(lo_.size()) + '\n';
+  for (const PairedSums& s : sums_) {
+    text += std::to_string(s.n) + ' ' + std::to_string(s.greater) + ' ' + std::to_string(s.ties) +
+            ' ' + int128_text(s.base) + ' ' + int128_text(s.option) + ' ' + int128_text(s.diff_sq) +
+            '\n';
+  }
+  return text;
+}
+
+bool PairedAccumulator::merge_saved(std::string_view text) {
+  if (text.substr(0, kSaveTag.size()) != kSaveTag) return false;
+  size_t pos = kSaveTag.size();
+  std::uint64_t options = 0, metrics = 0;
+  if (!read_u64(text, pos, options) || !read_u64(text, pos, metrics)) return false;
+  if (options != options_ || metrics != lo_.size()) return false;
+  // Parse everything first so a malformed state adds nothing.
+  std::vector<PairedSums> parsed(sums_.size());
+  for (PairedSums& s : parsed) {
+    if (!read_u64(text, pos, s.n) || !read_u64(text, pos, s.greater) ||
+        !read_u64(text, pos, s.ties) || !read_int128(text, pos, s.base) ||
+        !read_int128(text, pos, s.option) || !read_int128(text, pos, s.diff_sq))
+      return false;
+  }
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n')) ++pos;
+  if (pos != text.size()) return false;
+  for (size_t k = 0; k < sums_.size(); ++k) {
+    PairedSums& s = sums_[k];
+    s.n += parsed[k].n;
+    s.greater += parsed[k].greater;
+    s.ties += parsed[k].ties;
+    s.base += parsed[k].base;
+    s.option += parsed[k].option;
+    s.diff_sq += parsed[k].diff_sq;
+  }
+  return true;
+}
+
+CompareObserver::CompareObserver(const MetricCatalog& catalog, std::size_t options, int threads)
+    : workers_(static_cast<size_t>(std::max(threads, 1)), PairedAccumulator(catalog, options)),
+      saved_(catalog, options) {}
+
+void CompareObserver::observe(int worker, std::uint64_t /*run*/,
+                              const std::vector<RunOutput>& outputs) {
+  PairedAccumulator& acc = workers_[static_cast<size_t>(worker)];
+  for (size_t k = 1; k < outputs.size(); ++k) acc.add(k - 1, outputs[0], outputs[k]);
+}
+
+std::string CompareObserver::save() const {
+  return total().save();
+}
+
+void CompareObserver::merge_saved(std::string_view state) {
+  if (!saved_.merge_saved(state)) ok_ = false;
+}
+
+PairedAccumulator CompareObserver::total() const {
+  PairedAccumulator sum = saved_;
+  for (const PairedAccumulator& w : workers_) sum.merge(w);
+  return sum;
+}
+
+CompareResult run_compare(const Scenario& scenario, const Rules& rules,
+                          const MetricCatalog& catalog, const CompareSpec& spec) {
+  CompareResult result{{}, PairedAccumulator(catalog, 0), spec.runs, 0};
+  for (const int o : spec.options)
+    if (o > 0 && std::find(result.options.begin(), result.options.end(), o) == result.options.end())
+      result.options.push_back(o);
+
+  CompareObserver observer(catalog, result.options.size(), spec.threads);
+  BatchSpec batch;
+  batch.runs = spec.runs;
+  batch.seed = spec.seed;
+  batch.threads = std::max(1, spec.threads);
+  batch.options = {0};
+  batch.options.insert(batch.options.end(), result.options.begin(), result.options.end());
+  batch.observer = &observer;
+  // Only the paired sums are needed: no rows to format and no histograms to fill.
+  batch.write_rows = false;
+  batch.collect_stats = false;
+  const RowFormat format(scenario, rules, catalog);
+  ProgressSink sink(spec.progress);
+  const BatchResult batch_result = run_batch(rules, catalog, format, batch, sink);
+  result.failed = batch_result.failed;
+  result.sums = observer.total();
+  return result;
+}
+
+std::string comparison_csv(const Scenario& scenario, const MetricCatalog& catalog,
+                           const CompareResult& result, const std::vector<std::size_t>& metrics) {
+  std::string text =
+      "option,metric,baseline_mean,option_mean,diff_mean,diff_ci_low,diff_ci_high,p_greater\n";
+  for (size_t slot = 0; slot < result.options.size(); ++slot) {
+    const std::string& name = scenario.options[static_cast<size_t>(result.options[slot])].name;
+    for (const size_t k : metrics) {
+      const PairedSummary s = result.sums.summary(slot, k);
+      append_csv_cell(text, name);
+      text += ',';
+      append_csv_cell(text, catalog.final[k].name);
+      for (const double v :
+           {s.baseline_mean, s.option_mean, s.diff_mean, s.ci_low, s.ci_high, s.p_greater}) {
+        text += ',';
+        if (s.n > 0) append_number(text, v);  // no pairs: empty cells, not made-up numbers
+      }
+      text += '\n';
+    }
+  }
+  return text;
+}
+
+bool glob_match(std::string_view pattern, std::string_view name) noexcept {
+  // Iterative matcher with one backtrack point for the last '*': linear in practice.
+  size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::vector<std::size_t> select_metrics(const MetricCatalog& catalog, std::string_view patterns,
+                                        std::vector<std::string>& unmatched) {
+  std::vector<bool> chosen(catalog.final.size(), false);
+  bool any_pattern = false;
+  size_t start = 0;
+  while (start <= patterns.size()) {
+    const size_t comma = patterns.find(',', start);
+    std::string_view p = patterns.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!p.empty() && p.front() == ' ') p.remove_prefix(1);
+    while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
+    if (!p.empty()) {
+      any_pattern = true;
+      bool hit = false;
+      for (size_t k = 0; k < catalog.final.size(); ++k)
+        if (glob_match(p, catalog.final[k].name)) chosen[k] = hit = true;
+      if (!hit) unmatched.emplace_back(p);
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  std::vector<std::size_t> out;
+  for (size_t k = 0; k < chosen.size(); ++k)
+    if (chosen[k] || !any_pattern) out.push_back(k);
+  return out;
+}
+
+}  // namespace parley

@@ -1,0 +1,175 @@
+#pragma once
+/// \file
+/// Paired comparison of policy options against the baseline on common random numbers: run k of
+/// every option draws from the streams of (seed, k), so the difference option - baseline of run
+/// k cancels the noise the two share. Per option and metric: the means, the mean paired
+/// difference with a 95% interval over runs, and the probability that the option gives the
+/// higher value in a paired run.
+///
+/// Sums are exact fixed-point integers (as in engine/batch/stats.hpp), so the result is
+/// byte-identical for any thread count and any split of the runs over checkpoints or MPI ranks.
+/// Resolution: each value is rounded to (hi - lo) / 2^32 of its metric's range before summing,
+/// far below any difference worth reporting; integer metrics (counts, turns) are summed exactly.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/batch/runner.hpp"
+#include "engine/batch/stats.hpp"
+#include "engine/model/rules.hpp"
+#include "engine/scenario/scenario.hpp"
+#include "engine/sim/run.hpp"
+
+namespace parley {
+
+/// The 0.975 quantile of Student's t distribution with `df` degrees of freedom (df >= 1; 0 is
+/// treated as 1): exact to 4 decimals for df <= 30 (table), within 1e-5 above (Cornish-Fisher
+/// expansion in 1/df), tending to 1.95996 as df grows.
+[[nodiscard]] double student_t_975(std::uint64_t df) noexcept;
+
+/// Exact, mergeable sums of the paired differences of one metric.
+struct PairedSums {
+  std::uint64_t n = 0;        ///< pairs where both runs succeeded
+  std::uint64_t greater = 0;  ///< pairs with option > baseline
+  std::uint64_t ties = 0;     ///< pairs with option == baseline (exactly)
+  Int128 base = 0;            ///< sum of baseline values, fixed point
+  Int128 option = 0;          ///< sum of option values, fixed point
+  Int128 diff_sq = 0;         ///< sum of squared differences, fixed point squared
+};
+
+/// The comparison of one option with the baseline on one metric.
+struct PairedSummary {
+  std::uint64_t n = 0;         ///< paired runs used (both runs succeeded)
+  double baseline_mean = 0.0;  ///< over the n pairs, in the metric's unit
+  double option_mean = 0.0;    ///< over the n pairs
+  double diff_mean = 0.0;      ///< option_mean - baseline_mean
+  double diff_sd = 0.0;        ///< sample sd of the paired differences (0 when n < 2)
+  double ci_low = 0.0;         ///< diff_mean - t(0.975, n-1) * diff_sd / sqrt(n)
+  double ci_high = 0.0;        ///< diff_mean + t(0.975, n-1) * diff_sd / sqrt(n)
+  double p_greater = 0.5;      ///< (count(diff > 0) + count(diff == 0) / 2) / n; 0.5 when n = 0
+};
+
+/// A plain reading of a paired interval.
+enum class Verdict : std::uint8_t {
+  better,   ///< the whole 95% interval lies above 0
+  worse,    ///< the whole 95% interval lies below 0
+  unclear,  ///< the interval contains 0 ("no clear difference")
+};
+
+/// better / worse / unclear from a summary's interval. (For utilities higher is better.)
+[[nodiscard]] Verdict verdict(const PairedSummary& s) noexcept;
+/// "better", "worse" or "no clear difference".
+[[nodiscard]] std::string_view verdict_text(Verdict v) noexcept;
+
+/// Paired sums for `options` options x every final metric of a catalogue. Cheap to merge.
+class PairedAccumulator {
+ public:
+  /// Empty sums shaped by the catalogue (its metrics' ranges set the fixed-point scale).
+  PairedAccumulator(const MetricCatalog& catalog, std::size_t options);
+
+  /// Adds run pair (baseline, option `slot`), 0 <= slot < options(). Skipped unless both ok.
+  void add(std::size_t slot, const RunOutput& baseline, const RunOutput& option) noexcept;
+  /// Adds every pair of `other` (same shape).
+  void merge(const PairedAccumulator& other) noexcept;
+
+  /// Number of options.
+  [[nodiscard]] std::size_t options() const noexcept { return options_; }
+  /// Number of metrics.
+  [[nodiscard]] std::size_t metrics() const noexcept { return lo_.size(); }
+  /// The sums of option `slot`, metric `metric`.
+  [[nodiscard]] const PairedSums& sums(std::size_t slot, std::size_t metric) const noexcept {
+    return sums_[slot * lo_.size() + metric];
+  }
+  /// The summary of option `slot`, metric `metric`.
+  [[nodiscard]] PairedSummary summary(std::size_t slot, std::size_t metric) const noexcept;
+
+  /// Text form of the sums (exact integers), for checkpoints and MPI gathers.
+  [[nodiscard]] std::string save() const;
+  /// Adds sums produced by save() on an accumulator of the same shape. False (and nothing
+  /// added) when the text is malformed or shaped differently.
+  [[nodiscard]] bool merge_saved(std::string_view text);
+
+ private:
+  std::size_t options_;
+  std::vector<double> lo_;    // per metric: range start
+  std::vector<double> hi_;    // per metric: range end (> lo)
+  std::vector<double> step_;  // per metric: the value of one fixed-point unit
+  std::vector<PairedSums> sums_;
+};
+
+/// The RunObserver of a comparison: outputs[0] of every run is the baseline, outputs[1 + k] is
+/// option slot k. One accumulator per worker; total() merges them with any saved state.
+class CompareObserver final : public RunObserver {
+ public:
+  /// `options` compared options (not counting the baseline), `threads` workers.
+  CompareObserver(const MetricCatalog& catalog, std::size_t options, int threads);
+
+  void observe(int worker, std::uint64_t run, const std::vector<RunOutput>& outputs) override;
+  [[nodiscard]] std::string save() const override;
+  void merge_saved(std::string_view state) override;
+
+  /// Every worker's sums plus every merged saved state.
+  [[nodiscard]] PairedAccumulator total() const;
+  /// False once a saved state failed to parse.
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
+
+ private:
+  std::vector<PairedAccumulator> workers_;
+  PairedAccumulator saved_;
+  bool ok_ = true;
+};
+
+/// What to compare.
+struct CompareSpec {
+  std::uint64_t runs = 1000;  ///< paired runs, >= 1
+  std::uint64_t seed = 1;     ///< batch seed
+  int threads = 1;            ///< worker threads, >= 1
+  std::vector<int> options;   ///< option indices to compare with the baseline (0 is skipped)
+  /// Optional progress report (runs done, total), called on the calling thread.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+/// The result of a comparison.
+struct CompareResult {
+  std::vector<int> options;  ///< compared option indices (baseline excluded), in order
+  PairedAccumulator sums;    ///< slot k = options[k]
+  std::uint64_t runs = 0;    ///< paired runs made
+  std::uint64_t failed = 0;  ///< runs x options (baseline included) that failed
+};
+
+/// Runs the baseline and every option of `spec` over the same runs and accumulates the paired
+/// differences. Memory is flat in the number of runs (no rows are kept).
+[[nodiscard]] CompareResult run_compare(const Scenario& scenario, const Rules& rules,
+                                        const MetricCatalog& catalog, const CompareSpec& spec);
+
+/// comparison.csv text: header `option,metric,baseline_mean,option_mean,diff_mean,diff_ci_low,
+/// diff_ci_high,p_greater`, then one row per compared option and selected metric (`metrics` =
+/// indices into catalog.final, in output order). Numbers with 6 significant digits.
+[[nodiscard]] std::string comparison_csv(const Scenario& scenario, const MetricCatalog& catalog,
+                                         const CompareResult& result,
+                                         const std::vector<std::size_t>& metrics);
+
+/// Indices of the final metrics whose names match any of the comma-separated glob patterns in
+/// `patterns` ('*' any run of characters, '?' one character); all metrics when empty. Patterns
+/// that match nothing are appended to `unmatched`.
+[[nodiscard]] std::vector<std::size_t> select_metrics(const MetricCatalog& catalog,
+                                                      std::string_view patterns,
+                                                      std::vector<std::string>& unmatched);
+
+/// The value of one fixed-point unit for a metric: (hi - lo) / 2^32, or 2^-32 for integer
+/// metrics so that whole numbers are represented, and their means computed, exactly.
+[[nodiscard]] double fixed_step(const MetricInfo& m) noexcept;
+
+/// Decimal text of an exact sum (for save() formats).
+[[nodiscard]] std::string int128_text(Int128 v);
+/// Reads one integer written by int128_text at `pos` (after spaces and newlines), advancing
+/// `pos`. False when there is none or it does not fit.
+[[nodiscard]] bool read_int128(std::string_view text, std::size_t& pos, Int128& out);
+
+/// True when `name` matches the glob `pattern` ('*' and '?').
+[[nodiscard]] bool glob_match(std::string_view pattern, std::string_view name) noexcept;
+
+}  // namespace parley

@@ -1,0 +1,500 @@
+#include "engine/batch/sweep.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "engine/batch/compare.hpp"
+#include "engine/batch/runner.hpp"
+#include "engine/core/rng.hpp"
+#include "engine/sim/compile.hpp"
+
+namespace parley {
+
+namespace {
+
+// Samples per compiled copy of the scenario. Each sample is one option, and sampling a run's
+// numbers touches every option's overrides, so the cost per run grows with the square of the
+// options in one batch; chunks keep it flat. Fixed (not derived from --threads) so that the
+// NumberIds of the base option's copied overrides, and with them any draws they make, are the
+// same for every thread count.
+constexpr Eigen::Index kChunk = 32;
+
+// Stream key of the Latin hypercube's draws ("lhs" in ASCII), apart from the run streams.
+constexpr std::uint64_t kLhsStream = 0x6C6873;
+
+std::string_view trim(std::string_view s, int& lead) {
+  size_t b = 0;
+  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
+  size_t e = s.size();
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  lead = static_cast<int>(b);
+  return s.substr(b, e - b);
+}
+
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
+
+// The per-sample sums of one chunk: exact fixed point, one accumulator per worker.
+class ChunkObserver final : public RunObserver {
+ public:
+  ChunkObserver(const MetricCatalog& catalog, Eigen::Index samples, int threads)
+      : samples_(static_cast<size_t>(samples)), metrics_(catalog.final.size()) {
+    for (const MetricInfo& m : catalog.final) {
+      lo_.push_back(m.lo);
+      hi_.push_back(m.hi > m.lo ? m.hi : m.lo + 1.0);
+      step_.push_back(fixed_step(m));
+    }
+    workers_.resize(static_cast<size_t>(std::max(threads, 1)));
+    for (Sums& w : workers_) w.reset(samples_, metrics_);
+    saved_.reset(samples_, metrics_);
+  }
+
+  void observe(int worker, std::uint64_t /*run*/, const std::vector<RunOutput>& outputs) override {
+    Sums& w = workers_[static_cast<size_t>(worker)];
+    for (size_t s = 0; s < outputs.size() && s < samples_; ++s) {
+      const RunOutput& out = outputs[s];
+      if (!out.ok) continue;
+      ++w.ok[s];
+      Int128* row = &w.sum[s * metrics_];
+      for (size_t k = 0; k < metrics_ && k < out.final.size(); ++k) {
+        const double x = (std::clamp(out.final[k], lo_[k], hi_[k]) - lo_[k]) / step_[k];
+        row[k] += static_cast<std::int64_t>(std::llround(x));
+      }
+    }
+  }
+
+  [[nodiscard]] std::string save() const override {
+    const Sums t = total();
+    std::string text =
+        "parley-sweep-sums 1 " + std::to_string(samples_) + ' ' + std::to_string(metrics_) + '\n';
+    for (size_t s = 0; s < samples_; ++s) {
+      text += std::to_string(t.ok[s]);
+      for (size_t k = 0; k < metrics_; ++k) text += ' ' + int128_text(t.sum[s * metrics_ + k]);
+      text += '\n';
+    }
+    return text;
+  }
+
+  void merge_saved(std::string_view state) override {
+    const std::string_view tag = "parley-sweep-sums 1";
+    if (state.substr(0, tag.size()) != tag) return;
+    size_t pos = tag.size();
+    Int128 samples = 0, metrics = 0;
+    if (!read_int128(state, pos, samples) || !read_int128(state, pos, metrics) ||
+        samples != static_cast<Int128>(samples_) || metrics != static_cast<Int128>(metrics_))
+      return;
+    Sums parsed;
+    parsed.reset(samples_, metrics_);
+    for (size_t s = 0; s < samples_; ++s) {
+      Int128 ok = 0;
+      if (!read_int128(state, pos, ok) || ok < 0) return;
+      parsed.ok[s] = static_cast<std::uint64_t>(ok);
+      for (size_t k = 0; k < metrics_; ++k)
+        if (!read_int128(state, pos, parsed.sum[s * metrics_ + k])) return;
+    }
+    saved_.add(parsed);
+  }
+
+  // Every worker's sums plus the saved states, as means into `means` rows [first, first + n).
+  void write_means(Eigen::MatrixXd& means, std::vector<std::uint64_t>& ok,
+                   Eigen::Index first) const {
+    const Sums t = total();
+    for (size_t s = 0; s < samples_; ++s) {
+      const auto row = first + static_cast<Eigen::Index>(s);
+      ok[static_cast<size_t>(row)] = t.ok[s];
+      for (size_t k = 0; k < metrics_; ++k) {
+        double v = std::numeric_limits<double>::quiet_NaN();
+        if (t.ok[s] > 0) {
+          const long double m =
+              static_cast<long double>(t.sum[s * metrics_ + k]) / static_cast<long double>(t.ok[s]);
+          v = static_cast<double>(lo_[k] + static_cast<long double>(step_[k]) * m);
+        }
+        means(row, static_cast<Eigen::Index>(k)) = v;
+      }
+    }
+  }
+
+ private:
+  struct Sums {
+    std::vector<std::uint64_t> ok;
+    std::vector<Int128> sum;
+    void reset(size_t samples, size_t metrics) {
+      ok.assign(samples, 0);
+      sum.assign(samples * metrics, 0);
+    }
+    void add(const Sums& o) {
+      for (size_t k = 0; k < ok.size(); ++k) ok[k] += o.ok[k];
+      for (size_t k = 0; k < sum.size(); ++k) sum[k] += o.sum[k];
+    }
+  };
+
+  [[nodiscard]] Sums total() const {
+    Sums t = saved_;
+    for (const Sums& w : workers_) t.add(w);
+    return t;
+  }
+
+  size_t samples_;
+  size_t metrics_;
+  std::vector<double> lo_, hi_, step_;  // per metric: range and fixed-point unit
+  std::vector<Sums> workers_;
+  Sums saved_;
+};
+
+// Forwards one chunk's progress, offset by the simulations of the chunks before it.
+class ChunkSink final : public BatchSink {
+ public:
+  ChunkSink(const std::function<void(std::uint64_t, std::uint64_t)>* fn, std::uint64_t before,
+            std::uint64_t per_run, std::uint64_t total)
+      : fn_(fn), before_(before), per_run_(per_run), total_(total) {}
+  void runs_rows(std::string_view) override {}
+  void events_rows(std::string_view) override {}
+  void failures_rows(std::string_view) override {}
+  void progress(std::uint64_t done, std::uint64_t) override {
+    if (fn_ != nullptr && *fn_) (*fn_)(before_ + done * per_run_, total_);
+  }
+
+ private:
+  const std::function<void(std::uint64_t, std::uint64_t)>* fn_;
+  std::uint64_t before_, per_run_, total_;
+};
+
+// A copy of the scenario whose options after the original ones are samples [first, first + n)
+// of the plan: the base option with the varied paths appended as constants (so they win over
+// the base option's own overrides, which are applied in order).
+Scenario chunk_scenario(const Scenario& sc, const SweepPlan& plan, int base, Eigen::Index first,
+                        Eigen::Index n) {
+  Scenario c = sc;
+  const int first_new = static_cast<int>(c.options.size());
+  const Option& base_option = sc.options[static_cast<size_t>(base)];
+  for (Eigen::Index s = 0; s < n; ++s) {
+    Option o = base_option;
+    o.name = "sample." + std::to_string(first + s);
+    for (size_t j = 0; j < plan.vary.size(); ++j) {
+      const VaryRange& v = plan.vary[j];
+      Number value = Number::constant(plan.values(first + s, static_cast<Eigen::Index>(j)));
+      const Range r = writable_range(v.slot);
+      value.lo = r.lo;
+      value.hi = r.hi;
+      o.set.push_back(Override{v.slot, value});
+    }
+    c.options.push_back(std::move(o));
+  }
+  // Timeline rows limited to some options must treat a sample like its base option.
+  for (TimelineRow& row : c.timeline) {
+    if (row.options.empty()) continue;
+    if (std::find(row.options.begin(), row.options.end(), base) == row.options.end()) continue;
+    for (Eigen::Index s = 0; s < n; ++s) row.options.push_back(first_new + static_cast<int>(s));
+  }
+  return c;
+}
+
+}  // namespace
+
+Range writable_range(const Slot& slot) noexcept {
+  return slot.kind == SlotKind::model ? model_key_range(static_cast<ModelKey>(slot.a))
+                                      : slot_range(slot.kind);
+}
+
+std::optional<VaryRange> parse_vary(std::string_view text, const IdTables& ids, ParseError& error) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos) {
+    error = {0, "expected PATH=LO..HI (e.g. model.settle_rate=0.1..0.3), got " + quoted(text)};
+    return std::nullopt;
+  }
+  int lead = 0;
+  const std::string_view path = trim(text.substr(0, eq), lead);
+  if (path == "model.bargaining") {
+    error = {lead,
+             "model.bargaining names a model, not a number, so it cannot be swept; expected a "
+             "numeric path (compare bargaining models with options and `parley compare`)"};
+    return std::nullopt;
+  }
+  ParseError pe;
+  const auto slot = parse_path(text.substr(0, eq), ids, pe);
+  if (!slot) {
+    error = {pe.offset, std::move(pe.message)};
+    return std::nullopt;
+  }
+  if (is_read_only(slot->kind)) {
+    error = {lead,
+             quoted(path_text(*slot, ids)) + " is read-only; expected a path that can be set"};
+    return std::nullopt;
+  }
+  VaryRange out;
+  out.slot = *slot;
+  out.path = path_text(*slot, ids);
+
+  const auto value_start = static_cast<int>(eq) + 1;
+  const std::string_view rest = text.substr(eq + 1);
+  const size_t dots = rest.find("..");
+  if (dots == std::string_view::npos) {
+    error = {value_start, "expected a range LO..HI after '=' (e.g. " + out.path + "=" + [&] {
+               const Range r = writable_range(*slot);
+               return std::isfinite(r.lo) && std::isfinite(r.hi)
+                          ? format_double(r.lo) + ".." + format_double(r.hi)
+                          : std::string("0..1");
+             }() + "), got " + quoted(rest)};
+    return std::nullopt;
+  }
+  const size_t colon = rest.find(':', dots + 2);
+  const std::string_view lo_raw = rest.substr(0, dots);
+  const std::string_view hi_raw = rest.substr(
+      dots + 2, colon == std::string_view::npos ? std::string_view::npos : colon - dots - 2);
+  int lo_lead = 0, hi_lead = 0;
+  const std::string_view lo_text = trim(lo_raw, lo_lead);
+  const std::string_view hi_text = trim(hi_raw, hi_lead);
+  const int lo_offset = value_start + lo_lead;
+  const int hi_offset = value_start + static_cast<int>(dots) + 2 + hi_lead;
+  const auto lo = parse_double(lo_text);
+  if (!lo) {
+    error = {lo_offset, "expected a number for LO, got " + quoted(lo_text)};
+    return std::nullopt;
+  }
+  const auto hi = parse_double(hi_text);
+  if (!hi) {
+    error = {hi_offset, "expected a number for HI, got " + quoted(hi_text)};
+    return std::nullopt;
+  }
+  if (!(*lo < *hi)) {
+    error = {lo_offset, "expected LO < HI, got " + format_double(*lo) + ".." + format_double(*hi)};
+    return std::nullopt;
+  }
+  const Range r = writable_range(*slot);
+  if (*lo < r.lo || *hi > r.hi) {
+    error = {*lo < r.lo ? lo_offset : hi_offset,
+             out.path + ": " + format_double(*lo) + ".." + format_double(*hi) +
+                 " reaches outside the path's range; expected LO and HI within " +
+                 range_text(r.lo, r.hi)};
+    return std::nullopt;
+  }
+  out.lo = *lo;
+  out.hi = *hi;
+  if (colon != std::string_view::npos) {
+    int steps_lead = 0;
+    const std::string_view steps_text = trim(rest.substr(colon + 1), steps_lead);
+    const int steps_offset = value_start + static_cast<int>(colon) + 1 + steps_lead;
+    const auto steps = parse_double(steps_text);
+    if (!steps || *steps != std::floor(*steps) || *steps < 2 || *steps > kMaxSteps) {
+      error = {steps_offset, "expected STEPS, a whole number of grid levels from 2 to " +
+                                 std::to_string(kMaxSteps) + ", got " + quoted(steps_text)};
+      return std::nullopt;
+    }
+    out.steps = static_cast<int>(*steps);
+  }
+  return out;
+}
+
+std::optional<Design> parse_design(std::string_view text) noexcept {
+  if (text == "lhs") return Design::lhs;
+  if (text == "grid") return Design::grid;
+  if (text == "sobol") return Design::sobol;
+  return std::nullopt;
+}
+
+std::string_view design_name(Design d) noexcept {
+  switch (d) {
+    case Design::lhs:
+      return "lhs";
+    case Design::grid:
+      return "grid";
+    case Design::sobol:
+      break;
+  }
+  return "sobol";
+}
+
+std::int64_t planned_samples(Design design, const std::vector<VaryRange>& vary,
+                             std::int64_t samples) noexcept {
+  constexpr std::int64_t cap = kMaxSamples + 1;
+  switch (design) {
+    case Design::lhs:
+      return std::min(samples, cap);
+    case Design::grid: {
+      std::int64_t n = 1;
+      for (const VaryRange& v : vary) n = std::min(cap, n * std::max(v.steps, 1));
+      return n;
+    }
+    case Design::sobol:
+      break;
+  }
+  const auto per = static_cast<std::int64_t>(vary.size()) + 2;
+  return samples > cap / per ? cap : samples * per;
+}
+
+SweepPlan make_sweep_plan(Design design, std::vector<VaryRange> vary, int samples,
+                          std::uint64_t seed) {
+  SweepPlan plan;
+  plan.design = design;
+  plan.vary = std::move(vary);
+  const int d = static_cast<int>(plan.vary.size());
+  Eigen::MatrixXd unit;
+  switch (design) {
+    case Design::lhs: {
+      Rng rng(seed, kLhsStream);
+      unit = latin_hypercube(samples, d, rng);
+      break;
+    }
+    case Design::grid: {
+      std::vector<int> steps;
+      for (const VaryRange& v : plan.vary) steps.push_back(v.steps);
+      unit = grid_design(steps);
+      break;
+    }
+    case Design::sobol:
+      plan.base_rows = std::max(samples, 2);
+      unit = saltelli_design(plan.base_rows, d);
+      break;
+  }
+  plan.values.resize(unit.rows(), d);
+  for (int j = 0; j < d; ++j) {
+    const VaryRange& v = plan.vary[static_cast<size_t>(j)];
+    for (Eigen::Index r = 0; r < unit.rows(); ++r) {
+      // The grid's top level is exactly HI, not lo + 1.0 * (hi - lo) rounded.
+      const double u = unit(r, j);
+      plan.values(r, j) = u >= 1.0 ? v.hi : v.lo + u * (v.hi - v.lo);
+    }
+  }
+  return plan;
+}
+
+SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, const SweepPlan& plan,
+                      const SweepSpec& spec) {
+  const Eigen::Index samples = plan.samples();
+  const auto metrics = static_cast<Eigen::Index>(catalog.final.size());
+  const int threads = std::max(1, spec.threads);
+  const std::uint64_t runs = std::max<std::uint64_t>(1, spec.runs_per_sample);
+  SweepResult result;
+  result.means.resize(samples, metrics);
+  result.ok.assign(static_cast<size_t>(samples), 0);
+  const Eigen::Index chunks = (samples + kChunk - 1) / kChunk;
+  const std::uint64_t total = static_cast<std::uint64_t>(samples) * runs;
+
+  // One chunk: compile its copy of the scenario and run all its samples as options of one batch.
+  auto run_chunk = [&](Eigen::Index chunk, int inner_threads, BatchSink& sink) {
+    const Eigen::Index first = chunk * kChunk;
+    const Eigen::Index n = std::min(kChunk, samples - first);
+    const Scenario sc = chunk_scenario(scenario, plan, spec.base_option, first, n);
+    const Rules rules = compile(sc);
+    const RowFormat format(sc, rules, catalog);
+    ChunkObserver observer(catalog, n, inner_threads);
+    BatchSpec batch;
+    batch.runs = runs;
+    batch.seed = spec.seed;
+    batch.threads = inner_threads;
+    const int first_new = static_cast<int>(scenario.options.size());
+    for (Eigen::Index s = 0; s < n; ++s) batch.options.push_back(first_new + static_cast<int>(s));
+    batch.observer = &observer;
+    batch.write_rows = false;
+    batch.collect_stats = false;
+    (void)run_batch(rules, catalog, format, batch, sink);
+    observer.write_means(result.means, result.ok, first);
+  };
+
+  // Parallel over chunks when there are enough of them to keep every thread busy; otherwise
+  // the chunks go one after the other, each spread over the threads by run blocks. Either way
+  // each sample's sums are exact, so the split does not change a bit of the result.
+  const bool over_chunks = threads > 1 && (chunks >= 2 * threads || runs < 64);
+  if (!over_chunks) {
+    for (Eigen::Index c = 0; c < chunks; ++c) {
+      const std::uint64_t before = static_cast<std::uint64_t>(c * kChunk) * runs;
+      const std::uint64_t per_run =
+          static_cast<std::uint64_t>(std::min(kChunk, samples - c * kChunk));
+      ChunkSink sink(&spec.progress, before, per_run, total);
+      run_chunk(c, threads, sink);
+    }
+  } else {
+    std::atomic<Eigen::Index> next{0};
+    std::atomic<std::uint64_t> done{0};
+    std::mutex mutex;
+    std::condition_variable finished;
+    int running = threads;
+    auto worker = [&] {
+      ChunkSink quiet(nullptr, 0, 0, 0);
+      for (Eigen::Index c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
+        run_chunk(c, 1, quiet);
+        done += static_cast<std::uint64_t>(std::min(kChunk, samples - c * kChunk)) * runs;
+      }
+      const std::lock_guard lock(mutex);
+      --running;
+      finished.notify_all();
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    {
+      // Progress is reported from this thread only, a few times a second.
+      std::unique_lock lock(mutex);
+      while (!finished.wait_for(lock, std::chrono::milliseconds(200), [&] { return running == 0; }))
+        if (spec.progress) spec.progress(done.load(), total);
+    }
+    for (std::thread& t : pool) t.join();
+    if (spec.progress) spec.progress(total, total);
+  }
+  for (const std::uint64_t ok : result.ok) result.failed += runs - ok;
+  return result;
+}
+
+std::vector<std::vector<SobolIndex>> sweep_sensitivity(const SweepPlan& plan,
+                                                       const Eigen::MatrixXd& outputs,
+                                                       int bootstrap, std::uint64_t seed) {
+  if (plan.design != Design::sobol) return {};
+  return sobol_indices(outputs, plan.base_rows, static_cast<int>(plan.vary.size()), bootstrap,
+                       seed);
+}
+
+std::string sweep_csv(const SweepPlan& plan, const MetricCatalog& catalog,
+                      const SweepResult& result, const std::vector<std::size_t>& metrics) {
+  const bool blocks = plan.design == Design::sobol;
+  std::string text = blocks ? "sample,block" : "sample";
+  for (const VaryRange& v : plan.vary) {
+    text += ',';
+    append_csv_cell(text, v.path);
+  }
+  for (const size_t k : metrics) {
+    text += ',';
+    append_csv_cell(text, catalog.final[k].name);
+  }
+  text += '\n';
+  for (Eigen::Index s = 0; s < plan.samples(); ++s) {
+    text += std::to_string(s);
+    if (blocks) text += ',' + saltelli_block(s, plan.base_rows);
+    for (Eigen::Index j = 0; j < plan.values.cols(); ++j)
+      text += ',' + format_double(plan.values(s, j));
+    for (const size_t k : metrics) {
+      text += ',';
+      const double v = result.means(s, static_cast<Eigen::Index>(k));
+      if (std::isfinite(v)) append_number(text, v);
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+std::string sensitivity_csv(const SweepPlan& plan, const MetricCatalog& catalog,
+                            const std::vector<std::size_t>& metrics,
+                            const std::vector<std::vector<SobolIndex>>& indices) {
+  std::string text = "metric,path,S1,S1_ci,ST,ST_ci\n";
+  for (size_t m = 0; m < metrics.size() && m < indices.size(); ++m) {
+    for (size_t j = 0; j < plan.vary.size() && j < indices[m].size(); ++j) {
+      append_csv_cell(text, catalog.final[metrics[m]].name);
+      text += ',';
+      append_csv_cell(text, plan.vary[j].path);
+      const SobolIndex& x = indices[m][j];
+      for (const double v : {x.s1, x.s1_ci, x.st, x.st_ci}) {
+        text += ',';
+        if (std::isfinite(v)) append_number(text, v);
+      }
+      text += '\n';
+    }
+  }
+  return text;
+}
+
+}  // namespace parley

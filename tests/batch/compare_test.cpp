@@ -1,0 +1,266 @@
+// Tests of paired comparisons on common random numbers (engine/batch/compare).
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "engine/batch/compare.hpp"
+#include "engine/core/rng.hpp"
+#include "engine/io/scenario_loader.hpp"
+#include "engine/sim/compile.hpp"
+
+using namespace parley;
+
+namespace {
+
+Scenario mini() {
+  Diagnostics diag;
+  auto sc = load_scenario(PARLEY_TEST_DATA "/scenarios/mini", diag);
+  REQUIRE(sc);
+  return *sc;
+}
+
+// A catalogue with one continuous metric on [0, 10] and one integer metric on [-1, 6].
+MetricCatalog two_metrics() {
+  MetricCatalog c;
+  c.final.push_back({"x", MetricKind::issue, 0, 0, 1, 0, 10, false});
+  c.final.push_back({"turns", MetricKind::settled, 0, 0, 1, -1, 6, true});
+  return c;
+}
+
+RunOutput output(double x, double turns, bool ok = true) {
+  RunOutput out;
+  out.final = {x, turns};
+  out.ok = ok;
+  return out;
+}
+
+// Pairs run k of the baseline (seed_base) with run k of `option` (seed_option), as a comparison
+// would with seed_base == seed_option; with different seeds the pairs share no draws.
+PairedAccumulator pair_runs(const Scenario& sc, int option, std::uint64_t seed_base,
+                            std::uint64_t seed_option, std::uint64_t runs) {
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  PairedAccumulator acc(catalog, 1);
+  RunOutput base, opt;
+  for (std::uint64_t k = 0; k < runs; ++k) {
+    simulate(rules, catalog, sample_params(rules, 0, seed_base, k), seed_base, k, false, base);
+    simulate(rules, catalog, sample_params(rules, option, seed_option, k), seed_option, k, false,
+             opt);
+    acc.add(0, base, opt);
+  }
+  return acc;
+}
+
+size_t metric_index(const MetricCatalog& c, const std::string& name) {
+  for (size_t k = 0; k < c.final.size(); ++k)
+    if (c.final[k].name == name) return k;
+  FAIL("no metric " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("t quantiles match the table and tend to the normal", "[compare]") {
+  CHECK(student_t_975(1) == Approx(12.7062).margin(1e-4));
+  CHECK(student_t_975(0) == student_t_975(1));
+  CHECK(student_t_975(10) == Approx(2.2281).margin(1e-4));
+  CHECK(student_t_975(30) == Approx(2.0423).margin(1e-4));
+  // Beyond the table the expansion takes over without a jump.
+  CHECK(student_t_975(31) == Approx(2.0395).margin(1e-4));
+  CHECK(student_t_975(31) < student_t_975(30));
+  CHECK(student_t_975(60) == Approx(2.0003).margin(1e-4));
+  CHECK(student_t_975(120) == Approx(1.9799).margin(1e-4));
+  CHECK(student_t_975(1000000) == Approx(1.95996).margin(1e-5));
+}
+
+TEST_CASE("paired summaries match a direct computation", "[compare]") {
+  const MetricCatalog c = two_metrics();
+  PairedAccumulator acc(c, 2);
+  // Option 0 vs baseline: differences +1, +2, 0, -0.5 on x; turns 3 vs 3 (ties) throughout.
+  const double base[4] = {5.0, 4.0, 6.0, 2.5};
+  const double diff[4] = {1.0, 2.0, 0.0, -0.5};
+  for (int k = 0; k < 4; ++k) acc.add(0, output(base[k], 3), output(base[k] + diff[k], 3));
+  // A pair with a failed run is left out of that option's sums.
+  acc.add(0, output(1.0, 3), output(9.0, 3, false));
+  acc.add(1, output(1.0, 0), output(2.0, 5));
+
+  const PairedSummary s = acc.summary(0, 0);
+  REQUIRE(s.n == 4);
+  const double mean = (1.0 + 2.0 + 0.0 - 0.5) / 4.0;
+  double ss = 0.0;
+  for (const double d : diff) ss += (d - mean) * (d - mean);
+  const double sd = std::sqrt(ss / 3.0);
+  CHECK(s.baseline_mean == Approx((5.0 + 4.0 + 6.0 + 2.5) / 4.0).epsilon(1e-9));
+  CHECK(s.option_mean == Approx(s.baseline_mean + mean).epsilon(1e-9));
+  CHECK(s.diff_mean == Approx(mean).epsilon(1e-9));
+  CHECK(s.diff_sd == Approx(sd).epsilon(1e-7));
+  const double half = 3.1824463 * sd / 2.0;  // t(0.975, 3) sd / sqrt(4)
+  CHECK(s.ci_low == Approx(mean - half).epsilon(1e-7));
+  CHECK(s.ci_high == Approx(mean + half).epsilon(1e-7));
+  CHECK(s.p_greater == Approx((2.0 + 0.5) / 4.0));  // two greater, one tie
+
+  const PairedSummary ties = acc.summary(0, 1);
+  CHECK(ties.diff_mean == 0.0);
+  CHECK(ties.diff_sd == 0.0);
+  CHECK(ties.p_greater == 0.5);
+  CHECK(verdict(ties) == Verdict::unclear);
+
+  // Integer metrics are summed exactly: means of whole numbers have no rounding at all.
+  const PairedSummary whole = acc.summary(1, 1);
+  CHECK(whole.baseline_mean == 0.0);
+  CHECK(whole.option_mean == 5.0);
+  CHECK(whole.diff_mean == 5.0);
+}
+
+TEST_CASE("verdicts follow the interval", "[compare]") {
+  PairedSummary s;
+  s.n = 100;
+  s.ci_low = 0.01;
+  s.ci_high = 0.03;
+  CHECK(verdict(s) == Verdict::better);
+  CHECK(verdict_text(verdict(s)) == "better");
+  s.ci_low = -0.03;
+  s.ci_high = -0.01;
+  CHECK(verdict(s) == Verdict::worse);
+  s.ci_high = 0.01;
+  CHECK(verdict(s) == Verdict::unclear);
+  CHECK(verdict_text(Verdict::unclear) == "no clear difference");
+}
+
+TEST_CASE("paired sums merge and reload exactly, in any order", "[compare]") {
+  const MetricCatalog c = two_metrics();
+  PairedAccumulator all(c, 1), a(c, 1), b(c, 1);
+  Rng rng(3, 3);
+  for (int k = 0; k < 500; ++k) {
+    const RunOutput base = output(rng.uniform(0, 10), static_cast<double>(rng.below(8)) - 1);
+    const RunOutput opt = output(rng.uniform(0, 10), static_cast<double>(rng.below(8)) - 1);
+    all.add(0, base, opt);
+    (k % 3 == 0 ? a : b).add(0, base, opt);
+  }
+  PairedAccumulator ab = a, ba = b;
+  ab.merge(b);
+  ba.merge(a);
+  CHECK(ab.save() == all.save());
+  CHECK(ba.save() == all.save());
+
+  PairedAccumulator reloaded(c, 1);
+  REQUIRE(reloaded.merge_saved(a.save()));
+  REQUIRE(reloaded.merge_saved(b.save()));
+  CHECK(reloaded.save() == all.save());
+  CHECK(reloaded.summary(0, 0).ci_low == all.summary(0, 0).ci_low);
+
+  // Malformed or misshapen states add nothing.
+  PairedAccumulator other_shape(c, 2);
+  CHECK_FALSE(other_shape.merge_saved(all.save()));
+  std::string cut = all.save();
+  cut.resize(cut.size() / 2);
+  PairedAccumulator untouched(c, 1);
+  CHECK_FALSE(untouched.merge_saved(cut));
+  CHECK_FALSE(untouched.merge_saved("nonsense"));
+  CHECK(untouched.summary(0, 0).n == 0);
+}
+
+TEST_CASE("a comparison pairs run k of the baseline with run k of each option", "[compare]") {
+  const Scenario sc = mini();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  CompareSpec spec;
+  spec.runs = 150;
+  spec.seed = 42;
+  spec.threads = 2;
+  spec.options = {0, 2, 1};  // the baseline is always the reference, never an option
+  const CompareResult r = run_compare(sc, rules, catalog, spec);
+  REQUIRE(r.options == std::vector<int>{2, 1});
+  // The same pairs made one by one give the same exact sums.
+  const PairedAccumulator hardline = pair_runs(sc, 2, 42, 42, 150);
+  const PairedAccumulator engage = pair_runs(sc, 1, 42, 42, 150);
+  for (size_t k = 0; k < catalog.final.size(); ++k) {
+    CHECK(r.sums.summary(0, k).diff_mean == hardline.summary(0, k).diff_mean);
+    CHECK(r.sums.summary(0, k).ci_high == hardline.summary(0, k).ci_high);
+    CHECK(r.sums.summary(1, k).p_greater == engage.summary(0, k).p_greater);
+  }
+}
+
+TEST_CASE("comparison.csv is identical for 1, 2 and 3 threads", "[compare][determinism]") {
+  const Scenario sc = mini();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  std::vector<std::string> unmatched;
+  const auto metrics = select_metrics(catalog, "", unmatched);
+  std::string first;
+  for (const int threads : {1, 2, 3}) {
+    CompareSpec spec;
+    spec.runs = 300;
+    spec.seed = 7;
+    spec.threads = threads;
+    spec.options = {1, 2};
+    const std::string csv =
+        comparison_csv(sc, catalog, run_compare(sc, rules, catalog, spec), metrics);
+    if (first.empty()) first = csv;
+    CHECK(csv == first);
+  }
+  CHECK(first.rfind("option,metric,baseline_mean,option_mean,diff_mean,diff_ci_low,"
+                    "diff_ci_high,p_greater\n",
+                    0) == 0);
+  const auto rows = std::count(first.begin(), first.end(), '\n');
+  CHECK(rows == 1 + 2 * static_cast<long>(catalog.final.size()));
+}
+
+TEST_CASE("common random numbers give narrower intervals than independent seeds",
+          "[compare][crn]") {
+  // The same pairs with the option's runs drawn from another seed share no noise with the
+  // baseline's; on common random numbers they share every draw but the option's own.
+  const Scenario sc = mini();
+  const MetricCatalog catalog = metric_catalog(sc);
+  const std::uint64_t runs = 400;
+  double ratio_sum = 0.0;
+  int compared = 0;
+  for (const int option : {1, 2}) {
+    const PairedAccumulator crn = pair_runs(sc, option, 42, 42, runs);
+    const PairedAccumulator independent = pair_runs(sc, option, 42, 4242, runs);
+    for (const char* name :
+         {"utility.ALF", "utility.BET", "utility.GAM", "issue.aid", "issue.access"}) {
+      const size_t k = metric_index(catalog, name);
+      const PairedSummary a = crn.summary(0, k), b = independent.summary(0, k);
+      const double crn_width = a.ci_high - a.ci_low, ind_width = b.ci_high - b.ci_low;
+      INFO("option " << option << ", " << name << ": CRN width " << crn_width
+                     << ", independent width " << ind_width);
+      REQUIRE(ind_width > 0.0);  // the metric is noisy, so the comparison says something
+      if (option == 2) {
+        // hardline overrides constants only: all its noise is shared with the baseline.
+        CHECK(crn_width < ind_width);
+      } else {
+        // engage draws position.ALF.sanctions from N(40,5) of its own, which no baseline run
+        // shares; GAM's utility hangs on that draw alone, so there CRN can only break even.
+        CHECK(crn_width <= 1.02 * ind_width);
+      }
+      ratio_sum += crn_width / ind_width;
+      ++compared;
+      // Both estimate the same difference: they agree within their intervals.
+      CHECK(std::abs(a.diff_mean - b.diff_mean) <= (crn_width + ind_width) / 2 + 1e-12);
+    }
+  }
+  // On average the interval is about half as wide (the same precision from ~1/4 of the runs).
+  CHECK(ratio_sum / compared < 0.6);
+}
+
+TEST_CASE("metric patterns select by glob", "[compare]") {
+  CHECK(glob_match("utility.*", "utility.US"));
+  CHECK(glob_match("utility.*", "utility.US.mean"));
+  CHECK_FALSE(glob_match("utility.*", "issue.aid"));
+  CHECK(glob_match("*.mean", "utility.US.mean"));
+  CHECK(glob_match("issue.a?d", "issue.aid"));
+  CHECK_FALSE(glob_match("issue.a?d", "issue.access"));
+  CHECK(glob_match("issue.aid", "issue.aid"));
+  CHECK_FALSE(glob_match("issue.aid", "issue.aid.value"));
+
+  const MetricCatalog catalog = metric_catalog(mini());
+  std::vector<std::string> unmatched;
+  const auto some = select_metrics(catalog, "utility.*, issue.aid ,nothing.*", unmatched);
+  CHECK(unmatched == std::vector<std::string>{"nothing.*"});
+  REQUIRE(some.size() == 1 + 2 * 3);  // issue.aid, utility.X and utility.X.mean for 3 actors
+  CHECK(catalog.final[some[0]].name == "issue.aid");  // catalogue order, not pattern order
+  CHECK(select_metrics(catalog, "", unmatched).size() == catalog.final.size());
+}

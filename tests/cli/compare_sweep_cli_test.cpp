@@ -1,0 +1,196 @@
+// Tests of `parley compare` and `parley sweep`, run as separate processes on the mini scenario.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;  ///< stdout and stderr together
+};
+
+Run parley(const std::string& args) {
+  const std::string cmd = std::string(PARLEY_BIN) + " " + args + " 2>&1";
+  Run run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buf{};
+  while (const size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.out.append(buf.data(), n);
+  const int raw = pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return run;
+}
+
+const std::string kMini = "'" PARLEY_TEST_DATA "/scenarios/mini'";
+
+// A fresh, empty folder for one test's outputs, removed when the test ends.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : path_(fs::temp_directory_path() /
+              ("parley-" + name + "-" + std::to_string(static_cast<long>(::getpid())))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  [[nodiscard]] std::string sub(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+long lines(const std::string& text) {
+  return std::count(text.begin(), text.end(), '\n');
+}
+
+}  // namespace
+
+TEST_CASE("compare writes comparison.csv, identical for 1 and 2 threads", "[compare][cli]") {
+  const TempDir tmp("compare");
+  const Run one = parley("compare " + kMini + " --runs 300 --seed 3 -t 1 --out " + tmp.sub("one"));
+  REQUIRE(one.status == 0);
+  const Run two = parley("compare " + kMini + " --runs 300 --seed 3 -t 2 --out " + tmp.sub("two"));
+  REQUIRE(two.status == 0);
+  const std::string a = slurp(tmp.sub("one") + "/comparison.csv");
+  CHECK(a == slurp(tmp.sub("two") + "/comparison.csv"));
+  CHECK(a.rfind("option,metric,baseline_mean,option_mean,diff_mean,diff_ci_low,diff_ci_high,"
+                "p_greater\n",
+                0) == 0);
+  CHECK(a.find("\nengage,utility.ALF,") != std::string::npos);
+  CHECK(a.find("\nhardline,issue.aid,") != std::string::npos);
+  CHECK(fs::exists(tmp.sub("one") + "/manifest.json"));
+  // The ranking: per actor, every option with a verdict; the issues side by side.
+  CHECK(one.out.find("final utility by actor") != std::string::npos);
+  CHECK(one.out.find("  ALF\n") != std::string::npos);
+  CHECK(
+      (one.out.find("better") != std::string::npos || one.out.find("worse") != std::string::npos));
+  CHECK(one.out.find("final status quo") != std::string::npos);
+}
+
+TEST_CASE("compare --options and --metrics narrow the output", "[compare][cli]") {
+  const TempDir tmp("compare-narrow");
+  const Run r = parley("compare " + kMini + " --runs 50 --options hardline --metrics 'utility.*' " +
+                       "-q --out " + tmp.sub("out"));
+  REQUIRE(r.status == 0);
+  CHECK(r.out.empty());
+  const std::string csv = slurp(tmp.sub("out") + "/comparison.csv");
+  CHECK(lines(csv) == 1 + 6);  // utility.X and utility.X.mean for 3 actors, hardline only
+  CHECK(csv.find("engage") == std::string::npos);
+  CHECK(csv.find("issue.") == std::string::npos);
+}
+
+TEST_CASE("compare rejects bad input with exit 2 and writes nothing", "[compare][cli]") {
+  const TempDir tmp("compare-bad");
+  const Run unknown =
+      parley("compare " + kMini + " --options engage,hardlin --out " + tmp.sub("a"));
+  CHECK(unknown.status == 2);
+  CHECK(unknown.out.find("--option 1:1:8: error: unknown option 'hardlin' (did you mean "
+                         "'hardline'?)") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.sub("a")));
+
+  const Run only_baseline =
+      parley("compare " + kMini + " --options baseline --out " + tmp.sub("b"));
+  CHECK(only_baseline.status == 2);
+  CHECK(only_baseline.out.find("nothing to compare") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.sub("b")));
+
+  const Run metrics = parley("compare " + kMini + " --metrics 'utilty.*' --out " + tmp.sub("c"));
+  CHECK(metrics.status == 2);
+  CHECK(metrics.out.find("--metrics:1:1: error: 'utilty.*' matches no metric") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.sub("c")));
+
+  const Run runs = parley("compare " + kMini + " --runs 0 --out " + tmp.sub("d"));
+  CHECK(runs.status == 2);
+  CHECK_FALSE(fs::exists(tmp.sub("d")));
+}
+
+TEST_CASE("sweep --design sobol writes sweep.csv and sensitivity.csv, thread-independent",
+          "[sweep][cli]") {
+  const TempDir tmp("sweep");
+  const std::string args = "sweep " + kMini +
+                           " --vary model.settle_rate=0.05..0.5 --vary salience.ALF.aid=0.2..0.9"
+                           " --design sobol --samples 16 --runs-per-sample 10 --seed 4"
+                           " --bootstrap 50 --out ";
+  const Run one = parley(args + tmp.sub("one") + " -t 1");
+  REQUIRE(one.status == 0);
+  const Run two = parley(args + tmp.sub("two") + " -t 2");
+  REQUIRE(two.status == 0);
+  for (const char* file : {"/sweep.csv", "/sensitivity.csv"})
+    CHECK(slurp(tmp.sub("one") + file) == slurp(tmp.sub("two") + file));
+  const std::string sweep = slurp(tmp.sub("one") + "/sweep.csv");
+  CHECK(sweep.rfind("sample,block,model.settle_rate,salience.ALF.aid,issue.aid,", 0) == 0);
+  CHECK(lines(sweep) == 1 + 16 * 4);
+  const std::string sens = slurp(tmp.sub("one") + "/sensitivity.csv");
+  CHECK(sens.rfind("metric,path,S1,S1_ci,ST,ST_ci\n", 0) == 0);
+  CHECK(sens.find("\nissue.aid,salience.ALF.aid,") != std::string::npos);
+  CHECK(one.out.find("Sobol' indices") != std::string::npos);
+}
+
+TEST_CASE("sweep --design grid runs every level combination", "[sweep][cli]") {
+  const TempDir tmp("sweep-grid");
+  const Run r = parley("sweep " + kMini +
+                       " --vary model.settle_rate=0.1..0.4:4 --vary risk.ALF=-0.5..0.5:3 "
+                       "--design grid -r 5 --metrics issue.aid --out " +
+                       tmp.sub("g"));
+  REQUIRE(r.status == 0);
+  const std::string sweep = slurp(tmp.sub("g") + "/sweep.csv");
+  CHECK(sweep.rfind("sample,model.settle_rate,risk.ALF,issue.aid\n0,0.1,-0.5,", 0) == 0);
+  CHECK(lines(sweep) == 1 + 4 * 3);
+  CHECK(sweep.find("\n11,0.4,0.5,") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.sub("g") + "/sensitivity.csv"));
+}
+
+TEST_CASE("sweep rejects bad --vary with exit 2 and writes nothing", "[sweep][cli]") {
+  const TempDir tmp("sweep-bad");
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"--vary salience.ALF.acces=0..1",
+       "--vary 1:1:14: error: unknown issue 'acces' in path; did you mean 'access'?"},
+      {"--vary model.settle_rate=0.1..0.4 --vary model.settle_rate=0.5..0.1",
+       "--vary 2:1:19: error: expected LO < HI, got 0.5..0.1"},
+      {"--vary salience.ALF.aid=0.5..1.5",
+       "--vary 1:1:23: error: salience.ALF.aid: 0.5..1.5 "
+       "reaches outside the path's range"},
+      {"--vary position.ALF.aid=0..100:1 --design grid", "--vary 1:1:25: error: expected STEPS"},
+      {"--vary position.ALF.aid=0..100 --design grid", "--design grid needs the number of levels"},
+      {"--vary position.ALF.aid=0..100:3", ":STEPS applies to --design grid only"},
+      {"--vary position.ALF.aid=0..100 --option hardlin",
+       "--option:1:1: error: unknown option 'hardlin' (did you mean 'hardline'?)"},
+      {"--vary position.ALF.aid=0..100 --design sobl", "unknown design 'sobl' (did you mean"},
+      {"--design lhs", "nothing to vary"},
+  };
+  int k = 0;
+  for (const Case& c : cases) {
+    const std::string out = tmp.sub("case" + std::to_string(k++));
+    const Run r = parley("sweep " + kMini + " " + c.args + " --out " + out);
+    INFO(c.args << "\n" << r.out);
+    CHECK(r.status == 2);
+    CHECK(r.out.find(c.message) != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+  }
+}

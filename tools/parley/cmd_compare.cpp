@@ -1,0 +1,268 @@
+// `parley compare SCENARIO ...`: options against the baseline on common random numbers.
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "engine/batch/compare.hpp"
+#include "engine/io/output.hpp"
+#include "engine/sim/compile.hpp"
+#include "engine/sim/run.hpp"
+#include "tools/parley/commands.hpp"
+#include "tools/parley/common.hpp"
+
+namespace po = boost::program_options;
+
+namespace parley::cli {
+
+namespace {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+// Appends `s` to `line`, then spaces up to `width` characters for `s`.
+void put(std::string& line, std::string_view s, size_t width) {
+  line.append(s);
+  if (s.size() < width) line.append(width - s.size(), ' ');
+}
+
+// Per actor: the options ordered by mean final utility, best first, each with its paired
+// difference against the baseline and a verdict.
+void print_ranking(const Scenario& sc, const MetricCatalog& catalog, const CompareResult& r,
+                   const std::vector<size_t>& metrics) {
+  bool header = false;
+  for (const size_t k : metrics) {
+    const MetricInfo& m = catalog.final[k];
+    if (m.kind != MetricKind::utility) continue;
+    if (!header) {
+      std::cout << "\nfinal utility by actor, 0-1: options by mean, best first; paired difference "
+                   "vs baseline [95% CI], P(option > baseline in a paired run)\n";
+      header = true;
+    }
+    std::cout << "  " << sc.actors[static_cast<size_t>(m.index)].id << '\n';
+    struct Row {
+      std::string name;
+      double mean;
+      int slot;  // -1 = baseline
+    };
+    std::vector<Row> rows;
+    rows.push_back({"baseline", r.sums.summary(0, k).baseline_mean, -1});
+    for (size_t s = 0; s < r.options.size(); ++s)
+      rows.push_back({sc.options[static_cast<size_t>(r.options[s])].name,
+                      r.sums.summary(s, k).option_mean, static_cast<int>(s)});
+    // Stable, so equal means keep scenario order (baseline first).
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.mean > b.mean; });
+    for (const Row& row : rows) {
+      std::string line = "    ";
+      put(line, row.name, 22);
+      line += fmt("%.3f", row.mean);
+      if (row.slot >= 0) {
+        const PairedSummary s = r.sums.summary(static_cast<size_t>(row.slot), k);
+        line += "  " + fmt("%+.4f", s.diff_mean) + " [" + fmt("%+.4f", s.ci_low) + ", " +
+                fmt("%+.4f", s.ci_high) + "]  P " + fmt("%.2f", s.p_greater) + "  " +
+                std::string(verdict_text(verdict(s)));
+      }
+      std::cout << line << '\n';
+    }
+  }
+}
+
+// The headline issue outcomes side by side: mean final status quo per option, and for the
+// options the paired difference (* when its 95% interval excludes 0).
+void print_issues(const Scenario& sc, const MetricCatalog& catalog, const CompareResult& r,
+                  const std::vector<size_t>& metrics) {
+  const size_t label_w = 30, col_w = 20;
+  bool header = false;
+  for (const size_t k : metrics) {
+    const MetricInfo& m = catalog.final[k];
+    if (m.kind != MetricKind::issue && m.kind != MetricKind::issue_value) continue;
+    if (!header) {
+      std::string line;
+      put(line, "", label_w);
+      put(line, "baseline", col_w);
+      for (const int o : r.options) put(line, sc.options[static_cast<size_t>(o)].name, col_w);
+      std::cout << "\nfinal status quo, 0-100 (and in the issue's unit): mean (paired difference; "
+                   "* = 95% CI excludes 0)\n"
+                << line << '\n';
+      header = true;
+    }
+    const Issue& issue = sc.issues[static_cast<size_t>(m.index)];
+    const bool value = m.kind == MetricKind::issue_value;
+    const char* f = value ? "%.2f" : "%.1f";
+    const char* fd = value ? "%+.2f" : "%+.1f";
+    std::string line;
+    put(line, value ? "    in " + issue.unit : "  " + issue.id, label_w);
+    put(line, r.options.empty() ? "" : fmt(f, r.sums.summary(0, k).baseline_mean), col_w);
+    for (size_t s = 0; s < r.options.size(); ++s) {
+      const PairedSummary p = r.sums.summary(s, k);
+      put(line,
+          fmt(f, p.option_mean) + " (" + fmt(fd, p.diff_mean) +
+              (verdict(p) == Verdict::unclear ? "" : "*") + ")",
+          col_w);
+    }
+    std::cout << line << '\n';
+  }
+}
+
+}  // namespace
+
+int cmd_compare(const std::vector<std::string>& args) {
+  po::options_description visible(
+      "usage: parley compare SCENARIO [options]\n\n"
+      "Compares policy options with the baseline on common random numbers: run k of every\n"
+      "option draws from the streams of (seed, k), so the paired difference option - baseline\n"
+      "of run k cancels the noise both share. Reports, per option and metric, the mean paired\n"
+      "difference with its 95% confidence interval and the probability that the option gives\n"
+      "the higher value in a paired run. Writes comparison.csv and manifest.json into --out.\n\n"
+      "options");
+  // clang-format off
+  visible.add_options()
+      ("options,o", po::value<std::vector<std::string>>()->composing(),
+       "options to compare: names, a comma-separated list or 'all' (default: all)")
+      ("runs,n", po::value<std::int64_t>(), "paired runs (default: [run] runs of scenario.ini)")
+      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
+      ("threads,t", po::value<int>(), "worker threads (default: all cores)")
+      ("metrics,m", po::value<std::string>(),
+       "metrics to report: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
+      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)")
+      ("quiet,q", "do not print the ranking")
+      ("help,h", "show this help");
+  // clang-format on
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "parley compare: " << e.what() << "\n\n" << visible << '\n';
+    return kExitBadInput;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << '\n';
+    return 0;
+  }
+  if (!vm.count("scenario")) {
+    std::cerr << "parley compare: missing SCENARIO folder\n\n" << visible << '\n';
+    return kExitBadInput;
+  }
+
+  Diagnostics diag;
+  const auto sets =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
+  CompareSpec spec;
+  std::vector<size_t> metrics;
+  MetricCatalog catalog;
+  if (scenario) {
+    const std::vector<std::string> wanted = vm.count("options")
+                                                ? vm["options"].as<std::vector<std::string>>()
+                                                : std::vector<std::string>{"all"};
+    for (const int o : select_options(*scenario, wanted, diag))
+      if (o != 0) spec.options.push_back(o);
+    if (spec.options.empty() && !diag.has_errors())
+      diag.error(vm.count("options") ? "--options" : scenario->folder + "/scenario.ini", 0, 0,
+                 scenario->options.size() > 1
+                     ? "nothing to compare: only the baseline was chosen; expected an option "
+                       "besides baseline"
+                     : "nothing to compare: the scenario has no [option.NAME] besides baseline");
+    const std::int64_t runs =
+        vm.count("runs") ? vm["runs"].as<std::int64_t>() : scenario->default_runs;
+    if (runs < 1)
+      diag.error("--runs", 0, 0,
+                 "expected a whole number of runs >= 1, got " + std::to_string(runs));
+    spec.runs = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
+    spec.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario->default_seed;
+    catalog = metric_catalog(*scenario);
+    std::vector<std::string> unmatched;
+    const std::string patterns = vm.count("metrics") ? vm["metrics"].as<std::string>() : "";
+    metrics = select_metrics(catalog, patterns, unmatched);
+    std::vector<std::string> names;
+    for (const MetricInfo& m : catalog.final) names.push_back(m.name);
+    for (const std::string& u : unmatched) {
+      const size_t at = patterns.find(u);
+      diag.error("--metrics", 1, static_cast<int>(at == std::string::npos ? 0 : at) + 1,
+                 "'" + u + "' matches no metric" + did_you_mean(u, names) +
+                     "; expected metric names or globs such as utility.*, issue.*");
+    }
+  }
+  spec.threads = vm.count("threads")
+                     ? vm["threads"].as<int>()
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (spec.threads < 1 || spec.threads > 1024)
+    diag.error("--threads", 0, 0,
+               "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
+  if (const int status = report(diag); status != 0) return status;
+  if (diag.warning_count() > 0) std::cerr << '\n';
+
+  const std::string out_dir =
+      vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/compare";
+  std::string error;
+  if (!make_directories(out_dir, error)) {
+    std::cerr << "parley compare: " << error << '\n';
+    return 1;
+  }
+  AtomicFile csv_file(out_dir, "comparison.csv"), manifest_file(out_dir, "manifest.json");
+  if (!csv_file.ok() || !manifest_file.ok()) {
+    std::cerr << "parley compare: cannot write into '" << out_dir << "'\n";
+    return 1;
+  }
+
+  const Rules rules = compile(*scenario);
+  Progress progress("runs");
+  spec.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
+  const double start = now_seconds();
+  const CompareResult result = run_compare(*scenario, rules, catalog, spec);
+  const double seconds = now_seconds() - start;
+  progress.finish();
+
+  Manifest manifest;
+  manifest.scenario_name = scenario->name;
+  manifest.scenario_folder = scenario->folder;
+  manifest.content_hash = scenario->content_hash;
+  manifest.seed = spec.seed;
+  manifest.runs = spec.runs;
+  manifest.threads = spec.threads;
+  manifest.options.push_back(scenario->options[0].name);
+  for (const int o : result.options)
+    manifest.options.push_back(scenario->options[static_cast<size_t>(o)].name);
+  manifest.overrides = sets;
+  manifest.command_line = command_line("compare", args);
+  manifest.failed = result.failed;
+  csv_file.write(comparison_csv(*scenario, catalog, result, metrics));
+  manifest_file.write(manifest_json(manifest));
+  // The manifest goes last: a folder whose manifest is new holds a complete comparison.
+  if (!csv_file.commit() || !manifest_file.commit()) {
+    std::cerr << "parley compare: writing the results into '" << out_dir << "' failed\n";
+    return 1;
+  }
+
+  if (!vm.count("quiet")) {
+    const double sims =
+        static_cast<double>(spec.runs) * static_cast<double>(result.options.size() + 1);
+    std::cout << "parley compare " << scenario->name << ": " << spec.runs << " paired runs x "
+              << result.options.size() << " option(s) vs baseline, seed " << spec.seed << ", "
+              << spec.threads << " thread(s), " << fmt("%.2f", seconds) << " s ("
+              << fmt("%.0f", sims / std::max(seconds, 1e-9)) << " runs/s)\n";
+    print_ranking(*scenario, catalog, result, metrics);
+    print_issues(*scenario, catalog, result, metrics);
+    if (result.failed > 0)
+      std::cout << "\n"
+                << result.failed
+                << " run(s) failed and were left out of their pairs; `parley run` lists them\n";
+    std::cout << "\nresults in " << out_dir << "/comparison.csv\n";
+  }
+  return 0;
+}
+
+}  // namespace parley::cli

@@ -1,0 +1,354 @@
+// `parley sweep SCENARIO --vary PATH=LO..HI ...`: mean metrics over a design of parameter
+// values, and Sobol' sensitivity indices with --design sobol.
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "engine/batch/compare.hpp"
+#include "engine/batch/sweep.hpp"
+#include "engine/io/output.hpp"
+#include "engine/sim/run.hpp"
+#include "tools/parley/commands.hpp"
+#include "tools/parley/common.hpp"
+
+namespace po = boost::program_options;
+
+namespace parley::cli {
+
+namespace {
+
+constexpr int kDefaultLhsSamples = 64;
+constexpr int kDefaultSobolBase = 256;
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+// Appends `s` to `line`, then spaces up to `width` characters for `s`.
+void put(std::string& line, std::string_view s, size_t width) {
+  line.append(s);
+  if (s.size() < width) line.append(width - s.size(), ' ');
+}
+
+bool headline(const MetricInfo& m) {
+  return m.kind == MetricKind::issue || m.kind == MetricKind::utility;
+}
+
+// Sobol' design: the total-order index (first-order in parentheses) of each headline metric for
+// each varied path.
+void print_sensitivity(const MetricCatalog& catalog, const SweepPlan& plan,
+                       const std::vector<size_t>& metrics,
+                       const std::vector<std::vector<SobolIndex>>& indices) {
+  const size_t label_w = 30, col_w = 24;
+  std::string line;
+  put(line, "", label_w);
+  for (const VaryRange& v : plan.vary) put(line, v.path, col_w);
+  std::cout << "\nSobol' indices of the headline metrics: total-order ST (first-order S1), each "
+               "+- its 95% half-width in sensitivity.csv\n"
+            << line << '\n';
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    const MetricInfo& info = catalog.final[metrics[m]];
+    if (!headline(info)) continue;
+    std::string row;
+    put(row, "  " + info.name, label_w);
+    for (const SobolIndex& x : indices[m])
+      put(row,
+          std::isnan(x.st) ? "(no variation)" : fmt("%.2f", x.st) + " (" + fmt("%.2f", x.s1) + ")",
+          col_w);
+    std::cout << row << '\n';
+  }
+}
+
+// Grid and Latin hypercube: how far each headline metric's mean moves over the samples.
+void print_ranges(const MetricCatalog& catalog, const SweepResult& result,
+                  const std::vector<size_t>& metrics) {
+  std::cout << "\nmean over runs, across the samples: lowest .. highest\n";
+  for (const size_t k : metrics) {
+    const MetricInfo& info = catalog.final[k];
+    if (!headline(info)) continue;
+    double lo = INFINITY, hi = -INFINITY;
+    for (Eigen::Index s = 0; s < result.means.rows(); ++s) {
+      const double v = result.means(s, static_cast<Eigen::Index>(k));
+      if (!std::isfinite(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    const char* f = info.kind == MetricKind::utility ? "%.3f" : "%.1f";
+    std::string row;
+    put(row, "  " + info.name, 30);
+    row += lo <= hi ? fmt(f, lo) + " .. " + fmt(f, hi) : std::string("(no successful run)");
+    std::cout << row << '\n';
+  }
+}
+
+}  // namespace
+
+int cmd_sweep(const std::vector<std::string>& args) {
+  po::options_description visible(
+      "usage: parley sweep SCENARIO --vary PATH=LO..HI [--vary ...] [options]\n\n"
+      "Varies any settable path over a range and runs a batch at every sample point. Run k of\n"
+      "every sample draws from the streams of (seed, k) (common random numbers). Writes\n"
+      "sweep.csv (one row per sample: the varied values and the mean metrics), with\n"
+      "--design sobol also sensitivity.csv (first- and total-order Sobol' indices of every\n"
+      "metric with bootstrap 95% half-widths), and manifest.json into --out.\n\n"
+      "options");
+  // clang-format off
+  visible.add_options()
+      ("vary,v", po::value<std::vector<std::string>>()->composing(),
+       "PATH=LO..HI to vary, e.g. model.settle_rate=0.1..0.4; with --design grid "
+       "PATH=LO..HI:STEPS (repeatable)")
+      ("design,d", po::value<std::string>()->default_value("lhs"),
+       "lhs (Latin hypercube), grid (full factorial) or sobol (Saltelli's scheme)")
+      ("samples,k", po::value<std::int64_t>(),
+       "lhs: sample points (default 64); sobol: base rows N, giving N x (paths + 2) points "
+       "(default 256); grid: not used (STEPS set the size)")
+      ("runs-per-sample,r", po::value<std::int64_t>()->default_value(100),
+       "runs at every sample point")
+      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
+      ("threads,t", po::value<int>(), "worker threads (default: all cores)")
+      ("option,o", po::value<std::string>()->default_value("baseline"),
+       "the option the varied values are laid over")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override PATH=VALUE for every sample (repeatable)")
+      ("metrics,m", po::value<std::string>(),
+       "metrics to write: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
+      ("bootstrap", po::value<int>()->default_value(1000),
+       "bootstrap resamples for the Sobol' intervals (0 = none)")
+      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/sweep)")
+      ("quiet,q", "do not print the summary")
+      ("help,h", "show this help");
+  // clang-format on
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "parley sweep: " << e.what() << "\n\n" << visible << '\n';
+    return kExitBadInput;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << '\n';
+    return 0;
+  }
+  if (!vm.count("scenario")) {
+    std::cerr << "parley sweep: missing SCENARIO folder\n\n" << visible << '\n';
+    return kExitBadInput;
+  }
+
+  Diagnostics diag;
+  const auto sets =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto vary_args =
+      vm.count("vary") ? vm["vary"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
+
+  const std::string design_text = vm["design"].as<std::string>();
+  const auto design = parse_design(design_text);
+  if (!design)
+    diag.error("--design", 1, 1,
+               "unknown design '" + design_text + "'" +
+                   did_you_mean(design_text, {"lhs", "grid", "sobol"}) +
+                   "; expected lhs, grid or sobol");
+  if (vary_args.empty())
+    diag.error("--vary", 0, 0,
+               "nothing to vary; expected at least one --vary PATH=LO..HI, e.g. "
+               "--vary model.settle_rate=0.1..0.4");
+
+  std::vector<VaryRange> vary;
+  int base_option = 0;
+  std::vector<size_t> metrics;
+  MetricCatalog catalog;
+  if (scenario) {
+    const IdTables ids = scenario->ids();
+    for (size_t k = 0; k < vary_args.size(); ++k) {
+      const std::string where = "--vary " + std::to_string(k + 1);
+      ParseError err;
+      auto v = parse_vary(vary_args[k], ids, err);
+      if (!v) {
+        diag.error(where, 1, err.offset + 1, err.message);
+        continue;
+      }
+      const size_t steps_at = vary_args[k].find(':');
+      if (design == Design::grid && v->steps == 0)
+        diag.error(where, 1, static_cast<int>(vary_args[k].size()) + 1,
+                   "--design grid needs the number of levels: expected PATH=LO..HI:STEPS, e.g. " +
+                       v->path + "=" + format_double(v->lo) + ".." + format_double(v->hi) + ":5");
+      else if (design && design != Design::grid && v->steps != 0)
+        diag.error(where, 1, static_cast<int>(steps_at) + 1,
+                   ":STEPS applies to --design grid only; expected PATH=LO..HI with --design " +
+                       std::string(design_name(*design)));
+      const bool repeated = std::any_of(vary.begin(), vary.end(),
+                                        [&](const VaryRange& o) { return o.slot == v->slot; });
+      if (repeated)
+        diag.error(where, 1, 1, "'" + v->path + "' is varied twice; expected each path once");
+      else
+        vary.push_back(std::move(*v));
+    }
+    const std::string& option_name = vm["option"].as<std::string>();
+    base_option = scenario->option_index(option_name);
+    if (base_option < 0) {
+      std::vector<std::string> names;
+      for (const Option& o : scenario->options) names.push_back(o.name);
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      diag.error("--option", 1, 1,
+                 "unknown option '" + option_name + "'" + did_you_mean(option_name, names) +
+                     ", expected one of: " + list);
+      base_option = 0;
+    }
+    catalog = metric_catalog(*scenario);
+    std::vector<std::string> unmatched;
+    const std::string patterns = vm.count("metrics") ? vm["metrics"].as<std::string>() : "";
+    metrics = select_metrics(catalog, patterns, unmatched);
+    std::vector<std::string> names;
+    for (const MetricInfo& m : catalog.final) names.push_back(m.name);
+    for (const std::string& u : unmatched) {
+      const size_t at = patterns.find(u);
+      diag.error("--metrics", 1, static_cast<int>(at == std::string::npos ? 0 : at) + 1,
+                 "'" + u + "' matches no metric" + did_you_mean(u, names) +
+                     "; expected metric names or globs such as utility.*, issue.*");
+    }
+  }
+
+  // Sizes.
+  std::int64_t samples = 0;
+  if (design == Design::grid) {
+    if (vm.count("samples"))
+      diag.warning("--samples", 0, 0, "--design grid takes its size from STEPS; --samples ignored");
+  } else if (design) {
+    const bool sobol = design == Design::sobol;
+    samples = vm.count("samples") ? vm["samples"].as<std::int64_t>()
+                                  : (sobol ? kDefaultSobolBase : kDefaultLhsSamples);
+    const std::int64_t least = sobol ? 2 : 1;
+    if (samples < least || samples > kMaxSamples)
+      diag.error("--samples", 0, 0,
+                 "expected " + std::string(sobol ? "base rows" : "sample points") + " from " +
+                     std::to_string(least) + " to " + std::to_string(kMaxSamples) + ", got " +
+                     std::to_string(samples));
+    if (sobol && vary.size() > static_cast<size_t>(kMaxSobolInputs))
+      diag.error("--vary", 0, 0,
+                 "--design sobol handles up to " + std::to_string(kMaxSobolInputs) +
+                     " varied paths, got " + std::to_string(vary.size()) +
+                     "; expected fewer --vary (or --design lhs)");
+  }
+  if (design && !vary.empty() && !diag.has_errors()) {
+    const std::int64_t planned = planned_samples(*design, vary, samples);
+    if (planned > kMaxSamples)
+      diag.error(*design == Design::grid ? "--vary" : "--samples", 0, 0,
+                 "the design has over " + std::to_string(kMaxSamples) +
+                     " sample points; expected fewer STEPS or --samples");
+  }
+  const std::int64_t runs = vm["runs-per-sample"].as<std::int64_t>();
+  if (runs < 1)
+    diag.error("--runs-per-sample", 0, 0,
+               "expected a whole number of runs >= 1, got " + std::to_string(runs));
+  const int bootstrap = vm["bootstrap"].as<int>();
+  if (bootstrap < 0 || bootstrap > 100000)
+    diag.error("--bootstrap", 0, 0,
+               "expected 0 to 100000 resamples, got " + std::to_string(bootstrap));
+  SweepSpec spec;
+  spec.runs_per_sample = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
+  spec.threads = vm.count("threads")
+                     ? vm["threads"].as<int>()
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (spec.threads < 1 || spec.threads > 1024)
+    diag.error("--threads", 0, 0,
+               "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
+  if (const int status = report(diag); status != 0) return status;
+  if (diag.warning_count() > 0) std::cerr << '\n';
+
+  spec.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario->default_seed;
+  spec.base_option = base_option;
+  const std::string out_dir =
+      vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/sweep";
+  std::string error;
+  if (!make_directories(out_dir, error)) {
+    std::cerr << "parley sweep: " << error << '\n';
+    return 1;
+  }
+  AtomicFile sweep_file(out_dir, "sweep.csv"), sensitivity_file(out_dir, "sensitivity.csv"),
+      manifest_file(out_dir, "manifest.json");
+  if (!sweep_file.ok() || !sensitivity_file.ok() || !manifest_file.ok()) {
+    std::cerr << "parley sweep: cannot write into '" << out_dir << "'\n";
+    return 1;
+  }
+
+  const SweepPlan plan = make_sweep_plan(*design, vary, static_cast<int>(samples), spec.seed);
+  Progress progress("runs");
+  spec.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
+  const double start = now_seconds();
+  const SweepResult result = run_sweep(*scenario, catalog, plan, spec);
+  const double seconds = now_seconds() - start;
+  progress.finish();
+
+  std::vector<std::vector<SobolIndex>> indices;
+  if (plan.design == Design::sobol) {
+    Eigen::MatrixXd outputs(plan.samples(), static_cast<Eigen::Index>(metrics.size()));
+    for (size_t m = 0; m < metrics.size(); ++m)
+      outputs.col(static_cast<Eigen::Index>(m)) =
+          result.means.col(static_cast<Eigen::Index>(metrics[m]));
+    // The bootstrap draws from its own stream of the seed, apart from the runs' streams.
+    indices = sweep_sensitivity(plan, outputs, bootstrap, spec.seed ^ 0x5A17E111ULL);
+  }
+
+  Manifest manifest;
+  manifest.scenario_name = scenario->name;
+  manifest.scenario_folder = scenario->folder;
+  manifest.content_hash = scenario->content_hash;
+  manifest.seed = spec.seed;
+  manifest.runs = spec.runs_per_sample;
+  manifest.threads = spec.threads;
+  manifest.options.push_back(scenario->options[static_cast<size_t>(base_option)].name);
+  manifest.overrides = sets;
+  manifest.command_line = command_line("sweep", args);
+  manifest.failed = result.failed;
+  sweep_file.write(sweep_csv(plan, catalog, result, metrics));
+  manifest_file.write(manifest_json(manifest));
+  bool written = sweep_file.commit();
+  if (plan.design == Design::sobol) {
+    sensitivity_file.write(sensitivity_csv(plan, catalog, metrics, indices));
+    written = written && sensitivity_file.commit();
+  } else {
+    std::error_code ec;
+    std::filesystem::remove(out_dir + "/sensitivity.csv", ec);  // a stale one would mislead
+  }
+  // The manifest goes last: a folder whose manifest is new holds a complete sweep.
+  written = written && manifest_file.commit();
+  if (!written) {
+    std::cerr << "parley sweep: writing the results into '" << out_dir << "' failed\n";
+    return 1;
+  }
+
+  if (!vm.count("quiet")) {
+    const double sims =
+        static_cast<double>(plan.samples()) * static_cast<double>(spec.runs_per_sample);
+    std::cout << "parley sweep " << scenario->name << ": " << design_name(plan.design)
+              << " design, " << plan.samples() << " samples";
+    if (plan.design == Design::sobol)
+      std::cout << " (N = " << plan.base_rows << " x (" << plan.vary.size() << " paths + 2))";
+    std::cout << " x " << spec.runs_per_sample << " runs, seed " << spec.seed << ", "
+              << spec.threads << " thread(s), " << fmt("%.2f", seconds) << " s ("
+              << fmt("%.0f", sims / std::max(seconds, 1e-9)) << " runs/s)\n";
+    if (plan.design == Design::sobol)
+      print_sensitivity(catalog, plan, metrics, indices);
+    else
+      print_ranges(catalog, result, metrics);
+    if (result.failed > 0)
+      std::cout << "\n"
+                << result.failed << " run(s) failed and were left out of their samples' means\n";
+    std::cout << "\nresults in " << out_dir << "/\n";
+  }
+  return 0;
+}
+
+}  // namespace parley::cli
