@@ -6,7 +6,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
+
+#include "engine/batch/bytes.hpp"
+#include "engine/batch/mpi.hpp"
 
 #include "engine/scenario/path.hpp"
 #include "engine/sim/compile.hpp"
@@ -106,14 +110,17 @@ OptionStats make_option_stats(const MetricCatalog& catalog, int turns) {
   for (const MetricInfo& m : catalog.final) s.final.emplace_back(m.lo, m.hi, m.integer, 1000);
   s.per_turn.reserve(static_cast<size_t>(turns + 1) * catalog.per_turn.size());
   for (int t = 0; t <= turns; ++t)
-    for (const MetricInfo& m : catalog.per_turn) s.per_turn.emplace_back(m.lo, m.hi, m.integer, 250);
+    for (const MetricInfo& m : catalog.per_turn)
+      s.per_turn.emplace_back(m.lo, m.hi, m.integer, 250);
   return s;
 }
 
 namespace {
 
-constexpr std::uint64_t kBlock = 32;       // runs per unit of work
-constexpr std::uint64_t kWindow = 64;      // blocks buffered ahead of the writer
+constexpr std::uint64_t kWindow = 64;  // blocks buffered ahead of the writer, per rank
+// Several ranks: blocks in the first segment, and at most in any (see RankBatch).
+constexpr std::uint64_t kFirstSegment = 64;
+constexpr std::uint64_t kMaxSegment = std::uint64_t{1} << 22;
 
 struct RingSlot {
   std::uint64_t block = ~0ULL;  // which block the text belongs to
@@ -121,56 +128,224 @@ struct RingSlot {
   std::string runs, events, failures;
 };
 
-}  // namespace
+// The rows of one block, as the writer takes them.
+struct BlockText {
+  std::string runs, events, failures;
+};
 
-BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const RowFormat& format,
-                      const BatchSpec& spec, BatchSink& sink) {
-  std::vector<int> options = spec.options.empty() ? std::vector<int>{0} : spec.options;
-  const int threads = std::max(1, spec.threads);
-  const std::uint64_t blocks = (spec.runs + kBlock - 1) / kBlock;
+constexpr std::uint64_t kStateMagic = 0x31'5354'4154'5350ULL;  // "PSTATS1" + version
 
-  std::vector<RingSlot> ring(kWindow);
-  std::mutex mutex;
-  std::condition_variable slot_freed, slot_filled;
-  std::uint64_t next_to_write = 0;  // block index the writer waits for
-  std::atomic<std::uint64_t> next_block{0};
+// Batch state: failure count, every option's statistics, and observer states (one per rank
+// whose observer contributed; kept apart because an observer only knows how to merge saves).
+struct BatchState {
+  std::uint64_t failed = 0;
+  std::vector<OptionStats> stats;
+  std::vector<std::string> observers;
+};
 
-  std::vector<std::vector<OptionStats>> worker_stats(static_cast<size_t>(threads));
-  if (spec.collect_stats)
-    for (auto& ws : worker_stats)
-      for (size_t o = 0; o < options.size(); ++o)
-        ws.push_back(make_option_stats(catalog, rules.turns));
-  std::vector<std::uint64_t> worker_failed(static_cast<size_t>(threads), 0);
+void merge_stats(std::vector<OptionStats>& into, const std::vector<OptionStats>& from) {
+  for (size_t o = 0; o < into.size() && o < from.size(); ++o) {
+    for (size_t k = 0; k < into[o].final.size(); ++k) into[o].final[k].merge(from[o].final[k]);
+    for (size_t k = 0; k < into[o].per_turn.size(); ++k)
+      into[o].per_turn[k].merge(from[o].per_turn[k]);
+  }
+}
 
-  auto worker = [&](int w) {
+std::string encode_state(const BatchState& st) {
+  std::string out;
+  ByteWriter w(out);
+  w.u64(kStateMagic);
+  w.u64(st.failed);
+  w.u64(st.stats.size());
+  for (const OptionStats& o : st.stats) {
+    w.u64(o.final.size());
+    w.u64(o.per_turn.size());
+    for (const MetricStats& m : o.final) m.save(out);
+    for (const MetricStats& m : o.per_turn) m.save(out);
+  }
+  w.u64(st.observers.size());
+  for (const std::string& b : st.observers) w.bytes(b);
+  return out;
+}
+
+// Decodes a state whose statistics must have the shape of `shape`. Throws on any mismatch: a
+// state comes from a checkpoint of the same batch (checked by fingerprint) or from another rank.
+BatchState decode_state(std::string_view in, const std::vector<OptionStats>& shape) {
+  const auto bad = [] { return std::runtime_error("saved batch state does not fit this batch"); };
+  BatchState st;
+  ByteReader r(in);
+  if (r.u64() != kStateMagic) throw bad();
+  st.failed = r.u64();
+  if (r.u64() != shape.size() || !r.ok()) throw bad();
+  in.remove_prefix(3 * 8);
+  for (const OptionStats& want : shape) {
+    ByteReader h(in);
+    if (h.u64() != want.final.size() || h.u64() != want.per_turn.size() || !h.ok()) throw bad();
+    in.remove_prefix(2 * 8);
+    OptionStats o;
+    o.final.resize(want.final.size());
+    o.per_turn.resize(want.per_turn.size());
+    for (MetricStats& m : o.final)
+      if (!m.load(in)) throw bad();
+    for (MetricStats& m : o.per_turn)
+      if (!m.load(in)) throw bad();
+    st.stats.push_back(std::move(o));
+  }
+  ByteReader t(in);
+  const std::uint64_t n = t.u64();
+  for (std::uint64_t k = 0; k < n && t.ok(); ++k) st.observers.emplace_back(t.bytes());
+  if (!t.ok() || !t.at_end()) throw bad();
+  return st;
+}
+
+// One rank's share of a batch: worker threads compute this rank's blocks into a reorder ring;
+// the calling thread consumes them in order (rank 0: writes them, and the other ranks' blocks,
+// to the sink; other ranks: sends them to rank 0).
+//
+// Checkpoints need the statistics of exactly the blocks written so far, but workers run ahead
+// of the writer. So the writer sets a claim limit L: workers take no block >= L, the writer
+// drains every block < L, and then the per-worker statistics are those of blocks [0, L) exactly.
+// Single process: L is chosen when a checkpoint is due (the next unclaimed block). Several
+// ranks: the batch goes in segments; at the end L of each, every rank drains, sends rank 0 its
+// state (rank 0 merges them into the checkpoint) and waits for rank 0 to tell it where the next
+// segment ends, sized from the measured rate to last about checkpoint_seconds.
+class RankBatch {
+ public:
+  RankBatch(const Rules& rules, const MetricCatalog& catalog, const RowFormat& format,
+            const BatchSpec& spec, BatchSink& sink)
+      : rules_(rules),
+        catalog_(catalog),
+        format_(format),
+        spec_(spec),
+        sink_(sink),
+        options_(spec.options.empty() ? std::vector<int>{0} : spec.options),
+        threads_(std::max(1, spec.threads)),
+        rank_(std::clamp(spec.rank, 0, std::max(1, spec.ranks) - 1)),
+        ranks_(static_cast<std::uint64_t>(std::max(1, spec.ranks))),
+        blocks_((spec.runs + kBatchBlock - 1) / kBatchBlock),
+        ring_(kWindow) {
+    if (spec.resume_runs >= spec.runs) {
+      start_ = blocks_;
+    } else if (spec.resume_runs % kBatchBlock != 0) {
+      throw std::runtime_error("resume point is not at a block boundary");
+    } else {
+      start_ = spec.resume_runs / kBatchBlock;
+    }
+    const auto r = static_cast<std::uint64_t>(rank_);
+    first_ = start_ + (r + ranks_ - start_ % ranks_) % ranks_;
+    next_claim_ = first_;
+    claim_limit_ = first_;  // nothing is claimed until the first segment opens
+    worker_stats_.resize(static_cast<size_t>(threads_));
+    if (spec.collect_stats)
+      for (auto& ws : worker_stats_)
+        for (size_t o = 0; o < options_.size(); ++o)
+          ws.push_back(make_option_stats(catalog, rules.turns));
+    worker_failed_.assign(static_cast<size_t>(threads_), 0);
+    if (rank_ == 0 && spec.resume_runs > 0) {
+      BatchState st = decode_state(spec.resume_state, worker_stats_[0]);
+      merge_stats(worker_stats_[0], st.stats);
+      worker_failed_[0] += st.failed;
+      if (spec.observer != nullptr)
+        for (const std::string& b : st.observers) spec.observer->merge_saved(b);
+    }
+  }
+
+  BatchResult run() {
+    std::vector<std::thread> pool;
+    for (int w = 0; w < threads_; ++w) pool.emplace_back([this, w] { worker(w); });
+    if (rank_ == 0) {
+      write_loop();
+    } else {
+      send_loop();
+    }
+    for (auto& t : pool) t.join();
+
+    BatchState total = snapshot();
+    BatchResult result;
+    if (rank_ != 0) {
+      mpi::send(0, mpi::Tag::state, encode_state(total));
+    } else {
+      for (int r = 1; r < static_cast<int>(ranks_); ++r) {
+        std::string bytes;
+        mpi::receive(r, mpi::Tag::state, bytes);
+        BatchState part = decode_state(bytes, total.stats);
+        merge_stats(total.stats, part.stats);
+        total.failed += part.failed;
+        // Other ranks' observers go into this one, so the caller sees the whole batch.
+        if (spec_.observer != nullptr)
+          for (const std::string& b : part.observers) spec_.observer->merge_saved(b);
+      }
+      if (spec_.checkpointer != nullptr) {
+        total.observers.clear();
+        if (spec_.observer != nullptr) total.observers.push_back(spec_.observer->save());
+        spec_.checkpointer->save(spec_.runs, encode_state(total));
+      }
+    }
+    result.options = std::move(total.stats);
+    result.failed = total.failed;
+    return result;
+  }
+
+ private:
+  [[nodiscard]] std::uint64_t owner(std::uint64_t block) const noexcept { return block % ranks_; }
+  [[nodiscard]] std::uint64_t seq(std::uint64_t block) const noexcept {
+    return (block - first_) / ranks_;
+  }
+  // The first segment (several ranks): short, so the first checkpoint comes soon; later ones
+  // are sized by rank 0 from the measured rate to last about checkpoint_seconds.
+  [[nodiscard]] std::uint64_t first_segment_end() const noexcept {
+    if (ranks_ == 1) return blocks_;  // one process places its checkpoints on the fly
+    return std::min(blocks_, start_ + kFirstSegment);
+  }
+
+  void set_claim_limit(std::uint64_t limit) {
+    const std::lock_guard lock(mutex_);
+    claim_limit_ = limit;
+    claimable_.notify_all();
+  }
+
+  // Stops claims at the next unclaimed block and returns it: the checkpoint goes there.
+  std::uint64_t pause_claims() {
+    const std::lock_guard lock(mutex_);
+    claim_limit_ = next_claim_;
+    return next_claim_;
+  }
+
+  void worker(int w) {
     Params params;
-    std::vector<RunOutput> outs(options.size());
+    std::vector<RunOutput> outs(options_.size());
     std::string runs, events, failures;
-    auto& stats = worker_stats[static_cast<size_t>(w)];
-    const size_t per_turn = catalog.per_turn.size();
+    auto& stats = worker_stats_[static_cast<size_t>(w)];
+    const size_t per_turn = catalog_.per_turn.size();
     for (;;) {
-      const std::uint64_t block = next_block.fetch_add(1);
-      if (block >= blocks) return;
+      std::uint64_t block = 0;
+      {
+        std::unique_lock lock(mutex_);
+        claimable_.wait(lock, [&] { return next_claim_ >= blocks_ || next_claim_ < claim_limit_; });
+        if (next_claim_ >= blocks_) return;
+        block = next_claim_;
+        next_claim_ += ranks_;
+      }
       runs.clear();
       events.clear();
       failures.clear();
-      const std::uint64_t end = std::min(spec.runs, (block + 1) * kBlock);
-      for (std::uint64_t run = block * kBlock; run < end; ++run) {
-        const bool trace = run < spec.trace;
-        for (size_t o = 0; o < options.size(); ++o) {
+      const std::uint64_t end = std::min(spec_.runs, (block + 1) * kBatchBlock);
+      for (std::uint64_t run = block * kBatchBlock; run < end; ++run) {
+        const bool trace = run < spec_.trace;
+        for (size_t o = 0; o < options_.size(); ++o) {
           RunOutput& out = outs[o];
-          sample_params_into(rules, options[o], spec.seed, run, params);
-          simulate(rules, catalog, params, spec.seed, run, trace, out);
-          if (spec.write_rows) {
-            format.run_row(run, params, out, runs);
-            if (trace) format.event_rows(run, options[o], out, events);
-            if (!out.ok) format.failure_row(run, options[o], out, failures);
+          sample_params_into(rules_, options_[o], spec_.seed, run, params);
+          simulate(rules_, catalog_, params, spec_.seed, run, trace, out);
+          if (spec_.write_rows) {
+            format_.run_row(run, params, out, runs);
+            if (trace) format_.event_rows(run, options_[o], out, events);
+            if (!out.ok) format_.failure_row(run, options_[o], out, failures);
           }
           if (!out.ok) {
-            ++worker_failed[static_cast<size_t>(w)];
+            ++worker_failed_[static_cast<size_t>(w)];
             continue;
           }
-          if (!spec.collect_stats) continue;
+          if (!spec_.collect_stats) continue;
           OptionStats& st = stats[o];
           for (size_t k = 0; k < out.final.size(); ++k) st.final[k].add(out.final[k]);
           for (Eigen::Index t = 0; t < out.trajectory.rows(); ++t)
@@ -178,62 +353,170 @@ BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const Ro
               st.per_turn[static_cast<size_t>(t) * per_turn + k].add(
                   out.trajectory(t, static_cast<Eigen::Index>(k)));
         }
-        if (spec.observer != nullptr) spec.observer->observe(w, run, outs);
+        if (spec_.observer != nullptr) spec_.observer->observe(w, run, outs);
       }
-      std::unique_lock lock(mutex);
+      std::unique_lock lock(mutex_);
       // Stay within the window so memory is bounded however many runs there are.
-      slot_freed.wait(lock, [&] { return block < next_to_write + kWindow; });
-      RingSlot& slot = ring[block % kWindow];
+      slot_freed_.wait(lock, [&] { return seq(block) < consumed_ + kWindow; });
+      RingSlot& slot = ring_[seq(block) % kWindow];
       slot.block = block;
       slot.ready = true;
       std::swap(slot.runs, runs);
       std::swap(slot.events, events);
       std::swap(slot.failures, failures);
-      slot_filled.notify_all();
-    }
-  };
-
-  std::vector<std::thread> pool;
-  for (int w = 0; w < threads; ++w) pool.emplace_back(worker, w);
-
-  std::string runs, events, failures;
-  const auto start = std::chrono::steady_clock::now();
-  auto last_progress = start;
-  for (std::uint64_t b = 0; b < blocks; ++b) {
-    {
-      std::unique_lock lock(mutex);
-      RingSlot& slot = ring[b % kWindow];
-      slot_filled.wait(lock, [&] { return slot.ready && slot.block == b; });
-      std::swap(slot.runs, runs);
-      std::swap(slot.events, events);
-      std::swap(slot.failures, failures);
-      slot.ready = false;
-      next_to_write = b + 1;
-      slot_freed.notify_all();
-    }
-    if (!runs.empty()) sink.runs_rows(runs);
-    if (!events.empty()) sink.events_rows(events);
-    if (!failures.empty()) sink.failures_rows(failures);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_progress > std::chrono::milliseconds(200) || b + 1 == blocks) {
-      last_progress = now;
-      sink.progress(std::min(spec.runs, (b + 1) * kBlock), spec.runs);
+      slot_filled_.notify_all();
     }
   }
-  for (auto& t : pool) t.join();
 
-  // Integer counts and fixed-point sums: merging in any order gives the same totals.
-  BatchResult result;
-  result.options = std::move(worker_stats[0]);
-  for (size_t w = 1; w < worker_stats.size() && spec.collect_stats; ++w)
-    for (size_t o = 0; o < options.size(); ++o) {
-      for (size_t k = 0; k < result.options[o].final.size(); ++k)
-        result.options[o].final[k].merge(worker_stats[w][o].final[k]);
-      for (size_t k = 0; k < result.options[o].per_turn.size(); ++k)
-        result.options[o].per_turn[k].merge(worker_stats[w][o].per_turn[k]);
+  // Takes this rank's block `block` from the ring once a worker has finished it.
+  void take(std::uint64_t block, BlockText& text) {
+    std::unique_lock lock(mutex_);
+    RingSlot& slot = ring_[seq(block) % kWindow];
+    slot_filled_.wait(lock, [&] { return slot.ready && slot.block == block; });
+    std::swap(slot.runs, text.runs);
+    std::swap(slot.events, text.events);
+    std::swap(slot.failures, text.failures);
+    slot.ready = false;
+    consumed_ = seq(block) + 1;
+    slot_freed_.notify_all();
+  }
+
+  // This rank's state after the blocks consumed so far. Only valid while no worker holds a
+  // claimed block (at a claim limit, or after the workers have joined).
+  [[nodiscard]] BatchState snapshot() const {
+    BatchState st;
+    st.stats = worker_stats_[0];
+    for (size_t w = 1; w < worker_stats_.size(); ++w) merge_stats(st.stats, worker_stats_[w]);
+    for (const auto f : worker_failed_) st.failed += f;
+    if (spec_.observer != nullptr) st.observers.push_back(spec_.observer->save());
+    return st;
+  }
+
+  void write_loop() {
+    BlockText text;
+    std::string message;
+    const auto now = [] { return std::chrono::steady_clock::now(); };
+    const auto interval = std::chrono::duration<double>(std::max(0.0, spec_.checkpoint_seconds));
+    auto last_progress = now();
+    auto last_checkpoint = now();
+    std::uint64_t b = start_;
+    if (b >= blocks_) sink_.progress(spec_.runs, spec_.runs);
+    std::uint64_t end = first_segment_end();
+    while (b < blocks_) {
+      set_claim_limit(end);
+      const std::uint64_t segment_start = b;
+      while (b < end) {
+        if (owner(b) == 0) {
+          take(b, text);
+        } else {
+          mpi::receive(static_cast<int>(owner(b)), mpi::Tag::block, message);
+          ByteReader r(message);
+          if (r.u64() != b) throw std::runtime_error("MPI block out of order");
+          text.runs = r.bytes();
+          text.events = r.bytes();
+          text.failures = r.bytes();
+        }
+        if (!text.runs.empty()) sink_.runs_rows(text.runs);
+        if (!text.events.empty()) sink_.events_rows(text.events);
+        if (!text.failures.empty()) sink_.failures_rows(text.failures);
+        ++b;
+        const auto t = now();
+        if (t - last_progress > std::chrono::milliseconds(200) || b == blocks_) {
+          last_progress = t;
+          sink_.progress(std::min(spec_.runs, b * kBatchBlock), spec_.runs);
+        }
+        if (ranks_ == 1 && spec_.checkpointer != nullptr && end == blocks_ && b < blocks_ &&
+            t - last_checkpoint >= interval)
+          end = pause_claims();
+      }
+      if (b >= blocks_) break;
+      // A segment boundary: every block < b is written and no block >= b is claimed anywhere.
+      BatchState st = snapshot();
+      for (int r = 1; r < static_cast<int>(ranks_); ++r) {
+        mpi::receive(r, mpi::Tag::state, message);
+        BatchState part = decode_state(message, st.stats);
+        merge_stats(st.stats, part.stats);
+        st.failed += part.failed;
+        for (auto& o : part.observers) st.observers.push_back(std::move(o));
+      }
+      if (spec_.checkpointer != nullptr)
+        spec_.checkpointer->save(b * kBatchBlock, encode_state(st));
+      const auto t = now();
+      if (ranks_ == 1) {
+        end = blocks_;
+      } else {
+        // Size the next segment to last about one checkpoint interval at the rate just seen.
+        const double seconds = std::chrono::duration<double>(t - last_checkpoint).count();
+        const double rate = static_cast<double>(b - segment_start) / std::max(seconds, 1e-6);
+        const auto length = static_cast<std::uint64_t>(
+            std::clamp(rate * interval.count(), 1.0, static_cast<double>(kMaxSegment)));
+        end = std::min(blocks_, b + length);
+        std::string next;
+        ByteWriter(next).u64(end);
+        for (int r = 1; r < static_cast<int>(ranks_); ++r) mpi::send(r, mpi::Tag::control, next);
+      }
+      last_checkpoint = t;
     }
-  for (const auto f : worker_failed) result.failed += f;
-  return result;
+  }
+
+  void send_loop() {
+    BlockText text;
+    std::string message;
+    std::uint64_t b = start_;
+    std::uint64_t end = first_segment_end();
+    while (b < blocks_) {
+      set_claim_limit(end);
+      for (; b < end; ++b) {
+        if (owner(b) != static_cast<std::uint64_t>(rank_)) continue;
+        take(b, text);
+        message.clear();
+        ByteWriter w(message);
+        w.u64(b);
+        w.bytes(text.runs);
+        w.bytes(text.events);
+        w.bytes(text.failures);
+        mpi::send(0, mpi::Tag::block, message);
+      }
+      if (b >= blocks_) break;
+      mpi::send(0, mpi::Tag::state, encode_state(snapshot()));
+      mpi::receive(0, mpi::Tag::control, message);  // where the next segment ends
+      ByteReader r(message);
+      end = r.u64();
+      if (!r.ok() || end <= b) throw std::runtime_error("bad MPI segment");
+    }
+  }
+
+  const Rules& rules_;
+  const MetricCatalog& catalog_;
+  const RowFormat& format_;
+  const BatchSpec& spec_;
+  BatchSink& sink_;
+  const std::vector<int> options_;
+  const int threads_;
+  const int rank_;
+  const std::uint64_t ranks_;
+  const std::uint64_t blocks_;
+  std::uint64_t start_ = 0;  // first block of the batch still to run (after a resume)
+  std::uint64_t first_ = 0;  // first block of this rank >= start_
+
+  std::mutex mutex_;  // guards everything below
+  std::condition_variable claimable_, slot_freed_, slot_filled_;
+  std::uint64_t next_claim_ = 0;   // next block of this rank a worker will take
+  std::uint64_t claim_limit_ = 0;  // workers take only blocks < claim_limit_
+  std::uint64_t consumed_ = 0;     // this rank's blocks taken by the consumer (a sequence number)
+  std::vector<RingSlot> ring_;
+
+  // Per worker, so the hot loop shares nothing; merged (order-independently) at the end.
+  std::vector<std::vector<OptionStats>> worker_stats_;
+  std::vector<std::uint64_t> worker_failed_;
+};
+
+}  // namespace
+
+BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const RowFormat& format,
+                      const BatchSpec& spec, BatchSink& sink) {
+  RankBatch batch(rules, catalog, format, spec, sink);
+  return batch.run();
 }
 
 }  // namespace parley

@@ -1,8 +1,9 @@
 #pragma once
 /// \file
-/// Monte Carlo batches: runs x options spread over threads, results streamed in run order.
-/// Run k of every option uses the streams of (seed, k), so the output is byte-identical for any
-/// thread count, and options are compared on common random numbers.
+/// Monte Carlo batches: runs x options spread over threads (and MPI ranks), results streamed in
+/// run order. Run k of every option uses the streams of (seed, k), so the output is
+/// byte-identical for any thread count, rank count or interruption, and options are compared on
+/// common random numbers. Checkpoints and resuming: see BatchCheckpointer and docs/BATCHES.md.
 
 #include <cstdint>
 #include <string>
@@ -24,13 +25,29 @@ class RunObserver {
  public:
   virtual ~RunObserver() = default;
   /// `outputs[k]` is the output of option BatchSpec::options[k] in run `run`.
-  virtual void observe(int worker, std::uint64_t run,
-                       const std::vector<RunOutput>& outputs) = 0;
+  virtual void observe(int worker, std::uint64_t run, const std::vector<RunOutput>& outputs) = 0;
   /// The accumulated state of every worker, serialised, for checkpoints (--resume) and for
   /// gathering MPI ranks' results. Must not depend on which worker saw which run.
   [[nodiscard]] virtual std::string save() const { return {}; }
   /// Adds a state produced by save() (from a checkpoint or another rank) to this one.
   virtual void merge_saved(std::string_view /*state*/) {}
+};
+
+/// Runs per block: the unit of work of a thread, of a checkpoint and of an MPI message.
+inline constexpr std::uint64_t kBatchBlock = 32;
+
+/// Saves a batch's progress so that a later process can finish it (`--resume`). run_batch calls
+/// it on rank 0's calling thread, every BatchSpec::checkpoint_seconds or so and once at the end.
+class BatchCheckpointer {
+ public:
+  virtual ~BatchCheckpointer() = default;
+  /// The sink has received every row of runs [0, runs_done) and no other; `state` is the batch
+  /// state after exactly those runs (statistics, failure count and RunObserver::save() states,
+  /// an opaque byte string). An implementation makes the sink's output durable up to here, then
+  /// records (runs_done, state) atomically. To continue, a new process passes both back as
+  /// BatchSpec::resume_runs and BatchSpec::resume_state, with a sink positioned just after the
+  /// rows of runs [0, runs_done). runs_done is a multiple of kBatchBlock, or BatchSpec::runs.
+  virtual void save(std::uint64_t runs_done, std::string_view state) = 0;
 };
 
 /// What to run.
@@ -41,8 +58,27 @@ struct BatchSpec {
   std::vector<int> options;   ///< option indices to run, in output order; empty = baseline only
   std::uint64_t trace = 0;    ///< record the events of runs [0, trace)
   RunObserver* observer = nullptr;  ///< optional; sees every run's outputs on worker threads
-  bool write_rows = true;     ///< format runs.csv/events.csv/failures.csv rows for the sink
+  bool write_rows = true;           ///< format runs.csv/events.csv/failures.csv rows for the sink
   bool collect_stats = true;  ///< fill BatchResult::options (summary and trajectory statistics)
+
+  /// Optional, rank 0 only: receives checkpoints (see BatchCheckpointer).
+  BatchCheckpointer* checkpointer = nullptr;
+  /// Seconds between checkpoints, >= 0 (0: as often as possible, for tests). Each one pauses
+  /// the workers for about one block. With several ranks it also sets how often the ranks
+  /// synchronise (to snapshot their states), whether or not rank 0 has a checkpointer.
+  double checkpoint_seconds = 5.0;
+  /// Runs already done by an earlier process (from BatchCheckpointer::save); 0 = a fresh batch.
+  /// The same on every rank.
+  std::uint64_t resume_runs = 0;
+  /// The state saved with resume_runs (read on rank 0 only; ignored when resume_runs is 0).
+  std::string resume_state;
+
+  /// MPI: this process's rank, 0 <= rank < ranks, and the number of ranks. Every rank calls
+  /// run_batch with the same spec (bar checkpointer and resume_state); block b goes to rank
+  /// b % ranks; rank 0 gathers the rows and states, calls the sink, and returns the result of
+  /// the whole batch (other ranks return their own part only). Without MPI: 0 and 1.
+  int rank = 0;
+  int ranks = 1;
 };
 
 /// Formats runs.csv, events.csv and failures.csv rows. Built once per batch; immutable.
@@ -58,9 +94,7 @@ class RowFormat {
     return "run,option,turn,actor,move,headline\n";
   }
   /// failures.csv header (with a newline).
-  [[nodiscard]] static std::string_view failures_header() noexcept {
-    return "run,option,reason\n";
-  }
+  [[nodiscard]] static std::string_view failures_header() noexcept { return "run,option,reason\n"; }
   /// Appends one runs.csv row.
   void run_row(std::uint64_t run, const Params& p, const RunOutput& out, std::string& text) const;
   /// Appends the events.csv rows of one run.
@@ -112,8 +146,9 @@ struct BatchResult {
 /// Empty statistics for one option, shaped by the catalogue.
 [[nodiscard]] OptionStats make_option_stats(const MetricCatalog& catalog, int turns);
 
-/// Runs the batch. Blocks until done; calls `sink` on this thread in run order. Memory stays
-/// bounded whatever the number of runs: at most a fixed window of runs is buffered.
+/// Runs the batch. Blocks until done; calls `sink` on this thread in run order (rank 0 only).
+/// Memory stays bounded whatever the number of runs: at most a fixed window of blocks is
+/// buffered per rank. Throws std::runtime_error if spec.resume_state does not fit the batch.
 [[nodiscard]] BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog,
                                     const RowFormat& format, const BatchSpec& spec,
                                     BatchSink& sink);

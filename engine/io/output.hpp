@@ -4,6 +4,7 @@
 /// renamed over the final name only when complete, so a killed run never leaves a half file that
 /// looks whole, and an earlier complete result is replaced only by a complete one.
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -15,12 +16,28 @@
 
 namespace parley {
 
+/// How an AtomicFile names its temporary file.
+enum class PartialName : std::uint8_t {
+  unique,  ///< `.<name>.<pid>.partial`: concurrent writers never share it; removed if not committed
+  stable,  ///< `.<name>.partial`: a later process can find it to resume (see ResumableOutput);
+           ///< kept if not committed. The caller must hold the folder's lock (FolderLock).
+};
+
+/// Tag for the constructor that continues an existing stable partial file.
+struct ResumeAt {
+  std::uint64_t length = 0;  ///< bytes to keep; anything after them is cut
+};
+
 /// A file written under a temporary name and renamed into place by commit().
-/// Destroying it without commit() removes the temporary file.
 class AtomicFile {
  public:
-  /// Opens `<dir>/.<name>.partial` for writing. Check ok() before use.
-  AtomicFile(std::string dir, std::string name);
+  /// Opens a new, empty temporary file for `<dir>/<name>`. Check ok() before use.
+  AtomicFile(std::string dir, std::string name, PartialName partial = PartialName::unique);
+  /// Continues the stable partial file of `<dir>/<name>` after its first `at.length` bytes. If
+  /// that is missing but `<dir>/<name>` itself holds at least as many bytes (a process killed
+  /// while committing), that file is taken back. ok() is false, and nothing is removed, if
+  /// neither exists or the file is shorter than `at.length`.
+  AtomicFile(std::string dir, std::string name, ResumeAt at);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -29,17 +46,45 @@ class AtomicFile {
   [[nodiscard]] bool ok() const noexcept { return file_ != nullptr && !failed_; }
   /// Appends bytes.
   void write(std::string_view bytes) noexcept;
+  /// Bytes in the file so far (including those kept by a resume).
+  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+  /// Pushes every byte written so far to the disk (fflush + fdatasync). False on failure.
+  [[nodiscard]] bool sync() noexcept;
   /// Flushes, closes and renames to the final name. Returns false (and leaves the final name
   /// untouched) on any failure.
   [[nodiscard]] bool commit();
+  /// Closes and removes the temporary file (for an output that turned out not to be needed).
+  void discard() noexcept;
   /// The final path.
   [[nodiscard]] const std::string& path() const noexcept { return final_; }
+  /// The temporary path.
+  [[nodiscard]] const std::string& temp_path() const noexcept { return temp_; }
 
  private:
   std::string temp_;
   std::string final_;
   std::FILE* file_ = nullptr;
   bool failed_ = false;
+  bool keep_ = false;  // stable partials survive a failure, for --resume
+  std::uint64_t size_ = 0;
+};
+
+/// An exclusive advisory lock (flock) on a folder, held while the object lives, so that two
+/// batches never write into one folder's stable partial files at once. The kernel drops it
+/// when the process dies, however it dies, so a killed batch never leaves a stale lock.
+class FolderLock {
+ public:
+  /// Tries to lock `dir` (which must exist) without waiting. Check locked().
+  explicit FolderLock(const std::string& dir);
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  /// True when this process holds the lock.
+  [[nodiscard]] bool locked() const noexcept { return locked_; }
+
+ private:
+  int fd_ = -1;
+  bool locked_ = false;
 };
 
 /// Creates `dir` and its parents. Returns false with a message in `error` on failure.
@@ -52,7 +97,8 @@ struct Manifest {
   std::uint64_t content_hash = 0;
   std::uint64_t seed = 0;
   std::uint64_t runs = 0;
-  int threads = 1;
+  int threads = 1;  ///< threads per rank
+  int ranks = 1;    ///< MPI ranks; written only when > 1
   std::vector<std::string> options;
   std::vector<std::string> overrides;  ///< --set arguments as given
   std::string command_line;

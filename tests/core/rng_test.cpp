@@ -28,7 +28,7 @@ TEST_CASE("split does not advance the parent and children differ", "[rng]") {
   REQUIRE(d1.next_u64() != d2.next_u64());
 }
 
-TEST_CASE("uniform draws lie in [0,1) with the right mean", "[rng]") {
+TEST_CASE("uniform draws lie in 0..1 (1 excluded) with the right mean", "[rng]") {
   Rng r(3, 4);
   double sum = 0.0;
   const int n = 200000;

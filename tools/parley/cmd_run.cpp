@@ -1,10 +1,14 @@
-// `parley run SCENARIO ...`: a Monte Carlo batch of a scenario, streamed to results files.
+// `parley run SCENARIO ...`: a Monte Carlo batch of a scenario, streamed to results files,
+// resumable (--resume) and shared among MPI ranks when started under mpirun.
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <thread>
 
+#include "engine/batch/checkpoint.hpp"
+#include "engine/batch/mpi.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/io/output.hpp"
 #include "engine/sim/compile.hpp"
@@ -25,21 +29,22 @@ class FileSink final : public BatchSink {
       : runs_(runs), events_(events), failures_(failures), progress_(progress) {}
   void runs_rows(std::string_view text) override { runs_.write(text); }
   void events_rows(std::string_view text) override { events_.write(text); }
-  void failures_rows(std::string_view text) override {
-    failures_.write(text);
-    any_failure_ = true;
-  }
-  void progress(std::uint64_t done, std::uint64_t total) override {
-    progress_.update(done, total);
-  }
-  [[nodiscard]] bool any_failure() const noexcept { return any_failure_; }
+  void failures_rows(std::string_view text) override { failures_.write(text); }
+  void progress(std::uint64_t done, std::uint64_t total) override { progress_.update(done, total); }
 
  private:
   AtomicFile& runs_;
   AtomicFile& events_;
   AtomicFile& failures_;
   Progress& progress_;
-  bool any_failure_ = false;
+};
+
+// MPI ranks other than 0 send their rows to rank 0 and write nothing themselves.
+class NullSink final : public BatchSink {
+ public:
+  void runs_rows(std::string_view) override {}
+  void events_rows(std::string_view) override {}
+  void failures_rows(std::string_view) override {}
 };
 
 std::string fixed(double v, int decimals) {
@@ -48,9 +53,12 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-std::string pad(std::string s, size_t width) {
-  if (s.size() < width) s.resize(width, ' ');
-  return s;
+std::string pad(std::string_view s, size_t width) {
+  std::string out;
+  out.reserve(std::max(width, s.size()));
+  out.append(s);
+  if (out.size() < width) out.append(width - out.size(), ' ');
+  return out;
 }
 
 // The short table a batch prints: per option, each issue's final status quo and each actor's
@@ -84,9 +92,9 @@ void print_summary(const Scenario& sc, const MetricCatalog& catalog,
     const MetricInfo& m = catalog.final[k];
     if (m.kind != MetricKind::utility && m.kind != MetricKind::recognized) continue;
     const std::string& id = sc.actors[static_cast<size_t>(m.index)].id;
-    std::string row = pad(std::string("  ") +
-                              (m.kind == MetricKind::utility ? "utility." : "recognized.") + id,
-                          label_w);
+    std::string row =
+        pad(std::string("  ") + (m.kind == MetricKind::utility ? "utility." : "recognized.") + id,
+            label_w);
     for (const auto& opt : result.options) {
       const MetricStats& s = opt.final[k];
       row += pad(m.kind == MetricKind::utility
@@ -102,25 +110,38 @@ void print_summary(const Scenario& sc, const MetricCatalog& catalog,
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
+  // Under mpirun every rank runs this same function on the same arguments and so reaches the
+  // same verdicts (bad input: exit 2 everywhere); only rank 0 prints and writes files.
+  const mpi::Session session;
+  const bool root = session.rank() == 0;
+  const MuteOutput mute(!root);
+
   po::options_description visible(
-      "usage: parley run SCENARIO [options]\n\n"
+      "usage: parley run SCENARIO [options]\n"
+      "       mpirun -np K parley run SCENARIO [options]\n\n"
       "Runs a Monte Carlo batch of a scenario folder. Run k of every option draws from the\n"
-      "streams of (seed, k): results are identical for any --threads and options share\n"
-      "common random numbers. Writes, into --out: manifest.json, runs.csv, summary.csv,\n"
-      "trajectory.csv, events.csv (and failures.csv if any run failed).\n\n"
+      "streams of (seed, k): results are identical for any --threads (and MPI ranks) and\n"
+      "options share common random numbers. Writes, into --out: manifest.json, runs.csv,\n"
+      "summary.csv, trajectory.csv, events.csv (and failures.csv if any run failed).\n"
+      "Rows stream to disk with a checkpoint every few seconds: after an interruption, the\n"
+      "same command with --resume finishes the batch (see docs/BATCHES.md).\n\n"
       "options");
-  visible.add_options()
-      ("runs,n", po::value<std::int64_t>(), "runs per option (default: [run] runs of scenario.ini)")
-      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
-      ("threads,t", po::value<int>(), "worker threads (default: all cores)")
-      ("option,o", po::value<std::vector<std::string>>()->composing(),
-       "option(s) to run: a name, a comma-separated list or 'all' (default: baseline)")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
-      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>)")
-      ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs")
-      ("quiet,q", "do not print the summary table")
-      ("help,h", "show this help");
+  visible.add_options()("runs,n", po::value<std::int64_t>(),
+                        "runs per option (default: [run] runs of scenario.ini)")(
+      "seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")(
+      "threads,t", po::value<int>(),
+      "worker threads per process (default: all cores, shared among the node's MPI ranks)")(
+      "option,o", po::value<std::vector<std::string>>()->composing(),
+      "option(s) to run: a name, a comma-separated list or 'all' (default: baseline)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")(
+      "out", po::value<std::string>(), "output folder (default: results/<scenario name>)")(
+      "trace", po::value<std::int64_t>()->default_value(10),
+      "write the events of the first K runs")(
+      "resume", "continue an interrupted batch from its checkpoint in --out (same arguments)")(
+      "checkpoint-every", po::value<double>()->default_value(5.0),
+      "seconds between checkpoints (0.01 to 3600)")("quiet,q", "do not print the summary table")(
+      "help,h", "show this help");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -143,65 +164,119 @@ int cmd_run(const std::vector<std::string>& args) {
   }
 
   Diagnostics diag;
-  const auto sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>()
-                                    : std::vector<std::string>{};
+  const auto sets =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
   std::vector<int> options;
   if (scenario) {
-    options = select_options(*scenario, vm.count("option")
-                                            ? vm["option"].as<std::vector<std::string>>()
-                                            : std::vector<std::string>{},
+    options = select_options(*scenario,
+                             vm.count("option") ? vm["option"].as<std::vector<std::string>>()
+                                                : std::vector<std::string>{},
                              diag);
   }
   BatchSpec spec;
   if (scenario) {
-    const std::int64_t runs = vm.count("runs") ? vm["runs"].as<std::int64_t>()
-                                               : scenario->default_runs;
-    if (runs < 1) diag.error("--runs", 0, 0, "expected a whole number of runs >= 1, got " + std::to_string(runs));
+    const std::int64_t runs =
+        vm.count("runs") ? vm["runs"].as<std::int64_t>() : scenario->default_runs;
+    if (runs < 1)
+      diag.error("--runs", 0, 0,
+                 "expected a whole number of runs >= 1, got " + std::to_string(runs));
     spec.runs = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
     spec.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario->default_seed;
   }
-  spec.threads = vm.count("threads") ? vm["threads"].as<int>()
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  spec.threads =
+      vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
   if (spec.threads < 1 || spec.threads > 1024)
-    diag.error("--threads", 0, 0, "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
+    diag.error("--threads", 0, 0,
+               "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
   const std::int64_t trace = vm["trace"].as<std::int64_t>();
-  if (trace < 0) diag.error("--trace", 0, 0, "expected a number of runs >= 0, got " + std::to_string(trace));
+  if (trace < 0)
+    diag.error("--trace", 0, 0, "expected a number of runs >= 0, got " + std::to_string(trace));
   spec.trace = static_cast<std::uint64_t>(std::max<std::int64_t>(trace, 0));
+  spec.checkpoint_seconds = vm["checkpoint-every"].as<double>();
+  if (!(spec.checkpoint_seconds >= 0.01 && spec.checkpoint_seconds <= 3600))
+    diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
   spec.options = options;
+  spec.rank = session.rank();
+  spec.ranks = session.size();
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
-  const std::string out_dir = vm.count("out") ? vm["out"].as<std::string>()
-                                              : "results/" + scenario->name;
-  std::string error;
-  if (!make_directories(out_dir, error)) {
-    std::cerr << "parley run: " << error << '\n';
-    return 1;
-  }
-
+  const std::string out_dir =
+      vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name;
   const Rules rules = compile(*scenario);
   const MetricCatalog catalog = metric_catalog(*scenario);
   const RowFormat format(*scenario, rules, catalog);
   std::vector<std::string> names;
   for (const int o : options) names.push_back(scenario->options[static_cast<size_t>(o)].name);
 
-  AtomicFile runs_file(out_dir, "runs.csv"), events_file(out_dir, "events.csv"),
-      failures_file(out_dir, "failures.csv");
-  if (!runs_file.ok() || !events_file.ok() || !failures_file.ok()) {
-    std::cerr << "parley run: cannot write into '" << out_dir << "'\n";
-    return 1;
+  // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
+  // resumed only by the same batch.
+  BatchFingerprint fingerprint;
+  fingerprint.add("command", "run");
+  fingerprint.add("parley version", PARLEY_VERSION);
+  fingerprint.add("scenario hash", [&] {
+    char hash[20];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(scenario->content_hash));
+    return std::string(hash);
+  }());
+  fingerprint.add("seed", std::to_string(spec.seed));
+  fingerprint.add("runs", std::to_string(spec.runs));
+  std::string option_list;
+  for (const auto& n : names) option_list += (option_list.empty() ? "" : ",") + n;
+  fingerprint.add("options", option_list);
+  std::string override_list;
+  for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
+  fingerprint.add("overrides", override_list);
+  fingerprint.add("trace", std::to_string(spec.trace));
+  fingerprint.add("block", std::to_string(kBatchBlock));
+
+  // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
+  ResumableOutput output(out_dir, {"runs.csv", "events.csv", "failures.csv"}, fingerprint);
+  std::uint64_t status = 0;
+  if (root) {
+    std::string error;
+    if (!make_directories(out_dir, error)) {
+      std::cerr << "parley run: " << error << '\n';
+      status = 1;
+    } else if (const int s = output.open(vm.count("resume") > 0, error); s != 0) {
+      std::cerr << "parley run: " << error << '\n';
+      status = static_cast<std::uint64_t>(s);
+    }
   }
-  runs_file.write(format.runs_header());
-  events_file.write(RowFormat::events_header());
-  failures_file.write(RowFormat::failures_header());
+  status = mpi::broadcast(status);
+  if (status != 0) return static_cast<int>(status);
+  spec.resume_runs = mpi::broadcast(output.resume_runs());
+  if (root) {
+    spec.resume_state = output.resume_state();
+    spec.checkpointer = &output;
+  }
 
   Progress progress("runs");
-  FileSink sink(runs_file, events_file, failures_file, progress);
+  progress.set_start(spec.resume_runs);
+  NullSink null_sink;
+  std::unique_ptr<FileSink> file_sink;
+  if (root) {
+    AtomicFile& runs_file = output.file(0);
+    AtomicFile& events_file = output.file(1);
+    AtomicFile& failures_file = output.file(2);
+    if (!output.resumed()) {
+      runs_file.write(format.runs_header());
+      events_file.write(RowFormat::events_header());
+      failures_file.write(RowFormat::failures_header());
+    } else if (!vm.count("quiet")) {
+      std::cout << "parley run: resuming " << out_dir << " after " << spec.resume_runs << " of "
+                << spec.runs << " runs\n";
+    }
+    file_sink = std::make_unique<FileSink>(runs_file, events_file, failures_file, progress);
+  }
   const double start = now_seconds();
-  const BatchResult result = run_batch(rules, catalog, format, spec, sink);
+  const BatchResult result = run_batch(rules, catalog, format, spec,
+                                       root ? static_cast<BatchSink&>(*file_sink) : null_sink);
   const double seconds = now_seconds() - start;
   progress.finish();
+  if (!root) return 0;
 
   Manifest manifest;
   manifest.scenario_name = scenario->name;
@@ -210,6 +285,7 @@ int cmd_run(const std::vector<std::string>& args) {
   manifest.seed = spec.seed;
   manifest.runs = spec.runs;
   manifest.threads = spec.threads;
+  manifest.ranks = spec.ranks;
   manifest.options = names;
   manifest.overrides = sets;
   manifest.command_line = command_line("run", args);
@@ -220,11 +296,12 @@ int cmd_run(const std::vector<std::string>& args) {
   summary_file.write(summary_csv(catalog, names, result));
   trajectory_file.write(trajectory_csv(catalog, names, result, scenario->turns));
   manifest_file.write(manifest_json(manifest));
-  // The manifest goes last: a folder whose manifest is new holds a complete batch.
-  bool written = runs_file.commit() && events_file.commit() && summary_file.commit() &&
-                 trajectory_file.commit();
-  if (sink.any_failure()) {
-    written = written && failures_file.commit();
+  // The manifest goes last: a folder whose manifest is new holds a complete batch. The
+  // checkpoint goes after it, so a kill in between still leaves a resumable folder.
+  bool written = output.ok() && output.file(0).commit() && output.file(1).commit() &&
+                 summary_file.commit() && trajectory_file.commit();
+  if (result.failed > 0) {
+    written = written && output.file(2).commit();
   } else {
     std::error_code ec;
     std::filesystem::remove(out_dir + "/failures.csv", ec);  // a stale list would mislead
@@ -234,12 +311,16 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "parley run: writing the results into '" << out_dir << "' failed\n";
     return 1;
   }
+  output.finish();
+  if (result.failed == 0) output.file(2).discard();
 
   if (!vm.count("quiet")) {
-    const double total = static_cast<double>(spec.runs) * static_cast<double>(names.size());
-    std::cout << "parley run " << scenario->name << ": " << spec.runs << " runs x "
-              << names.size() << " option(s), seed " << spec.seed << ", " << spec.threads
-              << " thread(s), " << fixed(seconds, 2) << " s (" << fixed(total / seconds, 0)
+    const double total =
+        static_cast<double>(spec.runs - spec.resume_runs) * static_cast<double>(names.size());
+    std::cout << "parley run " << scenario->name << ": " << spec.runs << " runs x " << names.size()
+              << " option(s), seed " << spec.seed << ", " << spec.threads << " thread(s)";
+    if (spec.ranks > 1) std::cout << " x " << spec.ranks << " ranks";
+    std::cout << ", " << fixed(seconds, 2) << " s (" << fixed(total / std::max(seconds, 1e-9), 0)
               << " runs/s)\n";
     print_summary(*scenario, catalog, names, result);
     if (result.failed > 0)

@@ -1,9 +1,13 @@
 #include "tools/parley/common.hpp"
 
+#include <sched.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <unistd.h>
+#include <streambuf>
+#include <thread>
 
 #include "engine/io/scenario_loader.hpp"
 #include "engine/scenario/path.hpp"
@@ -64,13 +68,14 @@ std::vector<int> select_options(const Scenario& scenario, const std::vector<std:
         chosen[static_cast<size_t>(idx)] = true;
         any = true;
       } else {
-        diag.error("--option " + std::to_string(k + 1), 1, static_cast<int>(column),
-                   "unknown option '" + name + "'" + did_you_mean(name, names) +
-                       ", expected one of: " + [&] {
-                         std::string all = "all";
-                         for (const auto& n : names) all += ", " + n;
-                         return all;
-                       }());
+        diag.error(
+            "--option " + std::to_string(k + 1), 1, static_cast<int>(column),
+            "unknown option '" + name + "'" + did_you_mean(name, names) +
+                ", expected one of: " + [&] {
+                  std::string all = "all";
+                  for (const auto& n : names) all += ", " + n;
+                  return all;
+                }());
       }
       if (comma == std::string_view::npos) break;
       column += comma + 1;
@@ -121,10 +126,11 @@ void Progress::update(std::uint64_t done, std::uint64_t total) {
   if (!enabled_) return;
   const double elapsed = now_seconds() - start_;
   if (elapsed < 1.0 || done >= total) return;  // short batches stay quiet
-  const double rate = done / std::max(elapsed, 1e-9);
+  const double rate = static_cast<double>(done - std::min(done, base_)) / std::max(elapsed, 1e-9);
   const double eta = rate > 0 ? (total - done) / rate : 0.0;
   const int width = 30;
-  const int filled = static_cast<int>(width * static_cast<double>(done) / std::max<std::uint64_t>(total, 1));
+  const int filled =
+      static_cast<int>(width * static_cast<double>(done) / std::max<std::uint64_t>(total, 1));
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(width, '.');
   std::fprintf(stderr, "\r[%s] %llu/%llu %s  %.0f %s/s  ETA %.0fs   ", bar.c_str(),
@@ -137,6 +143,37 @@ void Progress::update(std::uint64_t done, std::uint64_t total) {
 void Progress::finish() {
   if (drawn_) std::fprintf(stderr, "\r%*s\r", 100, "");
   drawn_ = false;
+}
+
+int default_threads(int local_ranks) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int allowed = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : cores;
+  // A narrowed affinity is already this rank's share (mpirun --bind-to, Slurm cgroups).
+  if (allowed < cores) return std::max(1, allowed);
+  return std::max(1, cores / std::max(1, local_ranks));
+}
+
+namespace {
+// A stream buffer that swallows everything.
+class NullBuffer final : public std::streambuf {
+ protected:
+  int_type overflow(int_type c) override { return traits_type::not_eof(c); }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+}  // namespace
+
+MuteOutput::MuteOutput(bool mute) {
+  if (!mute) return;
+  null_ = std::make_unique<NullBuffer>();
+  out_ = std::cout.rdbuf(null_.get());
+  err_ = std::cerr.rdbuf(null_.get());
+}
+
+MuteOutput::~MuteOutput() {
+  if (out_ != nullptr) std::cout.rdbuf(out_);
+  if (err_ != nullptr) std::cerr.rdbuf(err_);
 }
 
 }  // namespace parley::cli

@@ -4,6 +4,8 @@
 /// options, printing problems, and the terminal progress line.
 
 #include <cstdint>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,8 @@ class Progress {
  public:
   /// `what` names the unit, e.g. "runs".
   explicit Progress(std::string what);
+  /// Counts rate and ETA from `done` runs on (those a resumed batch had already done).
+  void set_start(std::uint64_t done) noexcept { base_ = done; }
   /// Reports `done` of `total`.
   void update(std::uint64_t done, std::uint64_t total);
   /// Clears the line if one was drawn.
@@ -48,6 +52,28 @@ class Progress {
   bool enabled_;
   bool drawn_ = false;
   double start_;
+  std::uint64_t base_ = 0;
+};
+
+/// The default number of worker threads: the cores this process may run on (its CPU affinity,
+/// which mpirun and Slurm narrow to a rank's share), divided among `local_ranks` ranks of this
+/// node when the affinity does not already separate them. At least 1.
+[[nodiscard]] int default_threads(int local_ranks);
+
+/// Silences std::cout and std::cerr while it lives: MPI ranks other than 0 use it so that a
+/// job prints each message once, from rank 0 (every rank reaches the same verdicts).
+class MuteOutput {
+ public:
+  /// Mutes when `mute` is true; otherwise does nothing.
+  explicit MuteOutput(bool mute);
+  ~MuteOutput();
+  MuteOutput(const MuteOutput&) = delete;
+  MuteOutput& operator=(const MuteOutput&) = delete;
+
+ private:
+  std::unique_ptr<std::streambuf> null_;  // swallows everything
+  std::streambuf* out_ = nullptr;
+  std::streambuf* err_ = nullptr;
 };
 
 /// Seconds on a monotonic clock.

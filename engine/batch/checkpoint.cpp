@@ -1,0 +1,221 @@
+#include "engine/batch/checkpoint.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/batch/bytes.hpp"
+#include "engine/core/hash.hpp"
+
+namespace parley {
+
+namespace {
+
+constexpr std::string_view kMagic = "parley checkpoint 1\n";
+
+std::string one_line(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out;
+}
+
+// key -> value of a fingerprint text, in order.
+std::vector<std::pair<std::string, std::string>> fields(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    const std::string_view line = text.substr(0, eol);
+    const size_t colon = line.find(": ");
+    if (colon != std::string_view::npos)
+      out.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  return out;
+}
+
+// Writes `bytes` to `path` so that the path holds either the old or the new content whatever
+// happens: a temporary file, fsync, rename, fsync of the folder.
+bool write_atomically(const std::string& dir, const std::string& path, std::string_view bytes) {
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  size_t done = 0;
+  bool ok = true;
+  while (ok && done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  ok = ok && std::rename(temp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    std::remove(temp.c_str());
+    return false;
+  }
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    (void)::fsync(dfd);  // makes the rename durable; not all file systems support it
+    ::close(dfd);
+  }
+  return true;
+}
+
+}  // namespace
+
+void BatchFingerprint::add(std::string_view key, std::string_view value) {
+  text_ += one_line(key);
+  text_ += ": ";
+  text_ += one_line(value);
+  text_ += '\n';
+}
+
+std::string BatchFingerprint::differences(std::string_view other) const {
+  const auto mine = fields(text_);
+  const auto theirs = fields(other);
+  std::string out;
+  const auto find = [](const auto& list, const std::string& key) -> const std::string* {
+    for (const auto& [k, v] : list)
+      if (k == key) return &v;
+    return nullptr;
+  };
+  for (const auto& [key, value] : mine) {
+    const std::string* was = find(theirs, key);
+    if (was == nullptr)
+      out += "  " + key + ": not recorded, now " + value + "\n";
+    else if (*was != value)
+      out += "  " + key + ": was " + *was + ", now " + value + "\n";
+  }
+  for (const auto& [key, value] : theirs)
+    if (find(mine, key) == nullptr) out += "  " + key + ": was " + value + ", now not set\n";
+  return out;
+}
+
+std::string encode_checkpoint(const Checkpoint& c) {
+  std::string out(kMagic);
+  ByteWriter w(out);
+  w.bytes(c.fingerprint);
+  w.u64(c.runs_done);
+  w.u64(c.files.size());
+  for (const auto& [name, length] : c.files) {
+    w.bytes(name);
+    w.u64(length);
+  }
+  w.bytes(c.state);
+  w.u64(fnv1a(out));  // detects a damaged file
+  return out;
+}
+
+std::optional<Checkpoint> decode_checkpoint(std::string_view bytes) {
+  if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic)
+    return std::nullopt;
+  const std::string_view body = bytes.substr(0, bytes.size() - 8);
+  ByteReader sum(bytes.substr(bytes.size() - 8));
+  if (sum.u64() != fnv1a(body)) return std::nullopt;
+  ByteReader r(body.substr(kMagic.size()));
+  Checkpoint c;
+  c.fingerprint = r.bytes();
+  c.runs_done = r.u64();
+  const std::uint64_t n = r.u64();
+  for (std::uint64_t k = 0; k < n && r.ok(); ++k) {
+    std::string name(r.bytes());
+    const std::uint64_t length = r.u64();
+    c.files.emplace_back(std::move(name), length);
+  }
+  c.state = r.bytes();
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return c;
+}
+
+ResumableOutput::ResumableOutput(std::string dir, std::vector<std::string> names,
+                                 BatchFingerprint fingerprint)
+    : dir_(std::move(dir)), names_(std::move(names)), fingerprint_(std::move(fingerprint)) {}
+
+int ResumableOutput::open(bool resume, std::string& error) {
+  lock_ = std::make_unique<FolderLock>(dir_);
+  if (!lock_->locked()) {
+    error = "another parley batch is writing into '" + dir_ + "' (or it cannot be locked)";
+    return 1;
+  }
+  const std::string path = dir_ + "/" + kCheckpointName;
+  std::error_code ec;
+  if (resume && std::filesystem::exists(path, ec)) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    const std::optional<Checkpoint> c = decode_checkpoint(bytes.str());
+    if (!c) {
+      error =
+          "the checkpoint '" + path + "' is damaged; run without --resume to start the batch again";
+      return 2;
+    }
+    if (const std::string diff = fingerprint_.differences(c->fingerprint); !diff.empty()) {
+      error = "cannot resume: the checkpoint in '" + dir_ + "' belongs to a different batch:\n" +
+              diff +
+              "run the same command as before with --resume, or without --resume (or with "
+              "another --out) to start this batch afresh";
+      return 2;
+    }
+    for (const std::string& name : names_) {
+      std::uint64_t length = 0;
+      bool found = false;
+      for (const auto& [n, l] : c->files)
+        if (n == name) {
+          length = l;
+          found = true;
+        }
+      if (!found) {
+        error = "the checkpoint '" + path + "' does not list " + name +
+                "; run without --resume to start the batch again";
+        return 2;
+      }
+      files_.push_back(std::make_unique<AtomicFile>(dir_, name, ResumeAt{length}));
+      if (!files_.back()->ok()) {
+        error = "cannot resume: '" + files_.back()->temp_path() + "' is missing or shorter than " +
+                "the checkpoint says; run without --resume to start the batch again";
+        return 2;
+      }
+    }
+    resumed_ = true;
+    resume_runs_ = c->runs_done;
+    resume_state_ = c->state;
+    return 0;
+  }
+  // A fresh batch: whatever an earlier, unfinished batch left here is discarded.
+  std::filesystem::remove(path, ec);
+  for (const std::string& name : names_) {
+    files_.push_back(std::make_unique<AtomicFile>(dir_, name, PartialName::stable));
+    if (!files_.back()->ok()) {
+      error = "cannot write into '" + dir_ + "'";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+void ResumableOutput::save(std::uint64_t runs_done, std::string_view state) {
+  Checkpoint c;
+  c.fingerprint = fingerprint_.text();
+  c.runs_done = runs_done;
+  // The files must hold every byte the checkpoint counts before the checkpoint exists.
+  for (size_t k = 0; k < files_.size(); ++k) {
+    if (!files_[k]->sync()) {
+      ok_ = false;
+      return;
+    }
+    c.files.emplace_back(names_[k], files_[k]->size());
+  }
+  c.state = state;
+  if (!write_atomically(dir_, dir_ + "/" + kCheckpointName, encode_checkpoint(c))) ok_ = false;
+}
+
+void ResumableOutput::finish() {
+  std::error_code ec;
+  std::filesystem::remove(dir_ + "/" + kCheckpointName, ec);
+}
+
+}  // namespace parley
