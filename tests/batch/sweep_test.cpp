@@ -54,7 +54,7 @@ size_t metric_index(const MetricCatalog& c, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("--vary takes PATH=LO..HI with optional :STEPS", "[sweep]") {
+TEST_CASE("sweep --vary takes PATH=LO..HI with optional :STEPS", "[sweep]") {
   const Scenario sc = mini();
   const VaryRange a = vary(sc, "model.settle_rate=0.1..0.4");
   CHECK(a.path == "model.settle_rate");

@@ -113,7 +113,7 @@ TEST_CASE("a batch killed twice and resumed equals an uninterrupted batch", "[cl
   }
 }
 
-TEST_CASE("--resume refuses the checkpoint of another batch with exit 2", "[cli][resume]") {
+TEST_CASE("run --resume refuses the checkpoint of another batch with exit 2", "[cli][resume]") {
   TempDir dir;
   const fs::path out = dir.path() / "out";
   const std::vector<std::string> args = {"run",       kDefault, "--runs",    "1500",
@@ -137,7 +137,7 @@ TEST_CASE("--resume refuses the checkpoint of another batch with exit 2", "[cli]
   REQUIRE(std::count(runs.begin(), runs.end(), '\n') == 41);
 }
 
-TEST_CASE("--resume without a checkpoint runs the whole batch", "[cli][resume]") {
+TEST_CASE("run --resume without a checkpoint runs the whole batch", "[cli][resume]") {
   TempDir dir;
   const CliResult r = run_parley("run " + quoted(fs::path(PARLEY_TEST_DATA) / "scenarios/mini") +
                                  " --runs 50 -q --resume --out " + quoted(dir.path() / "out"));

@@ -61,7 +61,7 @@ TEST_CASE("the same seed gives identical files for 1 and 2 threads", "[cli][run]
   REQUIRE(read_file(one / "runs.csv") != read_file(three / "runs.csv"));
 }
 
-TEST_CASE("--set changes the run and is recorded in the manifest", "[cli][run]") {
+TEST_CASE("run --set changes the run and is recorded in the manifest", "[cli][run]") {
   TempDir dir;
   REQUIRE(run_parley("run " + kMini + " --runs 20 -q --set model.settle_rate=0 --out " +
                      quoted(dir.path() / "a")).status == 0);
@@ -128,7 +128,7 @@ TEST_CASE("bad command lines exit 2 with a message", "[cli][errors]") {
   REQUIRE(run_parley("run " + kMini + " --no-such-flag").status == 2);
 }
 
-TEST_CASE("--help and --version answer and exit 0", "[cli]") {
+TEST_CASE("every command answers --help, and parley --version, with exit status 0", "[cli]") {
   for (const char* cmd : {"--help", "run --help", "validate --help", "forecast --help"}) {
     const CliResult r = run_parley(cmd);
     REQUIRE(r.status == 0);
