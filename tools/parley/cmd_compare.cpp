@@ -136,26 +136,8 @@ int cmd_compare(const std::vector<std::string>& args) {
       ("quiet,q", "do not print the ranking")
       ("help,h", "show this help");
   // clang-format on
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "parley compare: " << e.what() << "\n\n" << visible << '\n';
-    return kExitBadInput;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << '\n';
-    return 0;
-  }
-  if (!vm.count("scenario")) {
-    std::cerr << "parley compare: missing SCENARIO folder\n\n" << visible << '\n';
-    return kExitBadInput;
-  }
+  if (const auto status = parse_scenario_args("compare", visible, args, vm)) return *status;
 
   Diagnostics diag;
   const auto sets =

@@ -142,26 +142,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "checkpoint-every", po::value<double>()->default_value(5.0),
       "seconds between checkpoints (0.01 to 3600)")("quiet,q", "do not print the summary table")(
       "help,h", "show this help");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "parley run: " << e.what() << "\n\n" << visible << '\n';
-    return kExitBadInput;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << '\n';
-    return 0;
-  }
-  if (!vm.count("scenario")) {
-    std::cerr << "parley run: missing SCENARIO folder\n\n" << visible << '\n';
-    return kExitBadInput;
-  }
+  if (const auto status = parse_scenario_args("run", visible, args, vm)) return *status;
 
   Diagnostics diag;
   const auto sets =

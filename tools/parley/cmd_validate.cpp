@@ -18,26 +18,8 @@ int cmd_validate(const std::vector<std::string>& args) {
       "as file:line:column. Exit status: 0 valid (warnings allowed), 2 problems found.\n\n"
       "options");
   visible.add_options()("help,h", "show this help");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "parley validate: " << e.what() << "\n\n" << visible << '\n';
-    return kExitBadInput;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << '\n';
-    return 0;
-  }
-  if (!vm.count("scenario")) {
-    std::cerr << "parley validate: missing SCENARIO folder\n\n" << visible << '\n';
-    return kExitBadInput;
-  }
+  if (const auto status = parse_scenario_args("validate", visible, args, vm)) return *status;
   Diagnostics diag;
   const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), {}, diag);
   if (scenario) lint(*scenario, compile(*scenario), diag);

@@ -89,6 +89,33 @@ std::vector<int> select_options(const Scenario& scenario, const std::vector<std:
   return out;
 }
 
+std::optional<int> parse_scenario_args(const std::string& command,
+                                       const boost::program_options::options_description& visible,
+                                       const std::vector<std::string>& args,
+                                       boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "parley " << command << ": " << e.what() << "\n\n" << visible << '\n';
+    return kExitBadInput;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << '\n';
+    return 0;
+  }
+  if (!vm.count("scenario")) {
+    std::cerr << "parley " << command << ": missing SCENARIO folder\n\n" << visible << '\n';
+    return kExitBadInput;
+  }
+  return std::nullopt;
+}
+
 int report(const Diagnostics& diag) {
   diag.print(std::cerr);
   if (diag.has_errors()) {

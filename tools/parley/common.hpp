@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 #include "engine/core/diagnostics.hpp"
 #include "engine/scenario/scenario.hpp"
 
@@ -26,6 +28,14 @@ namespace parley::cli {
 [[nodiscard]] std::vector<int> select_options(const Scenario& scenario,
                                               const std::vector<std::string>& wanted,
                                               Diagnostics& diag);
+
+/// Parses `parley COMMAND SCENARIO [options]`: the options of `visible` plus one positional
+/// SCENARIO folder, into `vm`. Returns the exit status when the command should stop now:
+/// 0 after printing --help, kExitBadInput (with the usage) for a bad or missing argument;
+/// nullopt to go on.
+[[nodiscard]] std::optional<int> parse_scenario_args(
+    const std::string& command, const boost::program_options::options_description& visible,
+    const std::vector<std::string>& args, boost::program_options::variables_map& vm);
 
 /// Prints every problem to stderr, then a one-line count. Returns kExitBadInput if any error.
 int report(const Diagnostics& diag);
