@@ -6,6 +6,8 @@
 namespace parley {
 
 int Overlay::find(const Slot& slot) const noexcept {
+  // The mask is a one-word Bloom filter of the written slots: most lookups miss, cheaply.
+  if ((mask & slot_bit(slot)) == 0) return -1;
   for (size_t k = 0; k < slots.size(); ++k)
     if (slots[k] == slot) return static_cast<int>(k);
   return -1;
@@ -95,9 +97,11 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, const St
   const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
   for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
     const RuleEffect& fx = rules.effects[static_cast<size_t>(e)];
-    const double v = clamp_to_slot(
-        fx.target, apply_op(fx.op, get(s, o, fx.target), p.values[static_cast<size_t>(fx.value)]));
+    // Effect targets are never read-only slots, so the overlay or the state holds their value.
     const int k = o.find(fx.target);
+    const double current = k >= 0 ? o.values[static_cast<size_t>(k)] : get(s, fx.target);
+    const double v =
+        clamp_to_slot(fx.target, apply_op(fx.op, current, p.values[static_cast<size_t>(fx.value)]));
     if (k >= 0) {
       o.undo.emplace_back(k, o.values[static_cast<size_t>(k)]);
       o.values[static_cast<size_t>(k)] = v;
