@@ -279,6 +279,12 @@ CompareResult run_compare(const Scenario& scenario, const Rules& rules,
   batch.options = {0};
   batch.options.insert(batch.options.end(), result.options.begin(), result.options.end());
   batch.observer = &observer;
+  batch.checkpointer = spec.checkpointer;
+  batch.checkpoint_seconds = spec.checkpoint_seconds;
+  batch.resume_runs = spec.resume_runs;
+  batch.resume_state = spec.resume_state;
+  batch.rank = spec.rank;
+  batch.ranks = spec.ranks;
   // Only the paired sums are needed: no rows to format and no histograms to fill.
   batch.write_rows = false;
   batch.collect_stats = false;

@@ -130,6 +130,17 @@ struct CompareSpec {
   std::vector<int> options;   ///< option indices to compare with the baseline (0 is skipped)
   /// Optional progress report (runs done, total), called on the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Optional, rank 0 only: receives checkpoints (as BatchSpec::checkpointer).
+  BatchCheckpointer* checkpointer = nullptr;
+  /// Seconds between checkpoints (and MPI synchronisations), >= 0 (as BatchSpec).
+  double checkpoint_seconds = 5.0;
+  /// Runs already done by an earlier process, the same on every rank; 0 = fresh.
+  std::uint64_t resume_runs = 0;
+  /// The state saved with resume_runs (rank 0 only).
+  std::string resume_state;
+  /// MPI: this process's rank and the number of ranks (as BatchSpec); 0 and 1 without MPI.
+  int rank = 0;
+  int ranks = 1;  ///< see rank
 };
 
 /// The result of a comparison.
@@ -141,7 +152,8 @@ struct CompareResult {
 };
 
 /// Runs the baseline and every option of `spec` over the same runs and accumulates the paired
-/// differences. Memory is flat in the number of runs (no rows are kept).
+/// differences. Memory is flat in the number of runs (no rows are kept). With several ranks
+/// every rank calls it with the same spec; rank 0's result is the whole comparison's.
 [[nodiscard]] CompareResult run_compare(const Scenario& scenario, const Rules& rules,
                                         const MetricCatalog& catalog, const CompareSpec& spec);
 

@@ -2,14 +2,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <limits>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "engine/batch/compare.hpp"
+#include "engine/batch/mpi.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/core/rng.hpp"
 #include "engine/sim/compile.hpp"
@@ -165,6 +169,113 @@ class ChunkSink final : public BatchSink {
   const std::function<void(std::uint64_t, std::uint64_t)>* fn_;
   std::uint64_t before_, per_run_, total_;
 };
+
+// The resumable state of a sweep: the finished chunks (their exact means, as bit patterns) and
+// the batch state of at most one unfinished chunk.
+struct SweepState {
+  std::vector<bool> done;  // per chunk
+  Eigen::Index current = -1;
+  std::uint64_t current_runs = 0;
+  std::string current_state;
+};
+
+constexpr std::string_view kStateTag = "parley-sweep-state 1";
+
+void append_u64(std::string& text, std::uint64_t v) {
+  text += ' ';
+  text += std::to_string(v);
+}
+
+// Encodes `state` with the means and ok counts of its finished chunks.
+std::string encode_sweep_state(const SweepState& state, const SweepResult& result,
+                               std::uint64_t runs) {
+  const Eigen::Index samples = result.means.rows(), metrics = result.means.cols();
+  std::string text(kStateTag);
+  append_u64(text, static_cast<std::uint64_t>(samples));
+  append_u64(text, static_cast<std::uint64_t>(metrics));
+  append_u64(text, runs);
+  text += '\n';
+  for (size_t c = 0; c < state.done.size(); ++c) {
+    if (!state.done[c]) continue;
+    text += 'c';
+    append_u64(text, c);
+    text += '\n';
+    const auto first = static_cast<Eigen::Index>(c) * kChunk;
+    for (Eigen::Index s = first; s < std::min(first + kChunk, samples); ++s) {
+      text += std::to_string(result.ok[static_cast<size_t>(s)]);
+      for (Eigen::Index k = 0; k < metrics; ++k) {
+        std::uint64_t bits = 0;
+        const double v = result.means(s, k);
+        std::memcpy(&bits, &v, sizeof bits);
+        append_u64(text, bits);
+      }
+      text += '\n';
+    }
+  }
+  if (state.current >= 0) {
+    text += 'u';
+    append_u64(text, static_cast<std::uint64_t>(state.current));
+    append_u64(text, state.current_runs);
+    append_u64(text, state.current_state.size());
+    text += '\n';
+    text += state.current_state;
+  }
+  text += "end\n";
+  return text;
+}
+
+// Reads the next whole number after spaces and newlines; throws on anything else.
+std::uint64_t read_u64(std::string_view text, size_t& pos) {
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n')) ++pos;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), v);
+  if (ec != std::errc() || end == text.data() + pos)
+    throw std::runtime_error("the sweep checkpoint is damaged");
+  pos = static_cast<size_t>(end - text.data());
+  return v;
+}
+
+// Decodes encode_sweep_state()'s text into `state` and the finished chunks' rows of `result`.
+void decode_sweep_state(std::string_view text, std::uint64_t runs, SweepState& state,
+                        SweepResult& result) {
+  const Eigen::Index samples = result.means.rows(), metrics = result.means.cols();
+  const auto bad = [] { throw std::runtime_error("the sweep checkpoint does not fit this sweep"); };
+  if (text.substr(0, kStateTag.size()) != kStateTag) bad();
+  size_t pos = kStateTag.size();
+  if (read_u64(text, pos) != static_cast<std::uint64_t>(samples) ||
+      read_u64(text, pos) != static_cast<std::uint64_t>(metrics) || read_u64(text, pos) != runs)
+    bad();
+  for (;;) {
+    while (pos < text.size() && text[pos] == '\n') ++pos;
+    if (pos >= text.size()) bad();
+    const char kind = text[pos++];
+    if (kind == 'e') return;  // "end"
+    const std::uint64_t c = read_u64(text, pos);
+    if (c >= state.done.size()) bad();
+    if (kind == 'c') {
+      state.done[c] = true;
+      const auto first = static_cast<Eigen::Index>(c) * kChunk;
+      for (Eigen::Index s = first; s < std::min(first + kChunk, samples); ++s) {
+        result.ok[static_cast<size_t>(s)] = read_u64(text, pos);
+        for (Eigen::Index k = 0; k < metrics; ++k) {
+          const std::uint64_t bits = read_u64(text, pos);
+          double v = 0.0;
+          std::memcpy(&v, &bits, sizeof v);
+          result.means(s, k) = v;
+        }
+      }
+    } else if (kind == 'u') {
+      state.current = static_cast<Eigen::Index>(c);
+      state.current_runs = read_u64(text, pos);
+      const std::uint64_t length = read_u64(text, pos);
+      if (pos >= text.size() || text[pos] != '\n' || text.size() - pos - 1 < length) bad();
+      state.current_state = std::string(text.substr(pos + 1, length));
+      pos += 1 + length;
+    } else {
+      bad();
+    }
+  }
+}
 
 // A copy of the scenario whose options after the original ones are samples [first, first + n)
 // of the plan: the base option with the varied paths appended as constants (so they win over
@@ -371,16 +482,68 @@ SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, co
   const auto metrics = static_cast<Eigen::Index>(catalog.final.size());
   const int threads = std::max(1, spec.threads);
   const std::uint64_t runs = std::max<std::uint64_t>(1, spec.runs_per_sample);
+  const bool root = spec.rank == 0;
+  const int ranks = std::max(1, spec.ranks);
   SweepResult result;
   result.means.resize(samples, metrics);
   result.ok.assign(static_cast<size_t>(samples), 0);
   const Eigen::Index chunks = (samples + kChunk - 1) / kChunk;
   const std::uint64_t total = static_cast<std::uint64_t>(samples) * runs;
+  const auto chunk_size = [&](Eigen::Index c) { return std::min(kChunk, samples - c * kChunk); };
+
+  // What is done already (rank 0 only: the other ranks learn it chunk by chunk).
+  SweepState state;
+  state.done.assign(static_cast<size_t>(chunks), false);
+  if (root && !spec.resume_state.empty())
+    decode_sweep_state(spec.resume_state, runs, state, result);
+  const SweepState resumed = state;
+
+  // Checkpoints (rank 0): every finished chunk and the batch state of the one under way. The
+  // mutex guards `state` and the checkpointer when chunks run in parallel.
+  std::mutex state_mutex;
+  auto last_save = std::chrono::steady_clock::now();
+  const auto save_locked = [&](bool force) {
+    if (spec.checkpointer == nullptr) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && std::chrono::duration<double>(now - last_save).count() < spec.checkpoint_seconds)
+      return;
+    last_save = now;
+    std::uint64_t sims = 0;
+    for (Eigen::Index c = 0; c < chunks; ++c) {
+      if (state.done[static_cast<size_t>(c)])
+        sims += static_cast<std::uint64_t>(chunk_size(c)) * runs;
+      else if (c == state.current)
+        sims += static_cast<std::uint64_t>(chunk_size(c)) * state.current_runs;
+    }
+    spec.checkpointer->save(sims, encode_sweep_state(state, result, runs));
+  };
+  // Forwards one chunk's batch checkpoints into the sweep's (sequential chunks only).
+  class ChunkCheckpointer final : public BatchCheckpointer {
+   public:
+    ChunkCheckpointer(SweepState& state, Eigen::Index chunk, std::uint64_t runs,
+                      std::function<void()> save)
+        : state_(state), chunk_(chunk), runs_(runs), save_(std::move(save)) {}
+    void save(std::uint64_t runs_done, std::string_view batch_state) override {
+      if (runs_done >= runs_) return;  // the chunk's end is saved as a finished chunk
+      state_.current = chunk_;
+      state_.current_runs = runs_done;
+      state_.current_state = std::string(batch_state);
+      save_();
+    }
+
+   private:
+    SweepState& state_;
+    Eigen::Index chunk_;
+    std::uint64_t runs_;
+    std::function<void()> save_;
+  };
 
   // One chunk: compile its copy of the scenario and run all its samples as options of one batch.
-  auto run_chunk = [&](Eigen::Index chunk, int inner_threads, BatchSink& sink) {
+  auto run_chunk = [&](Eigen::Index chunk, int inner_threads, BatchSink& sink,
+                       std::uint64_t resume_runs, const std::string& resume_state,
+                       BatchCheckpointer* checkpointer) {
     const Eigen::Index first = chunk * kChunk;
-    const Eigen::Index n = std::min(kChunk, samples - first);
+    const Eigen::Index n = chunk_size(chunk);
     const Scenario sc = chunk_scenario(scenario, plan, spec.base_option, first, n);
     const Rules rules = compile(sc);
     const RowFormat format(sc, rules, catalog);
@@ -394,21 +557,45 @@ SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, co
     batch.observer = &observer;
     batch.write_rows = false;
     batch.collect_stats = false;
+    batch.checkpointer = checkpointer;
+    batch.checkpoint_seconds = spec.checkpoint_seconds;
+    batch.resume_runs = resume_runs;
+    batch.resume_state = resume_state;
+    batch.rank = spec.rank;
+    batch.ranks = ranks;
     (void)run_batch(rules, catalog, format, batch, sink);
     observer.write_means(result.means, result.ok, first);
   };
+  static const std::string kNoState;
 
-  // Parallel over chunks when there are enough of them to keep every thread busy; otherwise
-  // the chunks go one after the other, each spread over the threads by run blocks. Either way
-  // each sample's sums are exact, so the split does not change a bit of the result.
-  const bool over_chunks = threads > 1 && (chunks >= 2 * threads || runs < 64);
+  // Parallel over chunks when there are enough of them to keep every thread busy (one process
+  // only); otherwise the chunks go one after the other, each spread over the threads (and
+  // ranks) by run blocks. Either way each sample's sums are exact, so the split does not change
+  // a bit of the result.
+  const bool over_chunks = ranks == 1 && threads > 1 && (chunks >= 2 * threads || runs < 64);
   if (!over_chunks) {
+    constexpr std::uint64_t kSkip = std::numeric_limits<std::uint64_t>::max();
     for (Eigen::Index c = 0; c < chunks; ++c) {
+      std::uint64_t from = 0;
+      if (root)
+        from = resumed.done[static_cast<size_t>(c)] ? kSkip
+               : c == resumed.current               ? resumed.current_runs
+                                                    : 0;
+      if (ranks > 1) from = mpi::broadcast(from);
+      if (from == kSkip) continue;
       const std::uint64_t before = static_cast<std::uint64_t>(c * kChunk) * runs;
-      const std::uint64_t per_run =
-          static_cast<std::uint64_t>(std::min(kChunk, samples - c * kChunk));
+      const auto per_run = static_cast<std::uint64_t>(chunk_size(c));
       ChunkSink sink(&spec.progress, before, per_run, total);
-      run_chunk(c, threads, sink);
+      ChunkCheckpointer forward(state, c, runs, [&] { save_locked(false); });
+      run_chunk(c, threads, sink, from,
+                root && c == resumed.current ? resumed.current_state : kNoState,
+                spec.checkpointer != nullptr ? &forward : nullptr);
+      if (root) {
+        state.done[static_cast<size_t>(c)] = true;
+        state.current = -1;
+        state.current_state.clear();
+        save_locked(false);
+      }
     }
   } else {
     std::atomic<Eigen::Index> next{0};
@@ -419,8 +606,19 @@ SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, co
     auto worker = [&] {
       ChunkSink quiet(nullptr, 0, 0, 0);
       for (Eigen::Index c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
-        run_chunk(c, 1, quiet);
-        done += static_cast<std::uint64_t>(std::min(kChunk, samples - c * kChunk)) * runs;
+        if (!resumed.done[static_cast<size_t>(c)]) {
+          const bool part = c == resumed.current;
+          run_chunk(c, 1, quiet, part ? resumed.current_runs : 0,
+                    part ? resumed.current_state : kNoState, nullptr);
+          const std::lock_guard lock(state_mutex);
+          state.done[static_cast<size_t>(c)] = true;
+          if (part) {
+            state.current = -1;
+            state.current_state.clear();
+          }
+          save_locked(false);
+        }
+        done += static_cast<std::uint64_t>(chunk_size(c)) * runs;
       }
       const std::lock_guard lock(mutex);
       --running;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/batch/runner.hpp"
 #include "engine/batch/sensitivity.hpp"
 #include "engine/scenario/number.hpp"
 #include "engine/scenario/path.hpp"
@@ -93,6 +94,20 @@ struct SweepSpec {
   int base_option = 0;                  ///< the option the varied values are laid over
   /// Optional progress report (simulations done, total), called on the calling thread.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  /// Optional, rank 0 only: receives checkpoints. Its `runs_done` is the number of simulations
+  /// (samples x runs) the state holds; the state records the finished chunks of 32 samples
+  /// (their exact means) and the batch state of an unfinished one.
+  BatchCheckpointer* checkpointer = nullptr;
+  /// Seconds between checkpoints (and MPI synchronisations), >= 0.
+  double checkpoint_seconds = 5.0;
+  /// A state saved through `checkpointer` by an earlier process, to continue from (rank 0
+  /// only; empty = a fresh sweep). run_sweep throws std::runtime_error if it does not fit.
+  std::string resume_state;
+  /// MPI: this process's rank and the number of ranks (every rank calls run_sweep with the same
+  /// spec bar checkpointer and resume_state; rank 0's result is the whole sweep's). 0 and 1
+  /// without MPI.
+  int rank = 0;
+  int ranks = 1;  ///< see rank
 };
 
 /// The mean metrics of every sample.
@@ -103,7 +118,8 @@ struct SweepResult {
 };
 
 /// Runs `spec.runs_per_sample` runs at every point of `plan`. Memory: O(samples x metrics);
-/// no rows are kept.
+/// no rows are kept. Byte-identical means for any thread count, rank count or interruption
+/// (resumed through SweepSpec::resume_state).
 [[nodiscard]] SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog,
                                     const SweepPlan& plan, const SweepSpec& spec);
 

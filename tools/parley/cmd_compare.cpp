@@ -3,10 +3,13 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
+#include "engine/batch/checkpoint.hpp"
 #include "engine/batch/compare.hpp"
+#include "engine/batch/mpi.hpp"
 #include "engine/io/output.hpp"
 #include "engine/sim/compile.hpp"
 #include "engine/sim/run.hpp"
@@ -113,13 +116,22 @@ void print_issues(const Scenario& sc, const MetricCatalog& catalog, const Compar
 }  // namespace
 
 int cmd_compare(const std::vector<std::string>& args) {
+  // Under mpirun every rank runs this same function on the same arguments and so reaches the
+  // same verdicts (bad input: exit 2 everywhere); only rank 0 prints and writes files.
+  const mpi::Session session;
+  const bool root = session.rank() == 0;
+  const MuteOutput mute(!root);
+
   po::options_description visible(
-      "usage: parley compare SCENARIO [options]\n\n"
+      "usage: parley compare SCENARIO [options]\n"
+      "       mpirun -np K parley compare SCENARIO [options]\n\n"
       "Compares policy options with the baseline on common random numbers: run k of every\n"
       "option draws from the streams of (seed, k), so the paired difference option - baseline\n"
       "of run k cancels the noise both share. Reports, per option and metric, the mean paired\n"
       "difference with its 95% confidence interval and the probability that the option gives\n"
-      "the higher value in a paired run. Writes comparison.csv and manifest.json into --out.\n\n"
+      "the higher value in a paired run. Writes comparison.csv and manifest.json into --out.\n"
+      "Results are identical for any --threads and MPI ranks. A checkpoint is saved every few\n"
+      "seconds: after an interruption, the same command with --resume finishes the comparison.\n\n"
       "options");
   // clang-format off
   visible.add_options()
@@ -127,12 +139,16 @@ int cmd_compare(const std::vector<std::string>& args) {
        "options to compare: names, a comma-separated list or 'all' (default: all)")
       ("runs,n", po::value<std::int64_t>(), "paired runs (default: [run] runs of scenario.ini)")
       ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
-      ("threads,t", po::value<int>(), "worker threads (default: all cores)")
+      ("threads,t", po::value<int>(),
+       "worker threads per process (default: all cores, shared among the node's MPI ranks)")
       ("metrics,m", po::value<std::string>(),
        "metrics to report: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)")
+      ("resume", "continue an interrupted comparison from its checkpoint in --out (same arguments)")
+      ("checkpoint-every", po::value<double>()->default_value(5.0),
+       "seconds between checkpoints (0.01 to 3600)")
       ("quiet,q", "do not print the ranking")
       ("help,h", "show this help");
   // clang-format on
@@ -178,35 +194,83 @@ int cmd_compare(const std::vector<std::string>& args) {
                      "; expected metric names or globs such as utility.*, issue.*");
     }
   }
-  spec.threads = vm.count("threads")
-                     ? vm["threads"].as<int>()
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  spec.threads =
+      vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
   if (spec.threads < 1 || spec.threads > 1024)
     diag.error("--threads", 0, 0,
                "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
+  spec.checkpoint_seconds = vm["checkpoint-every"].as<double>();
+  if (!(spec.checkpoint_seconds >= 0.01 && spec.checkpoint_seconds <= 3600))
+    diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
+  spec.rank = session.rank();
+  spec.ranks = session.size();
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
   const std::string out_dir =
       vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/compare";
-  std::string error;
-  if (!make_directories(out_dir, error)) {
-    std::cerr << "parley compare: " << error << '\n';
-    return 1;
+
+  // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
+  // resumed only by the same comparison.
+  BatchFingerprint fingerprint;
+  fingerprint.add("command", "compare");
+  fingerprint.add("parley version", PARLEY_VERSION);
+  fingerprint.add("scenario hash", [&] {
+    char hash[20];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(scenario->content_hash));
+    return std::string(hash);
+  }());
+  fingerprint.add("seed", std::to_string(spec.seed));
+  fingerprint.add("runs", std::to_string(spec.runs));
+  std::string option_list;
+  for (const int o : spec.options)
+    option_list +=
+        (option_list.empty() ? "" : ",") + scenario->options[static_cast<size_t>(o)].name;
+  fingerprint.add("options", option_list);
+  std::string metric_list;
+  for (const size_t k : metrics)
+    metric_list += (metric_list.empty() ? "" : ",") + catalog.final[k].name;
+  fingerprint.add("metrics", metric_list);
+  std::string override_list;
+  for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
+  fingerprint.add("overrides", override_list);
+  fingerprint.add("block", std::to_string(kBatchBlock));
+
+  // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
+  // comparison.csv is the one stream file: empty until the end, it only carries the checkpoint.
+  ResumableOutput output(out_dir, {"comparison.csv"}, fingerprint);
+  std::uint64_t status = 0;
+  if (root) {
+    std::string error;
+    if (!make_directories(out_dir, error)) {
+      std::cerr << "parley compare: " << error << '\n';
+      status = 1;
+    } else if (const int s = output.open(vm.count("resume") > 0, error); s != 0) {
+      std::cerr << "parley compare: " << error << '\n';
+      status = static_cast<std::uint64_t>(s);
+    }
   }
-  AtomicFile csv_file(out_dir, "comparison.csv"), manifest_file(out_dir, "manifest.json");
-  if (!csv_file.ok() || !manifest_file.ok()) {
-    std::cerr << "parley compare: cannot write into '" << out_dir << "'\n";
-    return 1;
+  status = mpi::broadcast(status);
+  if (status != 0) return static_cast<int>(status);
+  spec.resume_runs = mpi::broadcast(output.resume_runs());
+  if (root) {
+    spec.resume_state = output.resume_state();
+    spec.checkpointer = &output;
+    if (output.resumed() && !vm.count("quiet"))
+      std::cout << "parley compare: resuming " << out_dir << " after " << spec.resume_runs << " of "
+                << spec.runs << " runs\n";
   }
 
   const Rules rules = compile(*scenario);
   Progress progress("runs");
+  progress.set_start(spec.resume_runs);
   spec.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
   const double start = now_seconds();
   const CompareResult result = run_compare(*scenario, rules, catalog, spec);
   const double seconds = now_seconds() - start;
   progress.finish();
+  if (!root) return 0;
 
   Manifest manifest;
   manifest.scenario_name = scenario->name;
@@ -215,26 +279,32 @@ int cmd_compare(const std::vector<std::string>& args) {
   manifest.seed = spec.seed;
   manifest.runs = spec.runs;
   manifest.threads = spec.threads;
+  manifest.ranks = spec.ranks;
   manifest.options.push_back(scenario->options[0].name);
   for (const int o : result.options)
     manifest.options.push_back(scenario->options[static_cast<size_t>(o)].name);
   manifest.overrides = sets;
   manifest.command_line = command_line("compare", args);
   manifest.failed = result.failed;
-  csv_file.write(comparison_csv(*scenario, catalog, result, metrics));
+  AtomicFile manifest_file(out_dir, "manifest.json");
+  output.file(0).write(comparison_csv(*scenario, catalog, result, metrics));
   manifest_file.write(manifest_json(manifest));
-  // The manifest goes last: a folder whose manifest is new holds a complete comparison.
-  if (!csv_file.commit() || !manifest_file.commit()) {
+  // The manifest goes last: a folder whose manifest is new holds a complete comparison. The
+  // checkpoint goes after it, so a kill in between still leaves a resumable folder.
+  if (!output.ok() || !manifest_file.ok() || !output.file(0).commit() || !manifest_file.commit()) {
     std::cerr << "parley compare: writing the results into '" << out_dir << "' failed\n";
     return 1;
   }
+  output.finish();
 
   if (!vm.count("quiet")) {
-    const double sims =
-        static_cast<double>(spec.runs) * static_cast<double>(result.options.size() + 1);
+    const double sims = static_cast<double>(spec.runs - spec.resume_runs) *
+                        static_cast<double>(result.options.size() + 1);
     std::cout << "parley compare " << scenario->name << ": " << spec.runs << " paired runs x "
               << result.options.size() << " option(s) vs baseline, seed " << spec.seed << ", "
-              << spec.threads << " thread(s), " << fmt("%.2f", seconds) << " s ("
+              << spec.threads << " thread(s)";
+    if (spec.ranks > 1) std::cout << " x " << spec.ranks << " ranks";
+    std::cout << ", " << fmt("%.2f", seconds) << " s ("
               << fmt("%.0f", sims / std::max(seconds, 1e-9)) << " runs/s)\n";
     print_ranking(*scenario, catalog, result, metrics);
     print_issues(*scenario, catalog, result, metrics);

@@ -8,7 +8,9 @@
 #include <iostream>
 #include <thread>
 
+#include "engine/batch/checkpoint.hpp"
 #include "engine/batch/compare.hpp"
+#include "engine/batch/mpi.hpp"
 #include "engine/batch/sweep.hpp"
 #include "engine/io/output.hpp"
 #include "engine/sim/run.hpp"
@@ -90,13 +92,22 @@ void print_ranges(const MetricCatalog& catalog, const SweepResult& result,
 }  // namespace
 
 int cmd_sweep(const std::vector<std::string>& args) {
+  // Under mpirun every rank runs this same function on the same arguments and so reaches the
+  // same verdicts (bad input: exit 2 everywhere); only rank 0 prints and writes files.
+  const mpi::Session session;
+  const bool root = session.rank() == 0;
+  const MuteOutput mute(!root);
+
   po::options_description visible(
-      "usage: parley sweep SCENARIO --vary PATH=LO..HI [--vary ...] [options]\n\n"
+      "usage: parley sweep SCENARIO --vary PATH=LO..HI [--vary ...] [options]\n"
+      "       mpirun -np K parley sweep SCENARIO --vary PATH=LO..HI [options]\n\n"
       "Varies any settable path over a range and runs a batch at every sample point. Run k of\n"
       "every sample draws from the streams of (seed, k) (common random numbers). Writes\n"
       "sweep.csv (one row per sample: the varied values and the mean metrics), with\n"
       "--design sobol also sensitivity.csv (first- and total-order Sobol' indices of every\n"
-      "metric with bootstrap 95% half-widths), and manifest.json into --out.\n\n"
+      "metric with bootstrap 95% half-widths), and manifest.json into --out.\n"
+      "Results are identical for any --threads and MPI ranks. A checkpoint is saved every few\n"
+      "seconds: after an interruption, the same command with --resume finishes the sweep.\n\n"
       "options");
   // clang-format off
   visible.add_options()
@@ -111,7 +122,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
       ("runs-per-sample,r", po::value<std::int64_t>()->default_value(100),
        "runs at every sample point")
       ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
-      ("threads,t", po::value<int>(), "worker threads (default: all cores)")
+      ("threads,t", po::value<int>(),
+       "worker threads per process (default: all cores, shared among the node's MPI ranks)")
       ("option,o", po::value<std::string>()->default_value("baseline"),
        "the option the varied values are laid over")
       ("set", po::value<std::vector<std::string>>()->composing(),
@@ -121,6 +133,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       ("bootstrap", po::value<int>()->default_value(1000),
        "bootstrap resamples for the Sobol' intervals (0 = none)")
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/sweep)")
+      ("resume", "continue an interrupted sweep from its checkpoint in --out (same arguments)")
+      ("checkpoint-every", po::value<double>()->default_value(5.0),
+       "seconds between checkpoints (0.01 to 3600)")
       ("quiet,q", "do not print the summary")
       ("help,h", "show this help");
   // clang-format on
@@ -240,12 +255,16 @@ int cmd_sweep(const std::vector<std::string>& args) {
                "expected 0 to 100000 resamples, got " + std::to_string(bootstrap));
   SweepSpec spec;
   spec.runs_per_sample = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
-  spec.threads = vm.count("threads")
-                     ? vm["threads"].as<int>()
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  spec.threads =
+      vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
   if (spec.threads < 1 || spec.threads > 1024)
     diag.error("--threads", 0, 0,
                "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
+  spec.checkpoint_seconds = vm["checkpoint-every"].as<double>();
+  if (!(spec.checkpoint_seconds >= 0.01 && spec.checkpoint_seconds <= 3600))
+    diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
+  spec.rank = session.rank();
+  spec.ranks = session.size();
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
@@ -253,16 +272,62 @@ int cmd_sweep(const std::vector<std::string>& args) {
   spec.base_option = base_option;
   const std::string out_dir =
       vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/sweep";
-  std::string error;
-  if (!make_directories(out_dir, error)) {
-    std::cerr << "parley sweep: " << error << '\n';
-    return 1;
+
+  // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
+  // resumed only by the same sweep.
+  BatchFingerprint fingerprint;
+  fingerprint.add("command", "sweep");
+  fingerprint.add("parley version", PARLEY_VERSION);
+  fingerprint.add("scenario hash", [&] {
+    char hash[20];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(scenario->content_hash));
+    return std::string(hash);
+  }());
+  fingerprint.add("seed", std::to_string(spec.seed));
+  fingerprint.add("design", design_name(*design));
+  std::string vary_list;
+  for (const VaryRange& v : vary) {
+    vary_list += (vary_list.empty() ? "" : " ") + v.path + "=" + format_double(v.lo) + ".." +
+                 format_double(v.hi);
+    if (v.steps != 0) vary_list += ":" + std::to_string(v.steps);
   }
-  AtomicFile sweep_file(out_dir, "sweep.csv"), sensitivity_file(out_dir, "sensitivity.csv"),
-      manifest_file(out_dir, "manifest.json");
-  if (!sweep_file.ok() || !sensitivity_file.ok() || !manifest_file.ok()) {
-    std::cerr << "parley sweep: cannot write into '" << out_dir << "'\n";
-    return 1;
+  fingerprint.add("vary", vary_list);
+  fingerprint.add("samples", std::to_string(samples));
+  fingerprint.add("runs per sample", std::to_string(spec.runs_per_sample));
+  fingerprint.add("bootstrap", std::to_string(bootstrap));
+  fingerprint.add("option", scenario->options[static_cast<size_t>(base_option)].name);
+  std::string metric_list;
+  for (const size_t k : metrics)
+    metric_list += (metric_list.empty() ? "" : ",") + catalog.final[k].name;
+  fingerprint.add("metrics", metric_list);
+  std::string override_list;
+  for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
+  fingerprint.add("overrides", override_list);
+  fingerprint.add("block", std::to_string(kBatchBlock));
+
+  // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome. The two
+  // stream files stay empty until the end: the checkpoint's state holds the finished samples.
+  ResumableOutput output(out_dir, {"sweep.csv", "sensitivity.csv"}, fingerprint);
+  std::uint64_t status = 0;
+  if (root) {
+    std::string error;
+    if (!make_directories(out_dir, error)) {
+      std::cerr << "parley sweep: " << error << '\n';
+      status = 1;
+    } else if (const int s = output.open(vm.count("resume") > 0, error); s != 0) {
+      std::cerr << "parley sweep: " << error << '\n';
+      status = static_cast<std::uint64_t>(s);
+    }
+  }
+  status = mpi::broadcast(status);
+  if (status != 0) return static_cast<int>(status);
+  if (root) {
+    spec.resume_state = output.resume_state();
+    spec.checkpointer = &output;
+    if (output.resumed() && !vm.count("quiet"))
+      std::cout << "parley sweep: resuming " << out_dir << " after " << output.resume_runs()
+                << " simulations\n";
   }
 
   const SweepPlan plan = make_sweep_plan(*design, vary, static_cast<int>(samples), spec.seed);
@@ -272,6 +337,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const SweepResult result = run_sweep(*scenario, catalog, plan, spec);
   const double seconds = now_seconds() - start;
   progress.finish();
+  if (!root) return 0;
 
   std::vector<std::vector<SobolIndex>> indices;
   if (plan.design == Design::sobol) {
@@ -290,13 +356,17 @@ int cmd_sweep(const std::vector<std::string>& args) {
   manifest.seed = spec.seed;
   manifest.runs = spec.runs_per_sample;
   manifest.threads = spec.threads;
+  manifest.ranks = spec.ranks;
   manifest.options.push_back(scenario->options[static_cast<size_t>(base_option)].name);
   manifest.overrides = sets;
   manifest.command_line = command_line("sweep", args);
   manifest.failed = result.failed;
+  AtomicFile& sweep_file = output.file(0);
+  AtomicFile& sensitivity_file = output.file(1);
+  AtomicFile manifest_file(out_dir, "manifest.json");
   sweep_file.write(sweep_csv(plan, catalog, result, metrics));
   manifest_file.write(manifest_json(manifest));
-  bool written = sweep_file.commit();
+  bool written = output.ok() && manifest_file.ok() && sweep_file.commit();
   if (plan.design == Design::sobol) {
     sensitivity_file.write(sensitivity_csv(plan, catalog, metrics, indices));
     written = written && sensitivity_file.commit();
@@ -304,12 +374,15 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::error_code ec;
     std::filesystem::remove(out_dir + "/sensitivity.csv", ec);  // a stale one would mislead
   }
-  // The manifest goes last: a folder whose manifest is new holds a complete sweep.
+  // The manifest goes last: a folder whose manifest is new holds a complete sweep. The
+  // checkpoint goes after it, so a kill in between still leaves a resumable folder.
   written = written && manifest_file.commit();
   if (!written) {
     std::cerr << "parley sweep: writing the results into '" << out_dir << "' failed\n";
     return 1;
   }
+  output.finish();
+  if (plan.design != Design::sobol) sensitivity_file.discard();
 
   if (!vm.count("quiet")) {
     const double sims =
@@ -319,7 +392,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (plan.design == Design::sobol)
       std::cout << " (N = " << plan.base_rows << " x (" << plan.vary.size() << " paths + 2))";
     std::cout << " x " << spec.runs_per_sample << " runs, seed " << spec.seed << ", "
-              << spec.threads << " thread(s), " << fmt("%.2f", seconds) << " s ("
+              << spec.threads << " thread(s)";
+    if (spec.ranks > 1) std::cout << " x " << spec.ranks << " ranks";
+    std::cout << ", " << fmt("%.2f", seconds) << " s ("
               << fmt("%.0f", sims / std::max(seconds, 1e-9)) << " runs/s)\n";
     if (plan.design == Design::sobol)
       print_sensitivity(catalog, plan, metrics, indices);
