@@ -59,7 +59,8 @@ class Diagnostics {
 
 /// The candidate nearest to `word` by edit distance (ties: first in order), or "" when none is
 /// close enough to be a plausible typo (distance above max(2, |word|/3)).
-[[nodiscard]] std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
+[[nodiscard]] std::string nearest(std::string_view word,
+                                  const std::vector<std::string>& candidates);
 
 /// " (did you mean 'X'?)" when a near candidate exists, else "". For appending to messages.
 [[nodiscard]] std::string did_you_mean(std::string_view word,

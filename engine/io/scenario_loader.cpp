@@ -1,12 +1,12 @@
 #include "engine/io/scenario_loader.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <boost/program_options/errors.hpp>
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/parsers.hpp>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <exception>
 #include <filesystem>
 #include <fstream>

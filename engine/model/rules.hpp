@@ -45,8 +45,8 @@ struct RuleTimeline {
 struct OptionRules {
   std::string name;
   BargainingModel bargaining = BargainingModel::compromise;
-  std::vector<std::uint8_t> forbidden;        ///< per move: 1 = nobody may make it
-  std::vector<std::uint8_t> timeline_active;  ///< per timeline row: 1 = the row applies
+  std::vector<std::uint8_t> forbidden;               ///< per move: 1 = nobody may make it
+  std::vector<std::uint8_t> timeline_active;         ///< per timeline row: 1 = the row applies
   std::vector<std::pair<Slot, NumberId>> overrides;  ///< applied to the initial state, in order
 };
 
@@ -56,18 +56,18 @@ struct Rules {
   int issues = 0;
   int moves = 0;
   int turns = 0;
-  std::vector<Control> control;           ///< per actor
-  std::vector<std::uint8_t> negotiable;   ///< per issue
-  std::vector<std::uint8_t> veto;         ///< actors x issues, row-major: veto(a,i) = [a*issues+i]
-  std::vector<RuleMove> move_rules;       ///< per move
-  std::vector<RuleEffect> effects;        ///< all moves' effects, grouped by move
+  std::vector<Control> control;          ///< per actor
+  std::vector<std::uint8_t> negotiable;  ///< per issue
+  std::vector<std::uint8_t> veto;        ///< actors x issues, row-major: veto(a,i) = [a*issues+i]
+  std::vector<RuleMove> move_rules;      ///< per move
+  std::vector<RuleEffect> effects;       ///< all moves' effects, grouped by move
   std::vector<std::vector<std::int32_t>> moves_of_actor;  ///< per actor, its moves in file order
-  std::vector<RuleTimeline> timeline;     ///< in file order
-  std::vector<OptionRules> options;       ///< [0] = baseline
+  std::vector<RuleTimeline> timeline;                     ///< in file order
+  std::vector<OptionRules> options;                       ///< [0] = baseline
 
-  std::vector<Number> numbers;             ///< every number of the scenario, by NumberId
-  std::vector<std::string> number_labels;  ///< the param.* label of each number
-  std::vector<std::int32_t> number_option; ///< option that owns the number (overrides), or -1
+  std::vector<Number> numbers;              ///< every number of the scenario, by NumberId
+  std::vector<std::string> number_labels;   ///< the param.* label of each number
+  std::vector<std::int32_t> number_option;  ///< option that owns the number (overrides), or -1
   /// Initial-state assignments in order (capabilities, stances, relations, model keys...).
   std::vector<std::pair<Slot, NumberId>> init;
   /// Issues whose actors without a listed stance take the status quo as position: per

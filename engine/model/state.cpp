@@ -1,6 +1,5 @@
 #include "engine/model/state.hpp"
 
-
 namespace parley {
 
 State State::zeros(int actors, int issues, int moves) {

@@ -25,10 +25,10 @@ void mark_made(State& s, std::int32_t m) {
 // nobody moves, and which timeline conditions hold next turn anyway. Computed once per snapshot.
 struct Lookahead {
   UtilityBase ubase;
-  Overlay none;                             // next turn, nothing made
-  std::vector<std::int32_t> pass_replies;   // per actor; -1 = pass or not an AI actor
-  std::vector<double> pass_gain;            // per move: its gain with no move made; -inf if unavailable
-  std::vector<std::uint8_t> holds_anyway;   // per timeline row
+  Overlay none;                            // next turn, nothing made
+  std::vector<std::int32_t> pass_replies;  // per actor; -1 = pass or not an AI actor
+  std::vector<double> pass_gain;  // per move: its gain with no move made; -inf if unavailable
+  std::vector<std::uint8_t> holds_anyway;  // per timeline row
 };
 
 // Scratch buffers for move scoring, one set per thread, so scoring allocates nothing once warm.
@@ -80,8 +80,8 @@ std::int32_t pass_reply(const Rules& rules, const Params& p, const State& s, Loo
 
 // Best reply of actor k at the next turn after `move` (in `base`). Only the gains that `move`
 // can change are recomputed; the others are the cached gains with no move made.
-std::int32_t best_reply_after(const Rules& rules, const Params& p, const State& s,
-                              Overlay& base, const Lookahead& look, std::int32_t move, int k) {
+std::int32_t best_reply_after(const Rules& rules, const Params& p, const State& s, Overlay& base,
+                              const Lookahead& look, std::int32_t move, int k) {
   const double u0 = utility(s, base, k, look.ubase);
   const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
   double best = 0.0;
@@ -135,9 +135,9 @@ double lookahead_value(const Rules& rules, const Params& p, const State& s, int 
     if (k == i || rules.control[static_cast<size_t>(k)] != Control::ai) continue;
     // A move that touches nothing k's choice reads leaves k's reply as it was with no move.
     const bool changed =
-        move >= 0 && rules.reply_interference[static_cast<size_t>(move) *
-                                                  static_cast<size_t>(rules.actors) +
-                                              static_cast<size_t>(k)];
+        move >= 0 &&
+        rules.reply_interference[static_cast<size_t>(move) * static_cast<size_t>(rules.actors) +
+                                 static_cast<size_t>(k)];
     const std::int32_t r = changed ? best_reply_after(rules, p, s, w.base, look, move, k)
                                    : look.pass_replies[static_cast<size_t>(k)];
     if (r >= 0) w.replies.push_back(r);
@@ -159,8 +159,8 @@ double lookahead_value(const Rules& rules, const Params& p, const State& s, int 
     if (!holds(rules.move_rules[static_cast<size_t>(row.move)].requirement, s, full)) continue;
     const Overlay::Mark before = full.mark();
     apply_effects(rules, p, row.move, s, full);
-    value += p.values[static_cast<size_t>(row.probability)] *
-             (utility(s, full, i, look.ubase) - u_full);
+    value +=
+        p.values[static_cast<size_t>(row.probability)] * (utility(s, full, i, look.ubase) - u_full);
     full.rollback(before);
   }
   return value;
@@ -173,8 +173,8 @@ void score_prepared(const Rules& rules, const Params& p, const State& s, int act
   if (s.model[static_cast<size_t>(ModelKey::lookahead)] >= 0.5) {
     const double v_pass = lookahead_value(rules, p, s, actor, -1, w);
     for (size_t c = 0; c < candidates.size(); ++c)
-      scores[c] = lookahead_value(rules, p, s, actor, candidates[c], w) - v_pass -
-                  s.cost[candidates[c]];
+      scores[c] =
+          lookahead_value(rules, p, s, actor, candidates[c], w) - v_pass - s.cost[candidates[c]];
     return;
   }
   w.base.clear();
@@ -221,8 +221,8 @@ void derive_lookahead_tables(Rules& rules) {
       for (int j = 0; j < rules.issues; ++j) reads.push_back(Slot{SlotKind::issue, j, 0});
     for (int m = 0; m < rules.moves; ++m) {
       const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-      bool hit = touches(reads, Slot{SlotKind::done, m, 0}) ||
-                 touches(reads, Slot{SlotKind::last, m, 0});
+      bool hit =
+          touches(reads, Slot{SlotKind::done, m, 0}) || touches(reads, Slot{SlotKind::last, m, 0});
       for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
         hit = touches(reads, rules.effects[static_cast<size_t>(e)].target);
       rules.reply_interference[static_cast<size_t>(m) * actors + static_cast<size_t>(k)] =
@@ -263,11 +263,13 @@ void derive_lookahead_tables(Rules& rules) {
         hit = touches(reads, t) ||
               ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k);
       }
-      rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] = hit ? 1 : 0;
+      rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] =
+          hit ? 1 : 0;
     }
   }
   rules.timeline_when_mask.clear();
-  for (const RuleTimeline& row : rules.timeline) rules.timeline_when_mask.push_back(read_mask(row.when));
+  for (const RuleTimeline& row : rules.timeline)
+    rules.timeline_when_mask.push_back(read_mask(row.when));
 }
 
 void score_moves(const Rules& rules, const Params& p, const State& s, int actor,

@@ -19,15 +19,18 @@ bool Overlay::assumes_made(std::int32_t m) const noexcept {
 
 double get(const State& s, const Overlay& o, const Slot& slot) noexcept {
   switch (slot.kind) {
-    case SlotKind::turn: return s.turn + (o.next_turn ? 1 : 0);
-    case SlotKind::done: return (s.count[slot.a] > 0 || o.assumes_made(slot.a)) ? 1.0 : 0.0;
+    case SlotKind::turn:
+      return s.turn + (o.next_turn ? 1 : 0);
+    case SlotKind::done:
+      return (s.count[slot.a] > 0 || o.assumes_made(slot.a)) ? 1.0 : 0.0;
     case SlotKind::last: {
       // Seen from the next turn, "last turn" is the current one, where the overlay's moves
       // are assumed made.
       if (o.next_turn) return (o.assumes_made(slot.a) || s.last_turn[slot.a] == s.turn) ? 1.0 : 0.0;
       return s.last_turn[slot.a] == s.turn - 1 ? 1.0 : 0.0;
     }
-    default: break;
+    default:
+      break;
   }
   const int k = o.find(slot);
   return k >= 0 ? o.values[static_cast<size_t>(k)] : get(s, slot);
@@ -37,12 +40,18 @@ namespace {
 
 bool compare(CmpOp op, double l, double r) noexcept {
   switch (op) {
-    case CmpOp::lt: return l < r;
-    case CmpOp::le: return l <= r;
-    case CmpOp::gt: return l > r;
-    case CmpOp::ge: return l >= r;
-    case CmpOp::eq: return l == r;
-    case CmpOp::ne: return l != r;
+    case CmpOp::lt:
+      return l < r;
+    case CmpOp::le:
+      return l <= r;
+    case CmpOp::gt:
+      return l > r;
+    case CmpOp::ge:
+      return l >= r;
+    case CmpOp::eq:
+      return l == r;
+    case CmpOp::ne:
+      return l != r;
   }
   return false;
 }
@@ -54,8 +63,12 @@ bool evaluate(const Condition& c, Read&& read) noexcept {
   int top = 0;
   for (const CondNode& n : c.rpn) {
     switch (n.kind) {
-      case CondNode::Kind::constant: stack[top++] = n.value; break;
-      case CondNode::Kind::load: stack[top++] = read(n.slot); break;
+      case CondNode::Kind::constant:
+        stack[top++] = n.value;
+        break;
+      case CondNode::Kind::load:
+        stack[top++] = read(n.slot);
+        break;
       case CondNode::Kind::compare:
         --top;
         stack[top - 1] = compare(n.cmp, stack[top - 1], stack[top]) ? 1.0 : 0.0;
@@ -68,7 +81,9 @@ bool evaluate(const Condition& c, Read&& read) noexcept {
         --top;
         stack[top - 1] = (stack[top - 1] != 0.0 || stack[top] != 0.0) ? 1.0 : 0.0;
         break;
-      case CondNode::Kind::op_not: stack[top - 1] = stack[top - 1] == 0.0 ? 1.0 : 0.0; break;
+      case CondNode::Kind::op_not:
+        stack[top - 1] = stack[top - 1] == 0.0 ? 1.0 : 0.0;
+        break;
     }
   }
   return top > 0 && stack[top - 1] != 0.0;

@@ -45,7 +45,9 @@ struct Overlay {
     mask = 0;
   }
   /// The current point, for a later rollback().
-  [[nodiscard]] Mark mark() const noexcept { return {slots.size(), made.size(), undo.size(), mask}; }
+  [[nodiscard]] Mark mark() const noexcept {
+    return {slots.size(), made.size(), undo.size(), mask};
+  }
   /// Undoes every change made since `m` (a cheap alternative to copying the overlay).
   void rollback(const Mark& m) noexcept {
     while (undo.size() > m.undo) {
@@ -85,16 +87,19 @@ struct Overlay {
 /// Applies move `m`'s effects to the state (clamped), in order.
 void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s) noexcept;
 /// Records move `m`'s effects into the overlay (clamped), in order, and marks it made.
-void apply_effects(const Rules& rules, const Params& p, std::int32_t m, const State& s,
-                   Overlay& o);
+void apply_effects(const Rules& rules, const Params& p, std::int32_t m, const State& s, Overlay& o);
 
 /// The value of `op` applied to `current` with operand `v` (before clamping).
 [[nodiscard]] constexpr double apply_op(EffectOp op, double current, double v) noexcept {
   switch (op) {
-    case EffectOp::assign: return v;
-    case EffectOp::add: return current + v;
-    case EffectOp::sub: return current - v;
-    case EffectOp::mul: return current * v;
+    case EffectOp::assign:
+      return v;
+    case EffectOp::add:
+      return current + v;
+    case EffectOp::sub:
+      return current - v;
+    case EffectOp::mul:
+      return current * v;
   }
   return current;
 }

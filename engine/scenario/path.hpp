@@ -56,7 +56,7 @@ enum class ModelKey : std::uint8_t {
   rounds,          ///< >= 1: rounds of the iterative bargaining models (eum, smp) per turn
   eum_q,           ///< 0-1: the EUM's probability Q that a target resists (Scholz et al. 2011)
   settle_tolerance,  ///< > 0: status quo band (points) within which an issue counts as settled
-  count_           ///< number of keys; not a key
+  count_             ///< number of keys; not a key
 };
 
 /// Number of model keys.
@@ -171,6 +171,5 @@ struct Range {
   }
   return {-inf, inf};
 }
-
 
 }  // namespace parley

@@ -57,8 +57,8 @@ struct Actor {
 struct Issue {
   std::string id;
   std::string name;
-  std::string low;   ///< what 0 means
-  std::string high;  ///< what 100 means
+  std::string low;                             ///< what 0 means
+  std::string high;                            ///< what 100 means
   Number status_quo = Number::constant(50.0);  ///< 0-100 at turn 0
   std::string unit;                            ///< empty = no unit
   double unit_low = 0.0;                       ///< value in `unit` at 0
@@ -126,8 +126,8 @@ struct Override {
 struct Option {
   std::string name;
   std::string description;
-  std::vector<Override> set;  ///< applied to the initial state of every run of this option
-  std::vector<int> forbid;    ///< moves that no actor may make under this option
+  std::vector<Override> set;    ///< applied to the initial state of every run of this option
+  std::vector<int> forbid;      ///< moves that no actor may make under this option
   bool bargaining_set = false;  ///< true when the option overrides model.bargaining
   BargainingModel bargaining = BargainingModel::compromise;
 };

@@ -73,8 +73,8 @@ class Compiler {
       rt.last_turn = row.last_turn;
       rt.move = row.move;
       rt.when = row.when;
-      rt.probability = add(row.probability,
-                           "timeline." + std::to_string(row.source.line) + ".probability", -1);
+      rt.probability =
+          add(row.probability, "timeline." + std::to_string(row.source.line) + ".probability", -1);
       r_.timeline.push_back(std::move(rt));
     }
     for (int o = 0; o < static_cast<int>(sc_.options.size()); ++o) {
@@ -86,7 +86,8 @@ class Compiler {
       for (const int m : opt.forbid) orl.forbidden[static_cast<size_t>(m)] = 1;
       for (const TimelineRow& row : sc_.timeline) {
         const bool all = row.options.empty();
-        const bool listed = std::find(row.options.begin(), row.options.end(), o) != row.options.end();
+        const bool listed =
+            std::find(row.options.begin(), row.options.end(), o) != row.options.end();
         orl.timeline_active.push_back(all || listed ? 1 : 0);
       }
       for (const Override& ov : opt.set)
@@ -116,7 +117,9 @@ class Compiler {
 
 }  // namespace
 
-Rules compile(const Scenario& scenario) { return Compiler(scenario).run(); }
+Rules compile(const Scenario& scenario) {
+  return Compiler(scenario).run();
+}
 
 void sample_params_into(const Rules& rules, int option, std::uint64_t seed, std::uint64_t run,
                         Params& out) {

@@ -63,20 +63,24 @@ void lint(const Scenario& sc, const Rules& rules, Diagnostics& diag) {
     score_moves(rules, p, s, mv.actor, {m}, score);
     if (score[0] <= 0.0 && !linked(rules, m)) {
       diag.warning(moves_file, mv.source.line, 1,
-                   "no AI actor could gain from move '" + mv.id + "': at the initial state its "
-                   "net gain for " + sc.actors[static_cast<size_t>(mv.actor)].id + " (utility "
-                   "gain minus cost " + brief(s.cost[m]) + ") is " + brief(score[0]) +
-                   " and no timeline condition reacts to it; lower its cost (gains are small: "
-                   "10 points on one issue are worth about 0.1 x salience / sum of saliences) "
-                   "or link it to a reply");
+                   "no AI actor could gain from move '" + mv.id +
+                       "': at the initial state its "
+                       "net gain for " +
+                       sc.actors[static_cast<size_t>(mv.actor)].id +
+                       " (utility "
+                       "gain minus cost " +
+                       brief(s.cost[m]) + ") is " + brief(score[0]) +
+                       " and no timeline condition reacts to it; lower its cost (gains are small: "
+                       "10 points on one issue are worth about 0.1 x salience / sum of saliences) "
+                       "or link it to a reply");
     }
   }
   const std::string timeline_file = sc.folder + "/timeline.csv";
   for (const TimelineRow& row : sc.timeline)
     if (row.first_turn > sc.turns)
-      diag.warning(timeline_file, row.source.line, 1,
-                   "this row starts after the last turn (" + std::to_string(sc.turns) +
-                       ") and never fires");
+      diag.warning(
+          timeline_file, row.source.line, 1,
+          "this row starts after the last turn (" + std::to_string(sc.turns) + ") and never fires");
 }
 
 }  // namespace parley

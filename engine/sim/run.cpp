@@ -5,8 +5,8 @@
 
 #include "engine/core/rng.hpp"
 #include "engine/model/turn.hpp"
-#include "engine/sim/compile.hpp"
 #include "engine/model/view.hpp"
+#include "engine/sim/compile.hpp"
 
 namespace parley {
 
@@ -40,8 +40,8 @@ MetricCatalog metric_catalog(const Scenario& sc) {
     c.final.push_back({"moves." + sc.moves[static_cast<size_t>(m)].id, MetricKind::moves, m, 0, 1,
                        0, turns, true});
   for (int i = 0; i < static_cast<int>(sc.issues.size()); ++i)
-    c.final.push_back({"settled." + sc.issues[static_cast<size_t>(i)].id, MetricKind::settled, i,
-                       0, 1, -1, turns, true});
+    c.final.push_back({"settled." + sc.issues[static_cast<size_t>(i)].id, MetricKind::settled, i, 0,
+                       1, -1, turns, true});
 
   for (const MetricInfo& m : c.final)
     if (m.kind == MetricKind::issue || m.kind == MetricKind::utility ||
@@ -65,12 +65,18 @@ void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowV
   for (size_t k = 0; k < catalog.per_turn.size(); ++k) {
     const MetricInfo& m = catalog.per_turn[k];
     switch (m.kind) {
-      case MetricKind::issue: row[static_cast<Eigen::Index>(k)] = s.status_quo[m.index]; break;
-      case MetricKind::utility: row[static_cast<Eigen::Index>(k)] = utility(s, m.index); break;
+      case MetricKind::issue:
+        row[static_cast<Eigen::Index>(k)] = s.status_quo[m.index];
+        break;
+      case MetricKind::utility:
+        row[static_cast<Eigen::Index>(k)] = utility(s, m.index);
+        break;
       case MetricKind::recognized:
         row[static_cast<Eigen::Index>(k)] = recognized_by(s, m.index);
         break;
-      default: row[static_cast<Eigen::Index>(k)] = 0.0; break;
+      default:
+        row[static_cast<Eigen::Index>(k)] = 0.0;
+        break;
     }
   }
 }
@@ -92,8 +98,8 @@ int settle_turn(const Eigen::Ref<const Eigen::VectorXd>& q, double tolerance) {
   return -1;
 }
 
-void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
-              std::uint64_t seed, std::uint64_t run, bool trace, RunOutput& out) {
+void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p, std::uint64_t seed,
+              std::uint64_t run, bool trace, RunOutput& out) {
   const int turns = rules.turns;
   out.ok = true;
   out.failure.clear();
@@ -122,13 +128,27 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
     const MetricInfo& m = catalog.final[k];
     double v = 0.0;
     switch (m.kind) {
-      case MetricKind::issue: v = s.status_quo[m.index]; break;
-      case MetricKind::issue_value: v = m.a + m.b * s.status_quo[m.index]; break;
-      case MetricKind::utility: v = utility(s, m.index); break;
-      case MetricKind::utility_mean: v = turns > 0 ? u_sum[m.index] / turns : 0.0; break;
-      case MetricKind::recognized: v = recognized_by(s, m.index); break;
-      case MetricKind::moves: v = s.count[m.index]; break;
-      case MetricKind::settled: v = settle_turn(q_hist.col(m.index), tolerance); break;
+      case MetricKind::issue:
+        v = s.status_quo[m.index];
+        break;
+      case MetricKind::issue_value:
+        v = m.a + m.b * s.status_quo[m.index];
+        break;
+      case MetricKind::utility:
+        v = utility(s, m.index);
+        break;
+      case MetricKind::utility_mean:
+        v = turns > 0 ? u_sum[m.index] / turns : 0.0;
+        break;
+      case MetricKind::recognized:
+        v = recognized_by(s, m.index);
+        break;
+      case MetricKind::moves:
+        v = s.count[m.index];
+        break;
+      case MetricKind::settled:
+        v = settle_turn(q_hist.col(m.index), tolerance);
+        break;
     }
     if (!std::isfinite(v) && out.ok) {
       out.ok = false;

@@ -15,13 +15,13 @@ namespace parley {
 
 /// What a metric measures, so a run can compute it from its states.
 enum class MetricKind : std::uint8_t {
-  issue,           ///< final status quo of issue `index`, 0-100
-  issue_value,     ///< the same in the issue's unit: a + b * q
-  utility,         ///< actor `index`'s utility after the last turn, 0-1
-  utility_mean,    ///< actor `index`'s utility averaged over turns 1..T
-  recognized,      ///< how many other actors recognize actor `index` at >= 0.5
-  moves,           ///< how many times move `index` was made
-  settled,         ///< first turn after which issue `index` stayed within the tolerance, or -1
+  issue,         ///< final status quo of issue `index`, 0-100
+  issue_value,   ///< the same in the issue's unit: a + b * q
+  utility,       ///< actor `index`'s utility after the last turn, 0-1
+  utility_mean,  ///< actor `index`'s utility averaged over turns 1..T
+  recognized,    ///< how many other actors recognize actor `index` at >= 0.5
+  moves,         ///< how many times move `index` was made
+  settled,       ///< first turn after which issue `index` stayed within the tolerance, or -1
 };
 
 /// One output column: its name, meaning and range (the range sets the histogram bins).
@@ -29,16 +29,17 @@ struct MetricInfo {
   std::string name;
   MetricKind kind = MetricKind::issue;
   int index = 0;
-  double a = 0.0;       ///< issue_value: offset
-  double b = 1.0;       ///< issue_value: scale
-  double lo = 0.0;      ///< smallest possible value
-  double hi = 100.0;    ///< largest possible value
-  bool integer = false; ///< integer-valued (counts, turns)
+  double a = 0.0;        ///< issue_value: offset
+  double b = 1.0;        ///< issue_value: scale
+  double lo = 0.0;       ///< smallest possible value
+  double hi = 100.0;     ///< largest possible value
+  bool integer = false;  ///< integer-valued (counts, turns)
 };
 
 /// The metrics of a scenario: per run (runs.csv, summary.csv) and per turn (trajectory.csv).
 struct MetricCatalog {
-  std::vector<MetricInfo> final;     ///< issue.*, issue.*.value, utility.*, recognized.*, moves.*, settled.*
+  std::vector<MetricInfo>
+      final;  ///< issue.*, issue.*.value, utility.*, recognized.*, moves.*, settled.*
   std::vector<MetricInfo> per_turn;  ///< issue.*, utility.*, recognized.* at every turn 0..T
 };
 
@@ -53,12 +54,12 @@ struct Event {
 
 /// Everything one run produces. Reused between runs by a worker, so vectors keep capacity.
 struct RunOutput {
-  std::vector<double> final;       ///< by MetricCatalog::final
+  std::vector<double> final;  ///< by MetricCatalog::final
   /// (turns + 1) x per_turn metrics, row-major so each turn's row is contiguous.
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> trajectory;
-  std::vector<Event> events;       ///< filled only when tracing
-  bool ok = true;                  ///< false when the run produced a non-finite value
-  std::string failure;             ///< why, when !ok
+  std::vector<Event> events;  ///< filled only when tracing
+  bool ok = true;             ///< false when the run produced a non-finite value
+  std::string failure;        ///< why, when !ok
 };
 
 /// Phase 6: the per-turn metrics of a state, into `row` (one entry per catalog.per_turn).
@@ -66,8 +67,8 @@ void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowV
 
 /// Runs one simulation with params `p` and the dynamics stream of (seed, run). Deterministic:
 /// the same arguments give the same output on any thread.
-void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
-              std::uint64_t seed, std::uint64_t run, bool trace, RunOutput& out);
+void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p, std::uint64_t seed,
+              std::uint64_t run, bool trace, RunOutput& out);
 
 /// The settle turn of one issue's status-quo history q[0..T]: the smallest t < T such that every
 /// later value lies within `tolerance` of q[t]; -1 if there is none.

@@ -49,24 +49,29 @@ TEST_CASE("the same seed gives identical files for 1 and 2 threads", "[cli][run]
   TempDir dir;
   const auto one = dir.path() / "one", two = dir.path() / "two";
   REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 9 --option all --threads 1 -q --out " +
-                     quoted(one)).status == 0);
+                     quoted(one))
+              .status == 0);
   REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 9 --option all --threads 2 -q --out " +
-                     quoted(two)).status == 0);
+                     quoted(two))
+              .status == 0);
   for (const char* f : {"runs.csv", "summary.csv", "trajectory.csv", "events.csv"})
     REQUIRE(read_file(one / f) == read_file(two / f));
   // A different seed gives different runs.
   const auto three = dir.path() / "three";
-  REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 10 --option all -q --out " +
-                     quoted(three)).status == 0);
+  REQUIRE(
+      run_parley("run " + kMini + " --runs 300 --seed 10 --option all -q --out " + quoted(three))
+          .status == 0);
   REQUIRE(read_file(one / "runs.csv") != read_file(three / "runs.csv"));
 }
 
 TEST_CASE("run --set changes the run and is recorded in the manifest", "[cli][run]") {
   TempDir dir;
   REQUIRE(run_parley("run " + kMini + " --runs 20 -q --set model.settle_rate=0 --out " +
-                     quoted(dir.path() / "a")).status == 0);
+                     quoted(dir.path() / "a"))
+              .status == 0);
   REQUIRE(run_parley("run " + kMini + " --runs 20 -q --set model.settle_rate=1 --out " +
-                     quoted(dir.path() / "b")).status == 0);
+                     quoted(dir.path() / "b"))
+              .status == 0);
   REQUIRE(read_file(dir.path() / "a" / "runs.csv") != read_file(dir.path() / "b" / "runs.csv"));
   REQUIRE(read_file(dir.path() / "a" / "manifest.json").find("model.settle_rate=0") !=
           std::string::npos);
@@ -161,8 +166,8 @@ TEST_CASE("a scenario written from the documentation alone validates and runs ev
       run_parley("run " + arctic + " --runs 40 --option all -q --out " + quoted(dir.path()));
   REQUIRE(r.status == 0);
   const std::string runs = read_file(dir.path() / "runs.csv");
-  for (const char* option : {"\n0,baseline,", "\n0,science_rule,", "\n0,side_payments,",
-                             "\n0,consensus,"})
+  for (const char* option :
+       {"\n0,baseline,", "\n0,science_rule,", "\n0,side_payments,", "\n0,consensus,"})
     REQUIRE(runs.find(option) != std::string::npos);
   REQUIRE_FALSE(fs::exists(dir.path() / "failures.csv"));
 }

@@ -14,7 +14,8 @@ TEST_CASE("the same seed and stream give the same numbers", "[rng]") {
 TEST_CASE("different streams and seeds give different numbers", "[rng]") {
   std::set<std::uint64_t> firsts;
   for (std::uint64_t seed = 0; seed < 20; ++seed)
-    for (std::uint64_t stream = 0; stream < 20; ++stream) firsts.insert(Rng(seed, stream).next_u64());
+    for (std::uint64_t stream = 0; stream < 20; ++stream)
+      firsts.insert(Rng(seed, stream).next_u64());
   REQUIRE(firsts.size() == 400);
 }
 

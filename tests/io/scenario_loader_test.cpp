@@ -594,7 +594,8 @@ TEST_CASE("garbage files never crash the loader", "[loader]") {
 
 TEST_CASE("lookahead and rounds take whole numbers only; risk stops short of -1", "[loader]") {
   TempScenario t;
-  t.replace("scenario.ini", "settle_rate = 0.2", "settle_rate = 0.2\nlookahead = 0.5\nrounds = U(5,10)");
+  t.replace("scenario.ini", "settle_rate = 0.2",
+            "settle_rate = 0.2\nlookahead = 0.5\nrounds = U(5,10)");
   t.replace("actors.csv", ",0.2,", ",-1,");
   const Diagnostics d = load_bad(t);
   INFO(dump(d));

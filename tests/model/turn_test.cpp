@@ -17,7 +17,8 @@ struct World {
   Params params;
   State state;
   explicit World(const Scenario& sc, int option = 0)
-      : rules(compile(sc)), params(sample_params(rules, option, 1, 0)),
+      : rules(compile(sc)),
+        params(sample_params(rules, option, 1, 0)),
         state(initial_state(rules, params)) {}
 };
 
@@ -115,8 +116,7 @@ TEST_CASE("timeline rows fire in their turns, options and conditions", "[model][
   }
 }
 
-TEST_CASE("AI actors pick the move that pays and pass on one that does not",
-          "[model][choice]") {
+TEST_CASE("AI actors pick the move that pays and pass on one that does not", "[model][choice]") {
   Scenario sc = tiny_scenario();
   // A wants x high: +10 on x is worth 10/100 * 1/1.5 = 0.0667 to A.
   sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.01),
@@ -219,7 +219,8 @@ TEST_CASE("compromise bargaining moves the status quo by settle_rate", "[model][
   REQUIRE(s.status_quo[1] == 20.0);
 }
 
-TEST_CASE("a veto player blocks moves of the status quo that hurt it", "[model][bargaining][veto]") {
+TEST_CASE("a veto player blocks moves of the status quo that hurt it",
+          "[model][bargaining][veto]") {
   Scenario sc = tiny_scenario();
   set_model(sc, ModelKey::settle_rate, 0.5);
   sc.actors[0].capability = Number::constant(3.0);

@@ -50,8 +50,12 @@ int index_of(const std::vector<std::string>& ids, const std::string& id) {
   return static_cast<int>(it - ids.begin());
 }
 
-int issue(const std::string& id) { return index_of(scenario().ids().issues, id); }
-int actor(const std::string& id) { return index_of(scenario().ids().actors, id); }
+int issue(const std::string& id) {
+  return index_of(scenario().ids().issues, id);
+}
+int actor(const std::string& id) {
+  return index_of(scenario().ids().actors, id);
+}
 
 template <class Pred>
 double share(const Finals& f, Pred pred) {
@@ -88,8 +92,9 @@ TEST_CASE("recognition grows through China and Pakistan, not the US", "[scenario
     for (int a = 0; a < s.actors(); ++a) n += (a != tlb && s.recognition(a, tlb) >= 0.5) ? 1 : 0;
     return n;
   };
-  CHECK(share(f, [&](const State& s0, const State& s) { return recognizers(s) > recognizers(s0); }) >=
-        kMost);
+  CHECK(share(f, [&](const State& s0, const State& s) {
+          return recognizers(s) > recognizers(s0);
+        }) >= kMost);
   CHECK(share(f, [&](const State& s0, const State& s) {
           return s.recognition(chn, tlb) > s0.recognition(chn, tlb) ||
                  s.recognition(pak, tlb) > s0.recognition(pak, tlb);

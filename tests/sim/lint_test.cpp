@@ -27,15 +27,14 @@ bool mentions(const std::vector<std::string>& w, const std::string& move) {
 TEST_CASE("lint flags AI moves that cannot pay and scripted moves that never happen", "[lint]") {
   Scenario sc = test::tiny_scenario();
   sc.actors[1].control = Control::script;
-  sc.moves = {
-      // A wants x high: pays.
-      test::make_move("pays", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.01),
-      // Costs more than it gains.
-      test::make_move("too_dear", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.5),
-      // Hurts A.
-      test::make_move("self_harm", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::sub, 10.0),
-      // B is scripted and no timeline row makes this.
-      test::make_move("never", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 10.0)};
+  sc.moves = {// A wants x high: pays.
+              test::make_move("pays", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.01),
+              // Costs more than it gains.
+              test::make_move("too_dear", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0, 0.5),
+              // Hurts A.
+              test::make_move("self_harm", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::sub, 10.0),
+              // B is scripted and no timeline row makes this.
+              test::make_move("never", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 10.0)};
   const auto w = warnings_about(sc);
   CHECK_FALSE(mentions(w, "pays"));
   CHECK(mentions(w, "too_dear"));

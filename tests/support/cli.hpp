@@ -55,8 +55,8 @@ inline CliResult run_parley(const std::string& args) {
   const TempDir tmp;
   const std::string out_file = (tmp.path() / "stdout").string();
   const std::string err_file = (tmp.path() / "stderr").string();
-  const std::string cmd = std::string("'") + PARLEY_BIN + "' " + args + " >'" + out_file +
-                          "' 2>'" + err_file + "' </dev/null";
+  const std::string cmd = std::string("'") + PARLEY_BIN + "' " + args + " >'" + out_file + "' 2>'" +
+                          err_file + "' </dev/null";
   const int raw = std::system(cmd.c_str());
   CliResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -66,7 +66,9 @@ inline CliResult run_parley(const std::string& args) {
 }
 
 /// Single-quotes a path for the shell.
-inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+inline std::string quoted(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
 
 /// Copies a test scenario into `dir`/name and returns the new folder.
 inline std::filesystem::path copy_scenario(const std::string& name,

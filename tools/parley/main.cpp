@@ -8,7 +8,8 @@
 namespace {
 
 constexpr const char* kUsage =
-    "parley " PARLEY_VERSION " - strategic scenario simulation\n"
+    "parley " PARLEY_VERSION
+    " - strategic scenario simulation\n"
     "\n"
     "usage: parley COMMAND [ARGS...]\n"
     "\n"
