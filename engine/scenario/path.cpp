@@ -139,7 +139,7 @@ std::string suggest_id(std::string_view word, const std::vector<std::string>& id
     const auto it = std::find(lowered.begin(), lowered.end(), n);
     return ids[static_cast<std::size_t>(it - lowered.begin())];
   }
-  // Short ids are often abbreviations of the word people type ("Pakistan" for "PAK"): accept a
+  // Short ids are often abbreviations of the word people type ("Norway" for "NOR"): accept a
   // prefix relation of at least two letters, preferring the longest.
   std::string best;
   std::size_t best_len = 1;

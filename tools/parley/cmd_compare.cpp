@@ -240,19 +240,8 @@ int cmd_compare(const std::vector<std::string>& args) {
   // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
   // comparison.csv is the one stream file: empty until the end, it only carries the checkpoint.
   ResumableOutput output(out_dir, {"comparison.csv"}, fingerprint);
-  std::uint64_t status = 0;
-  if (root) {
-    std::string error;
-    if (!make_directories(out_dir, error)) {
-      std::cerr << "parley compare: " << error << '\n';
-      status = 1;
-    } else if (const int s = output.open(vm.count("resume") > 0, error); s != 0) {
-      std::cerr << "parley compare: " << error << '\n';
-      status = static_cast<std::uint64_t>(s);
-    }
-  }
-  status = mpi::broadcast(status);
-  if (status != 0) return static_cast<int>(status);
+  if (const int status = open_output("compare", root, out_dir, vm.count("resume") > 0, output))
+    return status;
   spec.resume_runs = mpi::broadcast(output.resume_runs());
   if (root) {
     spec.resume_state = output.resume_state();

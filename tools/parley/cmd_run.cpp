@@ -216,19 +216,8 @@ int cmd_run(const std::vector<std::string>& args) {
 
   // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
   ResumableOutput output(out_dir, {"runs.csv", "events.csv", "failures.csv"}, fingerprint);
-  std::uint64_t status = 0;
-  if (root) {
-    std::string error;
-    if (!make_directories(out_dir, error)) {
-      std::cerr << "parley run: " << error << '\n';
-      status = 1;
-    } else if (const int s = output.open(vm.count("resume") > 0, error); s != 0) {
-      std::cerr << "parley run: " << error << '\n';
-      status = static_cast<std::uint64_t>(s);
-    }
-  }
-  status = mpi::broadcast(status);
-  if (status != 0) return static_cast<int>(status);
+  if (const int status = open_output("run", root, out_dir, vm.count("resume") > 0, output))
+    return status;
   spec.resume_runs = mpi::broadcast(output.resume_runs());
   if (root) {
     spec.resume_state = output.resume_state();

@@ -9,6 +9,8 @@
 #include <streambuf>
 #include <thread>
 
+#include "engine/batch/mpi.hpp"
+#include "engine/io/output.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/scenario/path.hpp"
 #include "tools/parley/commands.hpp"
@@ -114,6 +116,22 @@ std::optional<int> parse_scenario_args(const std::string& command,
     return kExitBadInput;
   }
   return std::nullopt;
+}
+
+int open_output(const std::string& command, bool root, const std::string& out_dir, bool resume,
+                ResumableOutput& output) {
+  std::uint64_t status = 0;
+  if (root) {
+    std::string error;
+    if (!make_directories(out_dir, error)) {
+      std::cerr << "parley " << command << ": " << error << '\n';
+      status = 1;
+    } else if (const int s = output.open(resume, error); s != 0) {
+      std::cerr << "parley " << command << ": " << error << '\n';
+      status = static_cast<std::uint64_t>(s);
+    }
+  }
+  return static_cast<int>(mpi::broadcast(status));
 }
 
 int report(const Diagnostics& diag) {

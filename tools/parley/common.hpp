@@ -12,6 +12,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "engine/batch/checkpoint.hpp"
 #include "engine/core/diagnostics.hpp"
 #include "engine/scenario/scenario.hpp"
 
@@ -36,6 +37,12 @@ namespace parley::cli {
 [[nodiscard]] std::optional<int> parse_scenario_args(
     const std::string& command, const boost::program_options::options_description& visible,
     const std::vector<std::string>& args, boost::program_options::variables_map& vm);
+
+/// Creates the output folder and opens `output` in it (resuming when `resume`), on rank 0 only
+/// (`root`), and shares the outcome with every MPI rank. Returns 0 to go on, else the exit
+/// status every rank should stop with (the message is printed on rank 0).
+[[nodiscard]] int open_output(const std::string& command, bool root, const std::string& out_dir,
+                              bool resume, ResumableOutput& output);
 
 /// Prints every problem to stderr, then a one-line count. Returns kExitBadInput if any error.
 int report(const Diagnostics& diag);
