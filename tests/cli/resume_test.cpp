@@ -19,41 +19,6 @@ namespace {
 
 const std::string kDefault = (fs::path(PARLEY_SOURCE_DIR) / "scenarios/afghanistan-2025").string();
 
-// Starts `parley ARGS...` with its output discarded, kills it with SIGKILL as soon as a new
-// checkpoint appears in `out` (one with a later modification than `after`), and returns true if
-// it was killed before finishing.
-bool run_and_kill(const std::vector<std::string>& args, const fs::path& out) {
-  const fs::path checkpoint = out / ".checkpoint";
-  std::error_code ec;
-  const auto before =
-      fs::exists(checkpoint, ec) ? fs::last_write_time(checkpoint, ec) : fs::file_time_type::min();
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string bin = PARLEY_BIN;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) ::_exit(127);
-    if (std::freopen("/dev/null", "w", stderr) == nullptr) ::_exit(127);
-    ::execv(PARLEY_BIN, argv.data());
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return false;  // finished first
-    if (fs::exists(checkpoint, ec) && fs::last_write_time(checkpoint, ec) > before) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-}
-
 // manifest.json without its command line (the one field that differs after --resume).
 std::string manifest_without_command(const fs::path& dir) {
   std::string m = read_file(dir / "manifest.json");

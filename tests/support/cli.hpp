@@ -1,14 +1,19 @@
 #pragma once
 // Running the parley binary from tests, and temporary folders for its output.
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace parley::test {
 
@@ -77,6 +82,44 @@ inline std::filesystem::path copy_scenario(const std::string& name,
   std::filesystem::copy(std::filesystem::path(PARLEY_TEST_DATA) / "scenarios" / name, to,
                         std::filesystem::copy_options::recursive);
   return to;
+}
+
+// Starts `parley ARGS...` with its output discarded, kills it with SIGKILL as soon as a new
+// checkpoint appears in `out` (one with a later modification than `after`), and returns true if
+// it was killed before finishing.
+inline bool run_and_kill(const std::vector<std::string>& args, const std::filesystem::path& out) {
+  const std::filesystem::path checkpoint = out / ".checkpoint";
+  std::error_code ec;
+  const auto before = std::filesystem::exists(checkpoint, ec)
+                          ? std::filesystem::last_write_time(checkpoint, ec)
+                          : std::filesystem::file_time_type::min();
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string bin = PARLEY_BIN;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) ::_exit(127);
+    if (std::freopen("/dev/null", "w", stderr) == nullptr) ::_exit(127);
+    ::execv(PARLEY_BIN, argv.data());
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) return false;  // finished first
+    if (std::filesystem::exists(checkpoint, ec) &&
+        std::filesystem::last_write_time(checkpoint, ec) > before)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 }  // namespace parley::test

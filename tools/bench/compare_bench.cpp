@@ -14,24 +14,12 @@
 #include "engine/batch/sweep.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
+#include "tools/bench/default_scenario.hpp"
 
 namespace {
 
-const parley::Scenario& afghanistan() {
-  static const parley::Scenario sc = [] {
-    parley::Diagnostics diag;
-    auto loaded = parley::load_scenario(PARLEY_SOURCE_DIR "/scenarios/afghanistan-2025", diag);
-    if (!loaded) {
-      diag.print(std::cerr);
-      std::abort();
-    }
-    return *loaded;
-  }();
-  return sc;
-}
-
 void BM_Compare(benchmark::State& state) {
-  const parley::Scenario& sc = afghanistan();
+  const parley::Scenario& sc = parley::bench::default_scenario();
   const parley::Rules rules = parley::compile(sc);
   const parley::MetricCatalog catalog = parley::metric_catalog(sc);
   parley::CompareSpec spec;
@@ -49,7 +37,7 @@ void BM_Compare(benchmark::State& state) {
 BENCHMARK(BM_Compare)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SweepSobol(benchmark::State& state) {
-  const parley::Scenario& sc = afghanistan();
+  const parley::Scenario& sc = parley::bench::default_scenario();
   const parley::MetricCatalog catalog = parley::metric_catalog(sc);
   parley::ParseError err;
   std::vector<parley::VaryRange> vary;

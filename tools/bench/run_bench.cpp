@@ -12,24 +12,12 @@
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
 #include "engine/sim/run.hpp"
+#include "tools/bench/default_scenario.hpp"
 
 namespace {
 
-const parley::Scenario& default_scenario() {
-  static const parley::Scenario sc = [] {
-    parley::Diagnostics diag;
-    auto loaded = parley::load_scenario(PARLEY_SOURCE_DIR "/scenarios/afghanistan-2025", diag);
-    if (!loaded) {
-      diag.print(std::cerr);
-      std::abort();
-    }
-    return *loaded;
-  }();
-  return sc;
-}
-
 void BM_SimulateRun(benchmark::State& state) {
-  const parley::Scenario& sc = default_scenario();
+  const parley::Scenario& sc = parley::bench::default_scenario();
   const parley::Rules rules = parley::compile(sc);
   const parley::MetricCatalog catalog = parley::metric_catalog(sc);
   parley::Params params;
@@ -59,7 +47,7 @@ class FileSink final : public parley::BatchSink {
 };
 
 void BM_Batch(benchmark::State& state) {
-  const parley::Scenario& sc = default_scenario();
+  const parley::Scenario& sc = parley::bench::default_scenario();
   const parley::Rules rules = parley::compile(sc);
   const parley::MetricCatalog catalog = parley::metric_catalog(sc);
   const parley::RowFormat format(sc, rules, catalog);

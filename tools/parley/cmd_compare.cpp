@@ -212,16 +212,7 @@ int cmd_compare(const std::vector<std::string>& args) {
 
   // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
   // resumed only by the same comparison.
-  BatchFingerprint fingerprint;
-  fingerprint.add("command", "compare");
-  fingerprint.add("parley version", PARLEY_VERSION);
-  fingerprint.add("scenario hash", [&] {
-    char hash[20];
-    std::snprintf(hash, sizeof hash, "%016llx",
-                  static_cast<unsigned long long>(scenario->content_hash));
-    return std::string(hash);
-  }());
-  fingerprint.add("seed", std::to_string(spec.seed));
+  BatchFingerprint fingerprint = base_fingerprint("compare", *scenario, spec.seed);
   fingerprint.add("runs", std::to_string(spec.runs));
   std::string option_list;
   for (const int o : spec.options)

@@ -275,16 +275,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
   // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
   // resumed only by the same sweep.
-  BatchFingerprint fingerprint;
-  fingerprint.add("command", "sweep");
-  fingerprint.add("parley version", PARLEY_VERSION);
-  fingerprint.add("scenario hash", [&] {
-    char hash[20];
-    std::snprintf(hash, sizeof hash, "%016llx",
-                  static_cast<unsigned long long>(scenario->content_hash));
-    return std::string(hash);
-  }());
-  fingerprint.add("seed", std::to_string(spec.seed));
+  BatchFingerprint fingerprint = base_fingerprint("sweep", *scenario, spec.seed);
   fingerprint.add("design", design_name(*design));
   std::string vary_list;
   for (const VaryRange& v : vary) {

@@ -118,6 +118,19 @@ std::optional<int> parse_scenario_args(const std::string& command,
   return std::nullopt;
 }
 
+BatchFingerprint base_fingerprint(const std::string& command, const Scenario& scenario,
+                                  std::uint64_t seed) {
+  char hash[20];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(scenario.content_hash));
+  BatchFingerprint fingerprint;
+  fingerprint.add("command", command);
+  fingerprint.add("parley version", PARLEY_VERSION);
+  fingerprint.add("scenario hash", hash);
+  fingerprint.add("seed", std::to_string(seed));
+  return fingerprint;
+}
+
 int open_output(const std::string& command, bool root, const std::string& out_dir, bool resume,
                 ResumableOutput& output) {
   std::uint64_t status = 0;

@@ -38,6 +38,11 @@ namespace parley::cli {
     const std::string& command, const boost::program_options::options_description& visible,
     const std::vector<std::string>& args, boost::program_options::variables_map& vm);
 
+/// The fingerprint fields every batch command shares: command, parley version, scenario
+/// content hash and seed. Commands add their own settings after these.
+[[nodiscard]] BatchFingerprint base_fingerprint(const std::string& command,
+                                                const Scenario& scenario, std::uint64_t seed);
+
 /// Creates the output folder and opens `output` in it (resuming when `resume`), on rank 0 only
 /// (`root`), and shares the outcome with every MPI rank. Returns 0 to go on, else the exit
 /// status every rank should stop with (the message is printed on rank 0).
