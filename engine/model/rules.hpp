@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/model/flat.hpp"
 #include "engine/scenario/scenario.hpp"
 
 namespace parley {
@@ -81,8 +82,8 @@ struct Rules {
   /// moves x moves, row-major: 1 when move m changes something the gain of move n (for n's
   /// actor) reads, so n's gain cached for "no move" must be recomputed after m.
   std::vector<std::uint8_t> gain_interference;
-  /// Per timeline row: read_mask() of its `when` condition.
-  std::vector<std::uint64_t> timeline_when_mask;
+  /// The conditions and effects compiled to indices of the flat state, for move scoring.
+  FlatRules flat;
 
   /// Whether actor `a` holds a veto on issue `i`.
   [[nodiscard]] bool has_veto(int a, int i) const noexcept {

@@ -1,10 +1,12 @@
 #include "engine/model/turn.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
 #include "engine/model/bargaining.hpp"
+#include "engine/model/sandbox.hpp"
 #include "engine/model/view.hpp"
 
 namespace parley {
@@ -21,11 +23,10 @@ void mark_made(State& s, std::int32_t m) {
   s.made.push_back(m);
 }
 
-// What every move score of one state shares: the utility sums, each AI actor's best reply when
-// nobody moves, and which timeline conditions hold next turn anyway. Computed once per snapshot.
+// What every move score of one state shares: each AI actor's best reply when nobody moves, the
+// gains behind it, and which timeline conditions hold next turn anyway. Computed once per
+// snapshot.
 struct Lookahead {
-  UtilityBase ubase;
-  Overlay none;                            // next turn, nothing made
   std::vector<std::int32_t> pass_replies;  // per actor; -1 = pass or not an AI actor
   std::vector<double> pass_gain;  // per move: its gain with no move made; -inf if unavailable
   std::vector<std::uint8_t> holds_anyway;  // per timeline row
@@ -34,11 +35,13 @@ struct Lookahead {
 // Scratch buffers for move scoring, one set per thread, so scoring allocates nothing once warm.
 // They carry no information from one call to the next, so results cannot depend on the thread.
 struct Scratch {
-  Overlay base;  // the move being scored (or nothing, for "pass"), then the replies to it
+  Sandbox box;  // the snapshot, then the move being scored and the replies to it
   std::vector<std::int32_t> replies;
+  std::vector<std::uint64_t> rows;  // timeline rows the sandbox's moves may have made true
   Lookahead look;
   std::vector<std::int32_t> candidates;
   std::vector<double> scores;
+  std::vector<double> weights;
 };
 
 Scratch& scratch() {
@@ -48,27 +51,21 @@ Scratch& scratch() {
 
 constexpr double kUnavailable = -std::numeric_limits<double>::infinity();
 
-// Gain to actor k of move m at the next turn, judged through `base`: utility change minus cost;
+// Gain to actor k of move m at the next turn, judged on the sandbox: utility change minus cost;
 // kUnavailable when m cannot be made then.
-double reply_gain(const Rules& rules, const Params& p, const State& s, Overlay& base,
-                  const UtilityBase& ubase, int k, std::int32_t m, double u0) {
-  if (!available(rules, p.option, m, s, base)) return kUnavailable;
-  const double cost = get(s, base, Slot{SlotKind::cost, m, 0});
-  const Overlay::Mark before = base.mark();
-  apply_effects(rules, p, m, s, base);
-  const double gain = utility(s, base, k, ubase) - u0 - cost;
-  base.rollback(before);
-  return gain;
+double reply_gain(const Rules& rules, const Params& p, Sandbox& box, int k, std::int32_t m,
+                  double u0) {
+  if (!box.available(rules, p.option, m)) return kUnavailable;
+  return box.utility_after(rules, p, k, m) - u0 - box.cost(rules, m);
 }
 
 // Best reply of actor k at the next turn with nothing made: fills the gain cache. -1 = pass.
-std::int32_t pass_reply(const Rules& rules, const Params& p, const State& s, Lookahead& look,
-                        int k) {
-  const double u0 = utility(s, look.none, k, look.ubase);
+std::int32_t pass_reply(const Rules& rules, const Params& p, Sandbox& box, Lookahead& look, int k) {
+  const double u0 = box.utility(k);
   double best = 0.0;
   std::int32_t best_move = -1;
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
-    const double gain = reply_gain(rules, p, s, look.none, look.ubase, k, m, u0);
+    const double gain = reply_gain(rules, p, box, k, m, u0);
     look.pass_gain[static_cast<size_t>(m)] = gain;
     if (gain > best) {
       best = gain;
@@ -78,17 +75,17 @@ std::int32_t pass_reply(const Rules& rules, const Params& p, const State& s, Loo
   return best_move;
 }
 
-// Best reply of actor k at the next turn after `move` (in `base`). Only the gains that `move`
-// can change are recomputed; the others are the cached gains with no move made.
-std::int32_t best_reply_after(const Rules& rules, const Params& p, const State& s, Overlay& base,
+// Best reply of actor k at the next turn after `move` (applied in the sandbox). Only the gains
+// that `move` can change are recomputed; the others are the cached gains with no move made.
+std::int32_t best_reply_after(const Rules& rules, const Params& p, Sandbox& box,
                               const Lookahead& look, std::int32_t move, int k) {
-  const double u0 = utility(s, base, k, look.ubase);
+  const double u0 = box.utility(k);
   const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
   double best = 0.0;
   std::int32_t best_move = -1;
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
     const double gain = rules.gain_interference[row + static_cast<size_t>(m)]
-                            ? reply_gain(rules, p, s, base, look.ubase, k, m, u0)
+                            ? reply_gain(rules, p, box, k, m, u0)
                             : look.pass_gain[static_cast<size_t>(m)];
     if (gain > best) {
       best = gain;
@@ -103,31 +100,30 @@ bool in_next_turn(const RuleTimeline& row, int next) noexcept {
 }
 
 void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
-  Lookahead& look = w.look;
-  look.ubase.compute(s);
+  w.box.load(rules, s);
   if (s.model[static_cast<size_t>(ModelKey::lookahead)] < 0.5) return;
-  look.none.clear();
-  look.none.next_turn = true;
+  Lookahead& look = w.look;
   look.pass_replies.assign(static_cast<size_t>(rules.actors), -1);
   look.pass_gain.assign(static_cast<size_t>(rules.moves), kUnavailable);
   for (int k = 0; k < rules.actors; ++k)
     if (rules.control[static_cast<size_t>(k)] == Control::ai)
-      look.pass_replies[static_cast<size_t>(k)] = pass_reply(rules, p, s, look, k);
+      look.pass_replies[static_cast<size_t>(k)] = pass_reply(rules, p, w.box, look, k);
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
   look.holds_anyway.assign(rules.timeline.size(), 0);
   for (size_t r = 0; r < rules.timeline.size(); ++r)
     if (opt.timeline_active[r] && in_next_turn(rules.timeline[r], s.turn + 1))
-      look.holds_anyway[r] = holds(rules.timeline[r].when, s, look.none) ? 1 : 0;
+      look.holds_anyway[r] = w.box.when_holds(rules, r) ? 1 : 0;
 }
 
 // Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
-// AI actors' best replies and the timeline rules of the next turn its move makes true.
+// AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
+// the sandbox as it found it.
 double lookahead_value(const Rules& rules, const Params& p, const State& s, int i,
                        std::int32_t move, Scratch& w) {
   const Lookahead& look = w.look;
-  w.base.clear();
-  w.base.next_turn = true;
-  if (move >= 0) apply_effects(rules, p, move, s, w.base);
+  Sandbox& box = w.box;
+  const Sandbox::Mark start = box.mark();
+  if (move >= 0) box.apply(rules, p, move);
 
   // Every other AI actor replies to the same position (the move alone), then all replies apply.
   w.replies.clear();
@@ -138,31 +134,34 @@ double lookahead_value(const Rules& rules, const Params& p, const State& s, int 
         move >= 0 &&
         rules.reply_interference[static_cast<size_t>(move) * static_cast<size_t>(rules.actors) +
                                  static_cast<size_t>(k)];
-    const std::int32_t r = changed ? best_reply_after(rules, p, s, w.base, look, move, k)
+    const std::int32_t r = changed ? best_reply_after(rules, p, box, look, move, k)
                                    : look.pass_replies[static_cast<size_t>(k)];
     if (r >= 0) w.replies.push_back(r);
   }
-  Overlay& full = w.base;
-  for (const std::int32_t r : w.replies) apply_effects(rules, p, r, s, full);
+  for (const std::int32_t r : w.replies) box.apply(rules, p, r);
 
-  const double u_full = utility(s, full, i, look.ubase);
+  const double u_full = box.utility(i);
   double value = u_full;
+  // A rule is a reply only if the moves make its condition true: it must read something they
+  // wrote and must not hold anyway.
+  const auto words = static_cast<size_t>(rules.flat.row_words);
+  w.rows.assign(words, 0);
+  for (const std::int32_t m : box.made())
+    for (size_t k = 0; k < words; ++k)
+      w.rows[k] |= rules.flat.rows_touched[static_cast<size_t>(m) * words + k];
   const int next = s.turn + 1;
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
-  for (size_t r = 0; r < rules.timeline.size(); ++r) {
-    const RuleTimeline& row = rules.timeline[r];
-    // A rule is a reply only if the move makes its condition true: it must read something the
-    // overlay changed (mask test) and must not hold anyway.
-    if (!opt.timeline_active[r] || !in_next_turn(row, next) || look.holds_anyway[r]) continue;
-    if ((rules.timeline_when_mask[r] & full.mask) == 0) continue;
-    if (!holds(row.when, s, full)) continue;
-    if (!holds(rules.move_rules[static_cast<size_t>(row.move)].requirement, s, full)) continue;
-    const Overlay::Mark before = full.mark();
-    apply_effects(rules, p, row.move, s, full);
-    value +=
-        p.values[static_cast<size_t>(row.probability)] * (utility(s, full, i, look.ubase) - u_full);
-    full.rollback(before);
+  for (size_t k = 0; k < words; ++k) {
+    for (std::uint64_t bits = w.rows[k]; bits != 0; bits &= bits - 1) {
+      const size_t r = k * 64 + static_cast<size_t>(std::countr_zero(bits));
+      const RuleTimeline& row = rules.timeline[r];
+      if (!opt.timeline_active[r] || !in_next_turn(row, next) || look.holds_anyway[r]) continue;
+      if (!box.when_holds(rules, r) || !box.requirement_holds(rules, row.move)) continue;
+      value += p.values[static_cast<size_t>(row.probability)] *
+               (box.utility_after(rules, p, i, row.move) - u_full);
+    }
   }
+  box.rollback(start);
   return value;
 }
 
@@ -177,13 +176,10 @@ void score_prepared(const Rules& rules, const Params& p, const State& s, int act
           lookahead_value(rules, p, s, actor, candidates[c], w) - v_pass - s.cost[candidates[c]];
     return;
   }
-  w.base.clear();
-  const double u0 = utility(s, w.base, actor, w.look.ubase);
-  for (size_t c = 0; c < candidates.size(); ++c) {
-    w.base.clear();
-    apply_effects(rules, p, candidates[c], s, w.base);
-    scores[c] = utility(s, w.base, actor, w.look.ubase) - u0 - s.cost[candidates[c]];
-  }
+  Sandbox& box = w.box;
+  const double u0 = box.utility(actor);
+  for (size_t c = 0; c < candidates.size(); ++c)
+    scores[c] = box.utility_after(rules, p, actor, candidates[c]) - u0 - s.cost[candidates[c]];
 }
 
 bool touches(const std::vector<Slot>& reads, const Slot& slot) {
@@ -267,9 +263,7 @@ void derive_lookahead_tables(Rules& rules) {
           hit ? 1 : 0;
     }
   }
-  rules.timeline_when_mask.clear();
-  for (const RuleTimeline& row : rules.timeline)
-    rules.timeline_when_mask.push_back(read_mask(row.when));
+  derive_flat_rules(rules);
 }
 
 void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
@@ -279,7 +273,25 @@ void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
   score_prepared(rules, p, s, actor, candidates, scores, w);
 }
 
-State apply_drift(const Rules& rules, const Params& /*p*/, State s, Rng& rng) {
+double clip_to_veto(const Rules& rules, const State& s, int issue, double proposal) noexcept {
+  const double q = s.status_quo[issue];
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  for (int a = 0; a < rules.actors; ++a) {
+    if (!rules.has_veto(a, issue)) continue;
+    // Utility falls with distance on one dimension, so the points a veto player likes at least
+    // as much as q are those no farther from its position than q is.
+    const double x = s.position(a, issue);
+    const double d = std::abs(q - x);
+    lo = std::max(lo, x - d);
+    hi = std::min(hi, x + d);
+  }
+  return std::clamp(proposal, lo, hi);
+}
+
+namespace {
+
+void apply_drift_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& rng) {
   for (int j = 0; j < rules.issues; ++j) {
     double q = s.status_quo[j] + s.drift[j];
     // Each issue draws from its own child stream, so adding an issue or switching noise off on
@@ -287,10 +299,9 @@ State apply_drift(const Rules& rules, const Params& /*p*/, State s, Rng& rng) {
     if (s.noise[j] > 0.0) q += s.noise[j] * rng.split(static_cast<std::uint64_t>(j)).normal();
     s.status_quo[j] = std::clamp(q, 0.0, 100.0);
   }
-  return s;
 }
 
-State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
+void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& rng) {
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
   for (size_t r = 0; r < rules.timeline.size(); ++r) {
     const RuleTimeline& row = rules.timeline[r];
@@ -302,10 +313,9 @@ State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
     apply_effects(rules, p, row.move, s);
     mark_made(s, row.move);
   }
-  return s;
 }
 
-State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
+void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng) {
   Scratch& w = scratch();
   const double temperature = model_value(s, ModelKey::temperature);
   prepare(rules, p, s, w);
@@ -329,13 +339,17 @@ State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
     } else {
       double top = 0.0;
       for (const double sc : w.scores) top = std::max(top, sc);
-      double total = std::exp((0.0 - top) / temperature);
-      for (const double sc : w.scores) total += std::exp((sc - top) / temperature);
+      // Weights relative to the best score, so exp cannot overflow; pass scores 0.
+      w.weights.resize(w.scores.size());
+      const double pass_weight = std::exp((0.0 - top) / temperature);
+      double total = pass_weight;
+      for (size_t c = 0; c < w.scores.size(); ++c)
+        total += w.weights[c] = std::exp((w.scores[c] - top) / temperature);
       double u = rng.split(static_cast<std::uint64_t>(i)).uniform() * total;
-      u -= std::exp((0.0 - top) / temperature);
+      u -= pass_weight;
       for (size_t c = 0; c < w.scores.size() && u >= 0.0; ++c) {
         pick = static_cast<int>(c);
-        u -= std::exp((w.scores[c] - top) / temperature);
+        u -= w.weights[c];
       }
     }
     if (pick >= 0) chosen.push_back(w.candidates[static_cast<size_t>(pick)]);
@@ -345,28 +359,11 @@ State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
     apply_effects(rules, p, m, s);
     mark_made(s, m);
   }
-  return s;
 }
 
-double clip_to_veto(const Rules& rules, const State& s, int issue, double proposal) noexcept {
-  const double q = s.status_quo[issue];
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  for (int a = 0; a < rules.actors; ++a) {
-    if (!rules.has_veto(a, issue)) continue;
-    // Utility falls with distance on one dimension, so the points a veto player likes at least
-    // as much as q are those no farther from its position than q is.
-    const double x = s.position(a, issue);
-    const double d = std::abs(q - x);
-    lo = std::max(lo, x - d);
-    hi = std::min(hi, x + d);
-  }
-  return std::clamp(proposal, lo, hi);
-}
-
-State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
+void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/) {
   const double rate = model_value(s, ModelKey::settle_rate);
-  if (rate <= 0.0) return s;
+  if (rate <= 0.0) return;
   const BargainingModel model = rules.options[static_cast<size_t>(p.option)].bargaining;
   const Eigen::VectorXd& cap = s.capability;
   for (int j = 0; j < rules.issues; ++j) {
@@ -406,17 +403,33 @@ State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
     const double proposal = s.status_quo[j] + rate * (outcome - s.status_quo[j]);
     s.status_quo[j] = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
   }
-  return s;
 }
 
-State update_positions(const Rules& rules, const Params& /*p*/, State s, Rng& /*rng*/) {
+void update_positions_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& /*rng*/) {
   const double rate = model_value(s, ModelKey::influence_rate);
-  if (rate <= 0.0 || rules.actors < 2) return s;
+  if (rate <= 0.0 || rules.actors < 2) return;
   const int actors = rules.actors;
   // Plain loops: the matrices are a few actors wide, far below where a matrix product pays.
   thread_local std::vector<double> voice, shifted;
+  // Each actor's friends (positive affinity) and how much it likes them, listed once per turn:
+  // only friends pull, and the list spares the per-issue tests.
+  thread_local std::vector<std::int32_t> friend_begin, friends;
+  thread_local std::vector<double> likes;
   voice.resize(static_cast<size_t>(actors));
   shifted.resize(static_cast<size_t>(actors));
+  friend_begin.clear();
+  friends.clear();
+  likes.clear();
+  for (int i = 0; i < actors; ++i) {
+    friend_begin.push_back(static_cast<std::int32_t>(friends.size()));
+    for (int k = 0; k < actors; ++k) {
+      const double like = s.affinity(i, k);
+      if (k == i || like <= 0.0) continue;
+      friends.push_back(k);
+      likes.push_back(like);
+    }
+  }
+  friend_begin.push_back(static_cast<std::int32_t>(friends.size()));
   for (int j = 0; j < rules.issues; ++j) {
     double total = 0.0;
     for (int k = 0; k < actors; ++k) {
@@ -431,16 +444,43 @@ State update_positions(const Rules& rules, const Params& /*p*/, State s, Rng& /*
       const double others = total - voice[static_cast<size_t>(i)];
       if (others <= 0.0) continue;
       double pull = 0.0;
-      for (int k = 0; k < actors; ++k) {
-        const double like = s.affinity(i, k);
-        if (k == i || like <= 0.0) continue;
-        pull += like * voice[static_cast<size_t>(k)] * (s.position(k, j) - xi);
+      for (std::int32_t f = friend_begin[static_cast<size_t>(i)];
+           f < friend_begin[static_cast<size_t>(i) + 1]; ++f) {
+        const std::int32_t k = friends[static_cast<size_t>(f)];
+        pull +=
+            likes[static_cast<size_t>(f)] * voice[static_cast<size_t>(k)] * (s.position(k, j) - xi);
       }
       shifted[static_cast<size_t>(i)] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
     }
     // Everyone moves from the same positions, so the update is written back afterwards.
     for (int i = 0; i < actors; ++i) s.position(i, j) = shifted[static_cast<size_t>(i)];
   }
+}
+
+}  // namespace
+
+State apply_drift(const Rules& rules, const Params& p, State s, Rng& rng) {
+  apply_drift_in_place(rules, p, s, rng);
+  return s;
+}
+
+State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
+  fire_timeline_in_place(rules, p, s, rng);
+  return s;
+}
+
+State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
+  choose_moves_in_place(rules, p, s, rng);
+  return s;
+}
+
+State bargain(const Rules& rules, const Params& p, State s, Rng& rng) {
+  bargain_in_place(rules, p, s, rng);
+  return s;
+}
+
+State update_positions(const Rules& rules, const Params& p, State s, Rng& rng) {
+  update_positions_in_place(rules, p, s, rng);
   return s;
 }
 
@@ -451,11 +491,12 @@ State step(const Rules& rules, const Params& p, State s, Rng& rng) {
   Rng drift_rng = turn_rng.split(1), timeline_rng = turn_rng.split(2),
       choice_rng = turn_rng.split(3), bargain_rng = turn_rng.split(4),
       influence_rng = turn_rng.split(5);
-  s = apply_drift(rules, p, std::move(s), drift_rng);
-  s = fire_timeline(rules, p, std::move(s), timeline_rng);
-  s = choose_moves(rules, p, std::move(s), choice_rng);
-  s = bargain(rules, p, std::move(s), bargain_rng);
-  s = update_positions(rules, p, std::move(s), influence_rng);
+  // The phases as above, run in place so a turn moves no State.
+  apply_drift_in_place(rules, p, s, drift_rng);
+  fire_timeline_in_place(rules, p, s, timeline_rng);
+  choose_moves_in_place(rules, p, s, choice_rng);
+  bargain_in_place(rules, p, s, bargain_rng);
+  update_positions_in_place(rules, p, s, influence_rng);
   return s;
 }
 

@@ -39,7 +39,8 @@ namespace parley {
 [[nodiscard]] double clip_to_veto(const Rules& rules, const State& s, int issue,
                                   double proposal) noexcept;
 
-/// Fills Rules::reply_interference and Rules::timeline_when_mask from the rest of the rules.
+/// Fills Rules::reply_interference, Rules::gain_interference and Rules::flat from the rest of
+/// the rules.
 /// compile() calls it; call it again after changing moves or timeline by hand.
 void derive_lookahead_tables(Rules& rules);
 

@@ -1,0 +1,286 @@
+#include "engine/model/sandbox.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/model/view.hpp"
+
+namespace parley {
+
+namespace {
+
+inline double closeness(double q, double x, double exponent) noexcept {
+  const double c = 1.0 - std::abs(q - x) / 100.0;
+  return exponent == 1.0 ? c : std::pow(c, exponent);
+}
+
+}  // namespace
+
+void derive_flat_rules(Rules& rules) {
+  FlatRules& f = rules.flat;
+  f = FlatRules{};
+  f.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
+  const FlatLayout& l = f.layout;
+  for (const RuleMove& mv : rules.move_rules) f.requirement.push_back(f.add(mv.requirement));
+  for (const RuleTimeline& row : rules.timeline) f.when.push_back(f.add(row.when));
+  for (const RuleEffect& e : rules.effects) {
+    FlatEffect fe;
+    fe.index = l.index(e.target);
+    fe.op = e.op;
+    fe.value = e.value;
+    const Range r = e.target.kind == SlotKind::model
+                        ? model_key_range(static_cast<ModelKey>(e.target.a))
+                        : slot_range(e.target.kind);
+    fe.lo = r.lo;
+    fe.hi = r.hi;
+    if (e.target.kind == SlotKind::issue) fe.column = e.target.a;
+    if (e.target.kind == SlotKind::position || e.target.kind == SlotKind::salience)
+      fe.column = e.target.b;
+    if (e.target.kind == SlotKind::risk) fe.risk_actor = e.target.a;
+    f.effects.push_back(fe);
+  }
+  const size_t rows = rules.timeline.size();
+  f.row_words = static_cast<int>((rows + 63) / 64);
+  const auto words = static_cast<size_t>(f.row_words);
+  f.rows_touched.assign(static_cast<size_t>(rules.moves) * words, 0);
+  for (size_t r = 0; r < rows; ++r) {
+    const std::vector<Slot> reads = rules.timeline[r].when.reads();
+    auto read = [&reads](const Slot& slot) {
+      return std::find(reads.begin(), reads.end(), slot) != reads.end();
+    };
+    for (int m = 0; m < rules.moves; ++m) {
+      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+      bool hit = read(Slot{SlotKind::done, m, 0}) || read(Slot{SlotKind::last, m, 0});
+      for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
+        hit = read(rules.effects[static_cast<size_t>(e)].target);
+      if (hit) f.rows_touched[static_cast<size_t>(m) * words + r / 64] |= 1ULL << (r % 64);
+    }
+  }
+}
+
+void Sandbox::load(const Rules& rules, const State& s) {
+  const FlatLayout& l = rules.flat.layout;
+  layout_ = &l;
+  issues_ = l.issues;
+  turn_ = s.turn;
+  v_.resize(static_cast<size_t>(l.size));
+  double* v = v_.data();
+  const int actors = l.actors, issues = l.issues;
+  for (int j = 0; j < issues; ++j) {
+    v[l.issue + j] = s.status_quo[j];
+    v[l.drift + j] = s.drift[j];
+    v[l.noise + j] = s.noise[j];
+  }
+  for (int a = 0; a < actors; ++a) {
+    for (int j = 0; j < issues; ++j) {
+      v[l.position + a * issues + j] = s.position(a, j);
+      v[l.salience + a * issues + j] = s.salience(a, j);
+      v[l.power + a * issues + j] = s.power(a, j);
+    }
+    v[l.capability + a] = s.capability[a];
+    v[l.risk + a] = s.risk[a];
+    for (int b = 0; b < actors; ++b) {
+      v[l.affinity + a * actors + b] = s.affinity(a, b);
+      v[l.recognition + a * actors + b] = s.recognition(a, b);
+    }
+  }
+  for (int k = 0; k < kModelKeys; ++k) v[l.model + k] = s.model[static_cast<size_t>(k)];
+  // Seen from the next turn, "last turn" is the current one.
+  v[l.turn] = s.turn + 1;
+  made_count_.assign(static_cast<size_t>(l.moves), 0);
+  done0_.resize(static_cast<size_t>(l.moves));
+  last0_.resize(static_cast<size_t>(l.moves));
+  last_turn0_.resize(static_cast<size_t>(l.moves));
+  for (int m = 0; m < l.moves; ++m) {
+    v[l.cost + m] = s.cost[m];
+    v[l.done + m] = done0_[static_cast<size_t>(m)] = s.count[m] > 0 ? 1.0 : 0.0;
+    v[l.last + m] = last0_[static_cast<size_t>(m)] = s.last_turn[m] == s.turn ? 1.0 : 0.0;
+    v[l.last_turn + m] = last_turn0_[static_cast<size_t>(m)] = s.last_turn[m];
+  }
+
+  undo_.clear();
+  dirty_.clear();
+  risk_.clear();
+  made_.clear();
+  is_dirty_.assign(static_cast<size_t>(issues), 0);
+  num_.assign(static_cast<size_t>(actors), 0.0);
+  den_.assign(static_cast<size_t>(actors), 0.0);
+  w0_.resize(static_cast<size_t>(actors * issues));
+  wc0_.resize(static_cast<size_t>(actors * issues));
+  for (int a = 0; a < actors; ++a) {
+    const double exponent = 1.0 + s.risk[a];
+    double num = 0.0, den = 0.0;
+    for (int j = 0; j < issues; ++j) {
+      const double w = v[l.salience + a * issues + j];
+      const double wc = w * closeness(v[l.issue + j], v[l.position + a * issues + j], exponent);
+      w0_[static_cast<size_t>(a * issues + j)] = w;
+      wc0_[static_cast<size_t>(a * issues + j)] = wc;
+      num += wc;
+      den += w;
+    }
+    num_[static_cast<size_t>(a)] = num;
+    den_[static_cast<size_t>(a)] = den;
+  }
+}
+
+void Sandbox::rollback(const Mark& m) noexcept {
+  while (undo_.size() > m.undo) {
+    v_[static_cast<size_t>(undo_.back().first)] = undo_.back().second;
+    undo_.pop_back();
+  }
+  while (dirty_.size() > m.dirty) {
+    is_dirty_[static_cast<size_t>(dirty_.back())] = 0;
+    dirty_.pop_back();
+  }
+  risk_.resize(m.risk);
+  const FlatLayout& l = *layout_;
+  while (made_.size() > m.made) {
+    // The move's done/last/cooldown values go back to the loaded state's once no application
+    // of it is left.
+    const std::int32_t mv = made_.back();
+    made_.pop_back();
+    if (--made_count_[static_cast<size_t>(mv)] == 0) {
+      v_[static_cast<size_t>(l.done + mv)] = done0_[static_cast<size_t>(mv)];
+      v_[static_cast<size_t>(l.last + mv)] = last0_[static_cast<size_t>(mv)];
+      v_[static_cast<size_t>(l.last_turn + mv)] = last_turn0_[static_cast<size_t>(mv)];
+    }
+  }
+}
+
+void Sandbox::write(std::int32_t index, double value) {
+  double& slot = v_[static_cast<size_t>(index)];
+  undo_.emplace_back(index, slot);
+  slot = value;
+}
+
+void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
+  const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+  const FlatEffect* fx = rules.flat.effects.data();
+  for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+    const FlatEffect& f = fx[e];
+    const double current = v_[static_cast<size_t>(f.index)];
+    write(f.index,
+          std::clamp(apply_op(f.op, current, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi));
+    if (f.column >= 0 && !is_dirty_[static_cast<size_t>(f.column)]) {
+      is_dirty_[static_cast<size_t>(f.column)] = 1;
+      dirty_.push_back(f.column);
+    }
+    if (f.risk_actor >= 0) risk_.push_back(f.risk_actor);
+  }
+  // Effects never write read-only slots, so these change only here and in rollback().
+  if (made_count_[static_cast<size_t>(m)]++ == 0) {
+    const FlatLayout& l = *layout_;
+    v_[static_cast<size_t>(l.done + m)] = 1.0;
+    v_[static_cast<size_t>(l.last + m)] = 1.0;
+    v_[static_cast<size_t>(l.last_turn + m)] = turn_;
+  }
+  made_.push_back(m);
+}
+
+bool Sandbox::available(const Rules& rules, int option, std::int32_t m) const noexcept {
+  if (rules.options[static_cast<size_t>(option)].forbidden[static_cast<size_t>(m)]) return false;
+  const double since = (turn_ + 1) - v_[static_cast<size_t>(layout_->last_turn + m)];
+  if (since <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
+  return requirement_holds(rules, m);
+}
+
+bool Sandbox::requirement_holds(const Rules& rules, std::int32_t m) const noexcept {
+  return rules.flat.holds(rules.flat.requirement[static_cast<size_t>(m)], v_.data());
+}
+
+bool Sandbox::when_holds(const Rules& rules, size_t row) const noexcept {
+  return rules.flat.holds(rules.flat.when[row], v_.data());
+}
+
+double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::int32_t m) {
+  const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+  constexpr int kMax = 16;
+  if (mv.end_effect - mv.first_effect > kMax) {
+    const Mark before = mark();
+    apply(rules, p, m);
+    const double u = utility(i);
+    rollback(before);
+    return u;
+  }
+  const FlatLayout& l = *layout_;
+  const double* v = v_.data();
+  // The move's writes in order (a later effect on the same slot sees the earlier one), and the
+  // issues it would newly mark dirty, in order: exactly what apply() would leave behind.
+  std::int32_t index[kMax];
+  double value[kMax];
+  int n = 0;
+  std::int32_t fresh[kMax];
+  int n_fresh = 0;
+  bool risk = std::find(risk_.begin(), risk_.end(), i) != risk_.end();
+  auto read = [&](std::int32_t at) {
+    for (int k = n - 1; k >= 0; --k)
+      if (index[k] == at) return value[k];
+    return v[at];
+  };
+  const FlatEffect* fx = rules.flat.effects.data();
+  for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+    const FlatEffect& f = fx[e];
+    index[n] = f.index;
+    value[n] = std::clamp(apply_op(f.op, read(f.index), p.values[static_cast<size_t>(f.value)]),
+                          f.lo, f.hi);
+    ++n;
+    if (f.column >= 0 && !is_dirty_[static_cast<size_t>(f.column)] &&
+        std::find(fresh, fresh + n_fresh, f.column) == fresh + n_fresh)
+      fresh[n_fresh++] = f.column;
+    if (f.risk_actor == i) risk = true;
+  }
+  const int row = i * issues_;
+  if (risk) {
+    const double exponent = 1.0 + read(l.risk + i);
+    double num = 0.0, den = 0.0;
+    for (int j = 0; j < issues_; ++j) {
+      const double w = read(l.salience + row + j);
+      if (w == 0.0) continue;
+      num += w * closeness(read(l.issue + j), read(l.position + row + j), exponent);
+      den += w;
+    }
+    return den > 0.0 ? num / den : 0.0;
+  }
+  double num = num_[static_cast<size_t>(i)];
+  double den = den_[static_cast<size_t>(i)];
+  const double exponent = 1.0 + v[l.risk + i];
+  auto add = [&](std::int32_t j) {
+    const double w = read(l.salience + row + j);
+    num += w * closeness(read(l.issue + j), read(l.position + row + j), exponent) -
+           wc0_[static_cast<size_t>(row + j)];
+    den += w - w0_[static_cast<size_t>(row + j)];
+  };
+  for (const std::int32_t j : dirty_) add(j);
+  for (int k = 0; k < n_fresh; ++k) add(fresh[k]);
+  return den > 0.0 ? num / den : 0.0;
+}
+
+double Sandbox::utility(int i) const noexcept {
+  const FlatLayout& l = *layout_;
+  const double* v = v_.data();
+  const int row = i * issues_;
+  if (std::find(risk_.begin(), risk_.end(), i) != risk_.end()) {
+    // A changed risk changes every term: recompute in full.
+    const double exponent = 1.0 + v[l.risk + i];
+    double num = 0.0, den = 0.0;
+    for (int j = 0; j < issues_; ++j) {
+      const double w = v[l.salience + row + j];
+      if (w == 0.0) continue;
+      num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent);
+      den += w;
+    }
+    return den > 0.0 ? num / den : 0.0;
+  }
+  double num = num_[static_cast<size_t>(i)];
+  double den = den_[static_cast<size_t>(i)];
+  const double exponent = 1.0 + v[l.risk + i];
+  for (const std::int32_t j : dirty_) {
+    const double w = v[l.salience + row + j];
+    num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent) -
+           wc0_[static_cast<size_t>(row + j)];
+    den += w - w0_[static_cast<size_t>(row + j)];
+  }
+  return den > 0.0 ? num / den : 0.0;
+}
+
+}  // namespace parley

@@ -1,0 +1,86 @@
+#pragma once
+/// \file
+/// A Sandbox is a flat copy of one State, seen from the next turn, on which actors try moves:
+/// each change is written in place and logged, and rollback() restores the copy. Utilities are
+/// updated from sums kept for the loaded state, issue by issue. Used by move scoring only.
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "engine/model/flat.hpp"
+#include "engine/model/rules.hpp"
+#include "engine/model/state.hpp"
+
+namespace parley {
+
+/// Fills Rules::flat from the rest of the rules (layout, compiled conditions and effects, the
+/// timeline rows each move may make true). Called by derive_lookahead_tables().
+void derive_flat_rules(Rules& rules);
+
+/// A flat, next-turn copy of a State for trying moves; see the file comment.
+class Sandbox {
+ public:
+  /// A point to roll back to.
+  struct Mark {
+    std::uint32_t undo = 0;
+    std::uint32_t dirty = 0;
+    std::uint32_t risk = 0;
+    std::uint32_t made = 0;
+  };
+
+  /// Loads `s` as seen from the next turn (turn + 1; `last.M` is 1 for moves made at s.turn)
+  /// and computes every actor's utility sums. Forgets all changes. Keeps capacity.
+  void load(const Rules& rules, const State& s);
+
+  /// The current point, for a later rollback().
+  [[nodiscard]] Mark mark() const noexcept {
+    return {static_cast<std::uint32_t>(undo_.size()), static_cast<std::uint32_t>(dirty_.size()),
+            static_cast<std::uint32_t>(risk_.size()), static_cast<std::uint32_t>(made_.size())};
+  }
+  /// Undoes every change made since `m`.
+  void rollback(const Mark& m) noexcept;
+
+  /// Applies move `m`'s effects (each clamped to its slot's range), in order, and records the
+  /// move as made in the current turn (done.M, last.M and its cooldown see it).
+  void apply(const Rules& rules, const Params& p, std::int32_t m);
+
+  /// Whether move `m` is available at the next turn for `option`: not forbidden, off cooldown,
+  /// and its `requires` holds.
+  [[nodiscard]] bool available(const Rules& rules, int option, std::int32_t m) const noexcept;
+  /// Whether timeline row `row`'s `when` holds.
+  [[nodiscard]] bool when_holds(const Rules& rules, size_t row) const noexcept;
+  /// Whether move `m`'s `requires` holds.
+  [[nodiscard]] bool requirement_holds(const Rules& rules, std::int32_t m) const noexcept;
+  /// Actor i's utility in [0,1] at the sandbox's values (see utility() in view.hpp).
+  [[nodiscard]] double utility(int i) const noexcept;
+  /// Actor i's utility if move `m` were applied now, without applying it: the same value as
+  /// apply(), utility(i), rollback(), at a fraction of the cost.
+  [[nodiscard]] double utility_after(const Rules& rules, const Params& p, int i, std::int32_t m);
+  /// Move m's cost at the sandbox's values (utility units).
+  [[nodiscard]] double cost(const Rules& rules, std::int32_t m) const noexcept {
+    return v_[static_cast<size_t>(rules.flat.layout.cost + m)];
+  }
+  /// Moves made in the sandbox since load(), in order.
+  [[nodiscard]] const std::vector<std::int32_t>& made() const noexcept { return made_; }
+
+ private:
+  void write(std::int32_t index, double value);
+
+  std::vector<double> v_;                              // flat values
+  std::vector<std::pair<std::int32_t, double>> undo_;  // (index, old value), in write order
+  std::vector<std::int32_t> dirty_;     // issues with a changed utility term, in order of change
+  std::vector<std::uint8_t> is_dirty_;  // per issue
+  std::vector<std::int32_t> risk_;      // actors whose risk changed (utility recomputed in full)
+  std::vector<std::int32_t> made_;
+  std::vector<std::int32_t> made_count_;            // per move: applications not rolled back
+  std::vector<double> done0_, last0_, last_turn0_;  // per move, as loaded
+  // Utility sums of the loaded state, per actor: numerator, salience sum; per (actor, issue),
+  // row-major: salience and salience x closeness.
+  std::vector<double> num_, den_, w0_, wc0_;
+  int issues_ = 0;
+  int turn_ = 0;  // the loaded state's turn
+  const FlatLayout* layout_ = nullptr;
+};
+
+}  // namespace parley
