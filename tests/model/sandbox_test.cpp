@@ -1,0 +1,191 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "engine/model/sandbox.hpp"
+#include "engine/model/turn.hpp"
+#include "engine/model/view.hpp"
+#include "engine/sim/compile.hpp"
+#include "tests/support/tiny.hpp"
+
+using namespace parley;
+using parley::test::make_move;
+using parley::test::make_row;
+using parley::test::tiny_scenario;
+
+namespace {
+
+// The tiny scenario with moves of every kind that matters to scoring: status quo, own and other
+// positions, salience, risk, several effects on one slot, and conditions of every shape.
+Scenario rich_scenario() {
+  Scenario sc = tiny_scenario();
+  sc.actors[0].risk = Number::constant(0.5);
+  sc.moves = {
+      make_move("push", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 15.0),
+      make_move("pull", 1, Slot{SlotKind::issue, 0, 0}, EffectOp::sub, 30.0),
+      make_move("shift", 1, Slot{SlotKind::position, 0, 1}, EffectOp::assign, 70.0),
+      make_move("care", 0, Slot{SlotKind::salience, 0, 1}, EffectOp::mul, 2.0),
+      make_move("bold", 0, Slot{SlotKind::risk, 0, 0}, EffectOp::assign, -0.5),
+      make_move("twice", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 50.0),
+  };
+  // "twice" writes y twice and x once: later effects must see earlier ones, clamped.
+  sc.moves[5].effects.push_back(
+      EffectSpec{Slot{SlotKind::issue, 1, 0}, EffectOp::mul, Number::constant(1.5)});
+  sc.moves[5].effects.push_back(
+      EffectSpec{Slot{SlotKind::issue, 0, 0}, EffectOp::add, Number::constant(5.0)});
+  ParseError err;
+  const IdTables ids = sc.ids();
+  sc.moves[1].requirement = *parse_condition("issue.x > 10 and done.push == 1", ids, err);
+  sc.moves[2].requirement = *parse_condition("not (turn < 3) or last.care == 1", ids, err);
+  sc.moves[3].requirement = *parse_condition("10 < issue.y and issue.x <= position.A.x", ids, err);
+  sc.timeline = {make_row(1, 1, 10, 0.5), make_row(5, 2, 3)};
+  sc.timeline[0].when = *parse_condition("last.push == 1 and issue.x >= 60", ids, err);
+  sc.timeline[1].when = *parse_condition("salience.A.y != 0.5", ids, err);
+  return sc;
+}
+
+struct World {
+  Rules rules;
+  Params params;
+  State state;
+  explicit World(const Scenario& sc)
+      : rules(compile(sc)),
+        params(sample_params(rules, 0, 1, 0)),
+        state(initial_state(rules, params)) {
+    state.turn = 4;
+  }
+};
+
+// The state one turn on with `moves` made in the current turn: what the sandbox stands for.
+State next_turn_with(const World& w, const std::vector<std::int32_t>& moves) {
+  State s = w.state;
+  for (const std::int32_t m : moves) {
+    apply_effects(w.rules, w.params, m, s);
+    s.last_turn[m] = w.state.turn;
+    s.count[m] += 1;
+  }
+  s.turn += 1;
+  return s;
+}
+
+// Whether the sandbox agrees with `s` on every utility, requirement and timeline condition.
+void require_agrees(const World& w, const Sandbox& box, const State& s) {
+  for (int a = 0; a < w.rules.actors; ++a)
+    REQUIRE(box.utility(a) == Approx(utility(s, a)).epsilon(1e-12));
+  for (int m = 0; m < w.rules.moves; ++m)
+    REQUIRE(box.requirement_holds(w.rules, m) ==
+            holds(w.rules.move_rules[static_cast<size_t>(m)].requirement, s));
+  for (size_t r = 0; r < w.rules.timeline.size(); ++r)
+    REQUIRE(box.when_holds(w.rules, r) == holds(w.rules.timeline[r].when, s));
+}
+
+}  // namespace
+
+TEST_CASE("the sandbox reads the state as seen from the next turn", "[model][sandbox]") {
+  World w(rich_scenario());
+  w.state.last_turn[3] = w.state.turn;  // "care" made this turn: last.care is 1 next turn
+  w.state.count[3] = 1;
+  Sandbox box;
+  box.load(w.rules, w.state);
+  State next = w.state;
+  next.turn += 1;
+  require_agrees(w, box, next);
+  REQUIRE(box.requirement_holds(w.rules, 2));  // through last.care
+}
+
+TEST_CASE("sandbox moves match the same moves applied to a state", "[model][sandbox]") {
+  World w(rich_scenario());
+  Sandbox box;
+  box.load(w.rules, w.state);
+  // Every move alone, then sequences that write the same slots and issues twice.
+  const std::vector<std::vector<std::int32_t>> sequences = {
+      {0}, {1}, {2}, {3}, {4}, {5}, {0, 1}, {0, 5, 1}, {3, 4, 0}, {5, 5}, {2, 3, 4, 5, 0, 1}};
+  for (const auto& seq : sequences) {
+    const Sandbox::Mark start = box.mark();
+    for (const std::int32_t m : seq) box.apply(w.rules, w.params, m);
+    require_agrees(w, box, next_turn_with(w, seq));
+    box.rollback(start);
+  }
+  // Rolled back: the loaded state again.
+  State next = w.state;
+  next.turn += 1;
+  require_agrees(w, box, next);
+}
+
+TEST_CASE("utility_after equals apply, utility, rollback exactly", "[model][sandbox]") {
+  World w(rich_scenario());
+  Sandbox box;
+  box.load(w.rules, w.state);
+  for (const std::vector<std::int32_t>& prefix : {std::vector<std::int32_t>{}, {0}, {5, 3}, {4}}) {
+    const Sandbox::Mark start = box.mark();
+    for (const std::int32_t m : prefix) box.apply(w.rules, w.params, m);
+    for (int m = 0; m < w.rules.moves; ++m)
+      for (int a = 0; a < w.rules.actors; ++a) {
+        const double peeked = box.utility_after(w.rules, w.params, a, m);
+        const Sandbox::Mark before = box.mark();
+        box.apply(w.rules, w.params, m);
+        const double applied = box.utility(a);
+        box.rollback(before);
+        REQUIRE(peeked == applied);  // bit for bit: scores must not depend on the path taken
+      }
+    box.rollback(start);
+  }
+}
+
+TEST_CASE("the sandbox honours cooldowns and forbidden moves", "[model][sandbox]") {
+  Scenario sc = rich_scenario();
+  sc.moves[0].cooldown = 2;
+  Option strict;
+  strict.name = "strict";
+  strict.forbid = {4};
+  sc.options.push_back(strict);
+  World w(sc);
+  Sandbox box;
+  box.load(w.rules, w.state);
+  REQUIRE(box.available(w.rules, 0, 0));
+  REQUIRE(box.available(w.rules, 0, 4));
+  REQUIRE_FALSE(box.available(w.rules, 1, 4));
+  const Sandbox::Mark start = box.mark();
+  box.apply(w.rules, w.params, 0);  // made now: next turn is 1 turn later, within cooldown 2
+  REQUIRE_FALSE(box.available(w.rules, 0, 0));
+  box.rollback(start);
+  REQUIRE(box.available(w.rules, 0, 0));
+}
+
+TEST_CASE("conjunctions and general conditions compile to the same truth", "[model][sandbox]") {
+  Scenario sc = tiny_scenario();
+  ParseError err;
+  const IdTables ids = sc.ids();
+  Rules rules = compile(sc);
+  const Params params = sample_params(rules, 0, 1, 0);
+  State s = initial_state(rules, params);  // x = 50, y = 20
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"issue.x > 40", true},
+      {"40 > issue.x", false},
+      {"issue.x >= 50 and issue.y < 30 and 20 <= issue.y", true},
+      {"issue.x == 50 and issue.y != 20", false},
+      {"issue.x < 10 or issue.y < 30", true},
+      {"not issue.x < 10", true},
+      {"issue.x > issue.y", true},
+      {"(issue.x > 10 and issue.y > 10) and issue.x < 60", true},
+  };
+  for (const auto& [text, expected] : cases) {
+    const Condition c = *parse_condition(text, ids, err);
+    FlatRules flat;
+    flat.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
+    const FlatCondition fc = flat.add(c);
+    std::vector<double> v(static_cast<size_t>(flat.layout.size), 0.0);
+    v[static_cast<size_t>(flat.layout.index(Slot{SlotKind::issue, 0, 0}))] = s.status_quo[0];
+    v[static_cast<size_t>(flat.layout.index(Slot{SlotKind::issue, 1, 0}))] = s.status_quo[1];
+    INFO(text);
+    REQUIRE(holds(c, s) == expected);
+    REQUIRE(flat.holds(fc, v.data()) == expected);
+  }
+  // Pure conjunctions take the fast path; the rest run as RPN.
+  FlatRules flat;
+  flat.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
+  REQUIRE_FALSE(flat.add(*parse_condition("issue.x > 1 and 2 < issue.y", ids, err)).general);
+  REQUIRE(flat.add(*parse_condition("issue.x > 1 or issue.y > 2", ids, err)).general);
+  REQUIRE(flat.add(*parse_condition("issue.x > issue.y", ids, err)).general);
+}
