@@ -1,15 +1,13 @@
 // Tests of `parley compare` and `parley sweep`, run as separate processes on the mini scenario.
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "tests/support/cli.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,44 +18,17 @@ struct Run {
   std::string out;  ///< stdout and stderr together
 };
 
-Run parley(const std::string& args) {
-  const std::string cmd = std::string(PARLEY_BIN) + " " + args + " 2>&1";
-  Run run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (const size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.out.append(buf.data(), n);
-  const int raw = pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return run;
+Run run_cli(const std::string& args) {
+  const parley::test::CliResult r = parley::test::run_parley(args);
+  return {r.status, r.all()};
 }
 
 const std::string kMini = "'" PARLEY_TEST_DATA "/scenarios/mini'";
 
-// A fresh, empty folder for one test's outputs, removed when the test ends.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("parley-" + name + "-" + std::to_string(static_cast<long>(::getpid())))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  [[nodiscard]] std::string sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using parley::test::TempDir;
 
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return parley::test::read_file(path);
 }
 
 long lines(const std::string& text) {
@@ -67,10 +38,10 @@ long lines(const std::string& text) {
 }  // namespace
 
 TEST_CASE("compare writes comparison.csv, identical for 1 and 2 threads", "[compare][cli]") {
-  const TempDir tmp("compare");
-  const Run one = parley("compare " + kMini + " --runs 300 --seed 3 -t 1 --out " + tmp.sub("one"));
+  const TempDir tmp;
+  const Run one = run_cli("compare " + kMini + " --runs 300 --seed 3 -t 1 --out " + tmp.sub("one"));
   REQUIRE(one.status == 0);
-  const Run two = parley("compare " + kMini + " --runs 300 --seed 3 -t 2 --out " + tmp.sub("two"));
+  const Run two = run_cli("compare " + kMini + " --runs 300 --seed 3 -t 2 --out " + tmp.sub("two"));
   REQUIRE(two.status == 0);
   const std::string a = slurp(tmp.sub("one") + "/comparison.csv");
   CHECK(a == slurp(tmp.sub("two") + "/comparison.csv"));
@@ -89,9 +60,10 @@ TEST_CASE("compare writes comparison.csv, identical for 1 and 2 threads", "[comp
 }
 
 TEST_CASE("compare --options and --metrics narrow the output", "[compare][cli]") {
-  const TempDir tmp("compare-narrow");
-  const Run r = parley("compare " + kMini + " --runs 50 --options hardline --metrics 'utility.*' " +
-                       "-q --out " + tmp.sub("out"));
+  const TempDir tmp;
+  const Run r =
+      run_cli("compare " + kMini + " --runs 50 --options hardline --metrics 'utility.*' " +
+              "-q --out " + tmp.sub("out"));
   REQUIRE(r.status == 0);
   CHECK(r.out.empty());
   const std::string csv = slurp(tmp.sub("out") + "/comparison.csv");
@@ -101,41 +73,41 @@ TEST_CASE("compare --options and --metrics narrow the output", "[compare][cli]")
 }
 
 TEST_CASE("compare rejects bad input with exit 2 and writes nothing", "[compare][cli]") {
-  const TempDir tmp("compare-bad");
+  const TempDir tmp;
   const Run unknown =
-      parley("compare " + kMini + " --options engage,hardlin --out " + tmp.sub("a"));
+      run_cli("compare " + kMini + " --options engage,hardlin --out " + tmp.sub("a"));
   CHECK(unknown.status == 2);
   CHECK(unknown.out.find("--option 1:1:8: error: unknown option 'hardlin' (did you mean "
                          "'hardline'?)") != std::string::npos);
   CHECK_FALSE(fs::exists(tmp.sub("a")));
 
   const Run only_baseline =
-      parley("compare " + kMini + " --options baseline --out " + tmp.sub("b"));
+      run_cli("compare " + kMini + " --options baseline --out " + tmp.sub("b"));
   CHECK(only_baseline.status == 2);
   CHECK(only_baseline.out.find("nothing to compare") != std::string::npos);
   CHECK_FALSE(fs::exists(tmp.sub("b")));
 
-  const Run metrics = parley("compare " + kMini + " --metrics 'utilty.*' --out " + tmp.sub("c"));
+  const Run metrics = run_cli("compare " + kMini + " --metrics 'utilty.*' --out " + tmp.sub("c"));
   CHECK(metrics.status == 2);
   CHECK(metrics.out.find("--metrics:1:1: error: 'utilty.*' matches no metric") !=
         std::string::npos);
   CHECK_FALSE(fs::exists(tmp.sub("c")));
 
-  const Run runs = parley("compare " + kMini + " --runs 0 --out " + tmp.sub("d"));
+  const Run runs = run_cli("compare " + kMini + " --runs 0 --out " + tmp.sub("d"));
   CHECK(runs.status == 2);
   CHECK_FALSE(fs::exists(tmp.sub("d")));
 }
 
 TEST_CASE("sweep --design sobol writes sweep.csv and sensitivity.csv, thread-independent",
           "[sweep][cli]") {
-  const TempDir tmp("sweep");
+  const TempDir tmp;
   const std::string args = "sweep " + kMini +
                            " --vary model.settle_rate=0.05..0.5 --vary salience.ALF.aid=0.2..0.9"
                            " --design sobol --samples 16 --runs-per-sample 10 --seed 4"
                            " --bootstrap 50 --out ";
-  const Run one = parley(args + tmp.sub("one") + " -t 1");
+  const Run one = run_cli(args + tmp.sub("one") + " -t 1");
   REQUIRE(one.status == 0);
-  const Run two = parley(args + tmp.sub("two") + " -t 2");
+  const Run two = run_cli(args + tmp.sub("two") + " -t 2");
   REQUIRE(two.status == 0);
   for (const char* file : {"/sweep.csv", "/sensitivity.csv"})
     CHECK(slurp(tmp.sub("one") + file) == slurp(tmp.sub("two") + file));
@@ -149,11 +121,11 @@ TEST_CASE("sweep --design sobol writes sweep.csv and sensitivity.csv, thread-ind
 }
 
 TEST_CASE("sweep --design grid runs every level combination", "[sweep][cli]") {
-  const TempDir tmp("sweep-grid");
-  const Run r = parley("sweep " + kMini +
-                       " --vary model.settle_rate=0.1..0.4:4 --vary risk.ALF=-0.5..0.5:3 "
-                       "--design grid -r 5 --metrics issue.aid --out " +
-                       tmp.sub("g"));
+  const TempDir tmp;
+  const Run r = run_cli("sweep " + kMini +
+                        " --vary model.settle_rate=0.1..0.4:4 --vary risk.ALF=-0.5..0.5:3 "
+                        "--design grid -r 5 --metrics issue.aid --out " +
+                        tmp.sub("g"));
   REQUIRE(r.status == 0);
   const std::string sweep = slurp(tmp.sub("g") + "/sweep.csv");
   CHECK(sweep.rfind("sample,model.settle_rate,risk.ALF,issue.aid\n0,0.1,-0.5,", 0) == 0);
@@ -163,7 +135,7 @@ TEST_CASE("sweep --design grid runs every level combination", "[sweep][cli]") {
 }
 
 TEST_CASE("sweep rejects bad --vary with exit 2 and writes nothing", "[sweep][cli]") {
-  const TempDir tmp("sweep-bad");
+  const TempDir tmp;
   struct Case {
     std::string args;
     std::string message;
@@ -187,7 +159,7 @@ TEST_CASE("sweep rejects bad --vary with exit 2 and writes nothing", "[sweep][cl
   int k = 0;
   for (const Case& c : cases) {
     const std::string out = tmp.sub("case" + std::to_string(k++));
-    const Run r = parley("sweep " + kMini + " " + c.args + " --out " + out);
+    const Run r = run_cli("sweep " + kMini + " " + c.args + " --out " + out);
     INFO(c.args << "\n" << r.out);
     CHECK(r.status == 2);
     CHECK(r.out.find(c.message) != std::string::npos);

@@ -1,13 +1,12 @@
 // Tests of `parley forecast`, run as a separate process.
-#include <sys/wait.h>
-#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "tests/support/cli.hpp"
 
 namespace {
 
@@ -16,17 +15,10 @@ struct Run {
   std::string out;  ///< stdout and stderr together
 };
 
-/// Runs `parley forecast ARGS` through the shell and captures its output.
+/// Runs `parley forecast ARGS` and captures its output.
 Run forecast(const std::string& args) {
-  const std::string cmd = std::string(PARLEY_BIN) + " forecast " + args + " 2>&1";
-  Run run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (const size_t n = fread(buf.data(), 1, buf.size(), pipe)) run.out.append(buf.data(), n);
-  const int raw = pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return run;
+  const parley::test::CliResult r = parley::test::run_parley("forecast " + args);
+  return {r.status, r.all()};
 }
 
 std::string data(const std::string& name) {

@@ -22,6 +22,8 @@ struct CliResult {
   int status = -1;
   std::string out;  ///< standard output
   std::string err;  ///< standard error
+  /// Both streams, standard output first.
+  [[nodiscard]] std::string all() const { return out + err; }
 };
 
 inline std::string read_file(const std::filesystem::path& path) {
@@ -50,6 +52,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   [[nodiscard]] std::string str() const { return path_.string(); }
+  /// The path of `name` inside the folder, as text.
+  [[nodiscard]] std::string sub(const std::string& name) const { return (path_ / name).string(); }
 
  private:
   std::filesystem::path path_;
