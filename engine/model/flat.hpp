@@ -5,6 +5,7 @@
 /// evaluates thousands of hypothetical moves per run; on the flat array a read is one load, a
 /// write one store plus an undo entry, so no lookup by slot kind happens in the hot loop.
 
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -82,6 +83,9 @@ struct FlatRules {
   /// including its own done.M and last.M, so making the move may change whether the row holds.
   std::vector<std::uint64_t> rows_touched;
   int row_words = 0;  ///< 64-bit words per move in rows_touched
+  /// Per SlotKind: whether any condition reads or effect writes that kind. Move scoring reads
+  /// only those and the utility's (issue, position, salience, risk), so the rest is not loaded.
+  std::array<bool, 15> kind_used{};
 
   /// Compiles `c` (slots resolved with `layout`) and appends it to clauses or nodes.
   [[nodiscard]] FlatCondition add(const Condition& c);

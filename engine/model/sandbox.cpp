@@ -39,6 +39,19 @@ void derive_flat_rules(Rules& rules) {
     if (e.target.kind == SlotKind::risk) fe.risk_actor = e.target.a;
     f.effects.push_back(fe);
   }
+  static_assert(static_cast<size_t>(SlotKind::last) + 1 ==
+                std::tuple_size_v<decltype(f.kind_used)>);
+  auto use = [&f](SlotKind k) { f.kind_used[static_cast<size_t>(k)] = true; };
+  for (const SlotKind k : {SlotKind::issue, SlotKind::position, SlotKind::salience, SlotKind::risk,
+                           SlotKind::cost, SlotKind::turn, SlotKind::done, SlotKind::last})
+    use(k);
+  for (const RuleEffect& e : rules.effects) use(e.target.kind);
+  for (const RuleMove& mv : rules.move_rules)
+    for (const CondNode& n : mv.requirement.rpn)
+      if (n.kind == CondNode::Kind::load) use(n.slot.kind);
+  for (const RuleTimeline& row : rules.timeline)
+    for (const CondNode& n : row.when.rpn)
+      if (n.kind == CondNode::Kind::load) use(n.slot.kind);
   const size_t rows = rules.timeline.size();
   f.row_words = static_cast<int>((rows + 63) / 64);
   const auto words = static_cast<size_t>(f.row_words);
@@ -66,25 +79,33 @@ void Sandbox::load(const Rules& rules, const State& s) {
   v_.resize(static_cast<size_t>(l.size));
   double* v = v_.data();
   const int actors = l.actors, issues = l.issues;
-  for (int j = 0; j < issues; ++j) {
-    v[l.issue + j] = s.status_quo[j];
-    v[l.drift + j] = s.drift[j];
-    v[l.noise + j] = s.noise[j];
-  }
+  const auto used = [&rules](SlotKind k) { return rules.flat.kind_used[static_cast<size_t>(k)]; };
+  for (int j = 0; j < issues; ++j) v[l.issue + j] = s.status_quo[j];
   for (int a = 0; a < actors; ++a) {
     for (int j = 0; j < issues; ++j) {
       v[l.position + a * issues + j] = s.position(a, j);
       v[l.salience + a * issues + j] = s.salience(a, j);
-      v[l.power + a * issues + j] = s.power(a, j);
     }
-    v[l.capability + a] = s.capability[a];
     v[l.risk + a] = s.risk[a];
-    for (int b = 0; b < actors; ++b) {
-      v[l.affinity + a * actors + b] = s.affinity(a, b);
-      v[l.recognition + a * actors + b] = s.recognition(a, b);
-    }
   }
-  for (int k = 0; k < kModelKeys; ++k) v[l.model + k] = s.model[static_cast<size_t>(k)];
+  // The rest only when some condition or effect can see it.
+  if (used(SlotKind::drift))
+    for (int j = 0; j < issues; ++j) v[l.drift + j] = s.drift[j];
+  if (used(SlotKind::noise))
+    for (int j = 0; j < issues; ++j) v[l.noise + j] = s.noise[j];
+  if (used(SlotKind::power))
+    for (int a = 0; a < actors; ++a)
+      for (int j = 0; j < issues; ++j) v[l.power + a * issues + j] = s.power(a, j);
+  if (used(SlotKind::capability))
+    for (int a = 0; a < actors; ++a) v[l.capability + a] = s.capability[a];
+  if (used(SlotKind::affinity))
+    for (int a = 0; a < actors; ++a)
+      for (int b = 0; b < actors; ++b) v[l.affinity + a * actors + b] = s.affinity(a, b);
+  if (used(SlotKind::recognition))
+    for (int a = 0; a < actors; ++a)
+      for (int b = 0; b < actors; ++b) v[l.recognition + a * actors + b] = s.recognition(a, b);
+  if (used(SlotKind::model))
+    for (int k = 0; k < kModelKeys; ++k) v[l.model + k] = s.model[static_cast<size_t>(k)];
   // Seen from the next turn, "last turn" is the current one.
   v[l.turn] = s.turn + 1;
   made_count_.assign(static_cast<size_t>(l.moves), 0);
