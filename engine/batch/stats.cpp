@@ -42,7 +42,7 @@ void MetricStats::save(std::string& out) const {
     w.u64(static_cast<std::uint64_t>(u >> 64));
   }
   w.u64(bins_.size());
-  for (const std::uint64_t b : bins_) w.u64(b);
+  w.u64s(bins_);
 }
 
 bool MetricStats::load(std::string_view& in) {
@@ -64,7 +64,7 @@ bool MetricStats::load(std::string_view& in) {
   // A corrupt count must not allocate without bound: each bin takes 8 bytes of input.
   if (!r.ok() || nb == 0 || nb > in.size() / 8) return false;
   s.bins_.assign(nb, 0);
-  for (auto& b : s.bins_) b = r.u64();
+  r.u64s(s.bins_);
   if (!r.ok()) return false;
   const size_t used = 6 * 8 + 4 * 8 + 8 + nb * 8;
   in.remove_prefix(used);
