@@ -5,8 +5,11 @@
 /// encoding does not depend on the host's byte order, so a checkpoint or a rank's message reads
 /// the same on any machine.
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,7 +22,24 @@ class ByteWriter {
   explicit ByteWriter(std::string& out) noexcept : out_(out) {}
   /// 8 bytes, little-endian.
   void u64(std::uint64_t v) {
-    for (int k = 0; k < 8; ++k) out_.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
+    // One append instead of eight push_backs: checkpoints write about a million of these.
+    char b[8];
+    put(b, v);
+    out_.append(b, sizeof b);
+  }
+  /// Each value as u64() writes it, in order (one resize for the whole run of values).
+  void u64s(std::span<const std::uint64_t> values) {
+    const size_t at = out_.size();
+    out_.resize(at + 8 * values.size());
+    char* p = out_.data() + at;
+    if constexpr (std::endian::native == std::endian::little) {
+      if (!values.empty()) std::memcpy(p, values.data(), 8 * values.size());
+    } else {
+      for (const std::uint64_t v : values) {
+        put(p, v);
+        p += 8;
+      }
+    }
   }
   /// The IEEE-754 bits of `v`: exact, including -0 and non-finite values.
   void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
@@ -30,6 +50,9 @@ class ByteWriter {
   }
 
  private:
+  static void put(char* p, std::uint64_t v) noexcept {
+    for (int k = 0; k < 8; ++k) p[k] = static_cast<char>((v >> (8 * k)) & 0xFF);
+  }
   std::string& out_;
 };
 
@@ -48,6 +71,20 @@ class ByteReader {
            << (8 * k);
     in_.remove_prefix(8);
     return v;
+  }
+  /// The next values.size() integers, into `values` (zeros, and the failure flag, if the input
+  /// holds fewer).
+  void u64s(std::span<std::uint64_t> values) noexcept {
+    if (in_.size() / 8 < values.size()) {
+      std::fill(values.begin(), values.end(), fail());
+      return;
+    }
+    if constexpr (std::endian::native == std::endian::little) {
+      if (!values.empty()) std::memcpy(values.data(), in_.data(), 8 * values.size());
+      in_.remove_prefix(8 * values.size());
+    } else {
+      for (std::uint64_t& v : values) v = u64();
+    }
   }
   /// Next double.
   [[nodiscard]] double f64() noexcept { return std::bit_cast<double>(u64()); }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -17,11 +18,76 @@
 
 namespace parley {
 
+namespace {
+
+// 10^m for m = 0..9, exact in a double.
+constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+// kDecade[m] <= |v| picks the scale 10^m that brings |v| into [1e5, 1e6). The doubles nearest
+// 1e-1..1e-4 lie just above the powers of ten, so |v| >= kDecade[m] still means |v| * 10^m >= 1e5.
+constexpr double kDecade[] = {1e5, 1e4, 1e3, 1e2, 1e1, 1e0, 1e-1, 1e-2, 1e-3, 1e-4};
+
+// Writes printf("%.6g", v) to `out` when that can be decided cheaply and exactly: v a whole
+// number below 10^6 in magnitude, or 1e-4 <= |v| < 1e6 away from a rounding tie. Returns the end
+// of the text, or nullptr to leave v to std::to_chars. `out` holds at least 16 chars.
+char* format_g6_fast(char* out, double v) noexcept {
+  const double a = std::fabs(v);
+  if (!(a < 1e6)) return nullptr;  // also NaN and infinities
+  char* p = out;
+  if (v < 0.0) *p++ = '-';
+  const auto whole = static_cast<std::int64_t>(a);
+  if (static_cast<double>(whole) == a) {  // 0 and whole numbers print as integers, as %g does
+    return std::to_chars(p, out + 16, whole).ptr;
+  }
+  if (!(a >= kDecade[9])) return nullptr;  // %g would use an exponent (or a subnormal)
+  int m = 0;
+  while (a < kDecade[m]) ++m;
+  // y is a * 10^m rounded once: below 2^20, so within 2^-34 of the exact product. A fraction
+  // more than 1e-6 from one half therefore rounds the exact product the same way; nearer ties
+  // go to to_chars, which rounds them exactly.
+  const double y = a * kPow10[m];
+  const auto t = static_cast<std::int64_t>(y);
+  const double f = y - static_cast<double>(t);  // exact
+  if (std::fabs(f - 0.5) < 1e-6) return nullptr;
+  std::int64_t r = t + (f > 0.5 ? 1 : 0);  // the 6 significant digits
+  int x = 5 - m;                           // decimal exponent of the rounded value
+  if (r == 1000000) {                      // rounding carried into a new digit: 9.999996 -> 10
+    r = 100000;
+    ++x;
+  }
+  if (r < 100000 || r > 999999 || x >= 6) return nullptr;
+  char d[6];
+  for (int k = 5; k >= 0; --k) {
+    d[k] = static_cast<char>('0' + r % 10);
+    r /= 10;
+  }
+  int last = 5;  // %g drops trailing zeros of the fraction (the first digit is never 0)
+  while (last > 0 && last > x && d[last] == '0') --last;
+  if (x >= 0) {
+    for (int k = 0; k <= x; ++k) *p++ = d[k];
+    if (last > x) {
+      *p++ = '.';
+      for (int k = x + 1; k <= last; ++k) *p++ = d[k];
+    }
+  } else {
+    *p++ = '0';
+    *p++ = '.';
+    for (int k = x + 1; k < 0; ++k) *p++ = '0';
+    for (int k = 0; k <= last; ++k) *p++ = d[k];
+  }
+  return p;
+}
+
+}  // namespace
+
 void append_number(std::string& text, double v) {
   char buf[32];
   if (v == 0.0) v = 0.0;  // prints -0 as 0
-  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
-  text.append(buf, res.ptr);
+  // Rows of runs.csv hold about a hundred numbers each; the common cases skip to_chars' exact
+  // but slower precision path, with the same result.
+  char* end = format_g6_fast(buf, v);
+  if (end == nullptr)
+    end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6).ptr;
+  text.append(buf, end);
 }
 
 void append_csv_cell(std::string& out, std::string_view text) {

@@ -12,25 +12,9 @@ __extension__ using UInt128 = unsigned __int128;
 }  // namespace
 
 MetricStats::MetricStats(double lo, double hi, bool integer, int bins)
-    : lo_(lo), hi_(hi > lo ? hi : lo + 1.0), integer_(integer) {
+    : lo_(lo), hi_(hi > lo ? hi : lo + 1.0), span_(hi_ - lo_), integer_(integer) {
   const int count = integer ? static_cast<int>(std::llround(hi_ - lo_)) + 1 : std::max(1, bins);
   bins_.assign(static_cast<size_t>(count), 0);
-}
-
-void MetricStats::add(double v) noexcept {
-  if (!std::isfinite(v)) return;
-  const double c = std::clamp(v, lo_, hi_);
-  const double x = (c - lo_) / (hi_ - lo_);
-  const auto fx = static_cast<std::int64_t>(std::llround(x * kScale));
-  min_ = n_ == 0 ? c : std::min(min_, c);
-  max_ = n_ == 0 ? c : std::max(max_, c);
-  ++n_;
-  sum_ += fx;
-  sumsq_ += static_cast<Int128>(fx) * fx;
-  const auto nb = static_cast<std::int64_t>(bins_.size());
-  std::int64_t b = integer_ ? std::llround(std::clamp(v, lo_, hi_) - lo_)
-                            : static_cast<std::int64_t>(x * static_cast<double>(nb));
-  bins_[static_cast<size_t>(std::clamp<std::int64_t>(b, 0, nb - 1))] += 1;
 }
 
 void MetricStats::merge(const MetricStats& other) noexcept {
@@ -58,7 +42,7 @@ void MetricStats::save(std::string& out) const {
     w.u64(static_cast<std::uint64_t>(u >> 64));
   }
   w.u64(bins_.size());
-  for (const std::uint64_t b : bins_) w.u64(b);
+  w.u64s(bins_);
 }
 
 bool MetricStats::load(std::string_view& in) {
@@ -66,6 +50,7 @@ bool MetricStats::load(std::string_view& in) {
   MetricStats s;
   s.lo_ = r.f64();
   s.hi_ = r.f64();
+  s.span_ = s.hi_ - s.lo_;
   s.integer_ = r.u64() != 0;
   s.n_ = r.u64();
   s.min_ = r.f64();
@@ -79,7 +64,7 @@ bool MetricStats::load(std::string_view& in) {
   // A corrupt count must not allocate without bound: each bin takes 8 bytes of input.
   if (!r.ok() || nb == 0 || nb > in.size() / 8) return false;
   s.bins_.assign(nb, 0);
-  for (auto& b : s.bins_) b = r.u64();
+  r.u64s(s.bins_);
   if (!r.ok()) return false;
   const size_t used = 6 * 8 + 4 * 8 + 8 + nb * 8;
   in.remove_prefix(used);

@@ -7,6 +7,8 @@
 /// the observed [min, max] (so a metric that never varies gets its exact value); integer metrics
 /// (counts, turns) get one bin per value and exact quantiles.
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +19,18 @@ namespace parley {
 /// 128-bit integer for exact fixed-point sums (a GCC/Clang extension).
 __extension__ using Int128 = __int128;
 
+/// Exactly std::llround(y) (round half away from zero), without the library call for
+/// 0 <= y < 2^52, the values MetricStats::add rounds; other values go to std::llround.
+[[nodiscard]] inline std::int64_t round_half_away(double y) noexcept {
+  // In that range the fraction y - trunc(y) is exact, so comparing it with 0.5 decides the
+  // rounding exactly as llround does.
+  if (y >= 0.0 && y < 0x1p52) {
+    const auto t = static_cast<std::int64_t>(y);
+    return t + (y - static_cast<double>(t) >= 0.5 ? 1 : 0);
+  }
+  return std::llround(y);
+}
+
 /// Mergeable statistics of one metric over runs.
 class MetricStats {
  public:
@@ -26,7 +40,8 @@ class MetricStats {
   /// continuous metrics; integer metrics get hi - lo + 1 bins.
   MetricStats(double lo, double hi, bool integer, int bins);
 
-  /// Adds one value.
+  /// Adds one value (non-finite values are ignored). Inline: a batch adds every metric of every
+  /// run and turn, several hundred values per run.
   void add(double v) noexcept;
   /// Adds every value of `other` (same range and bins).
   void merge(const MetricStats& other) noexcept;
@@ -51,6 +66,7 @@ class MetricStats {
   static constexpr double kScale = 4294967296.0;  // 2^32 fixed-point steps per range
   double lo_ = 0.0;
   double hi_ = 1.0;
+  double span_ = 1.0;  // hi_ - lo_, the same double add() used to compute on every call
   bool integer_ = false;
   std::uint64_t n_ = 0;
   double min_ = 0.0;  // smallest and largest value added (after clamping); valid when n_ > 0
@@ -59,5 +75,21 @@ class MetricStats {
   Int128 sumsq_ = 0;  // sum of squares of the same
   std::vector<std::uint64_t> bins_ = std::vector<std::uint64_t>(1, 0);
 };
+
+inline void MetricStats::add(double v) noexcept {
+  if (!std::isfinite(v)) return;
+  const double c = std::clamp(v, lo_, hi_);
+  const double x = (c - lo_) / span_;
+  const std::int64_t fx = round_half_away(x * kScale);
+  min_ = n_ == 0 ? c : std::min(min_, c);
+  max_ = n_ == 0 ? c : std::max(max_, c);
+  ++n_;
+  sum_ += fx;
+  sumsq_ += static_cast<Int128>(fx) * fx;
+  const auto nb = static_cast<std::int64_t>(bins_.size());
+  const std::int64_t b =
+      integer_ ? round_half_away(c - lo_) : static_cast<std::int64_t>(x * static_cast<double>(nb));
+  bins_[static_cast<size_t>(std::clamp<std::int64_t>(b, 0, nb - 1))] += 1;
+}
 
 }  // namespace parley

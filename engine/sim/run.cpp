@@ -61,7 +61,8 @@ int recognized_by(const State& s, int a) noexcept {
 
 }  // namespace
 
-void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowVectorXd> row) {
+void record(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& utilities,
+            Eigen::Ref<Eigen::RowVectorXd> row) {
   for (size_t k = 0; k < catalog.per_turn.size(); ++k) {
     const MetricInfo& m = catalog.per_turn[k];
     switch (m.kind) {
@@ -69,7 +70,7 @@ void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowV
         row[static_cast<Eigen::Index>(k)] = s.status_quo[m.index];
         break;
       case MetricKind::utility:
-        row[static_cast<Eigen::Index>(k)] = utility(s, m.index);
+        row[static_cast<Eigen::Index>(k)] = utilities[m.index];
         break;
       case MetricKind::recognized:
         row[static_cast<Eigen::Index>(k)] = recognized_by(s, m.index);
@@ -84,18 +85,17 @@ void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowV
 int settle_turn(const Eigen::Ref<const Eigen::VectorXd>& q, double tolerance) {
   const Eigen::Index n = q.size();
   if (n < 2) return -1;
-  // Suffix extremes let every candidate turn be checked in O(1).
-  std::vector<double> lo(static_cast<size_t>(n)), hi(static_cast<size_t>(n));
-  lo[static_cast<size_t>(n - 1)] = hi[static_cast<size_t>(n - 1)] = q[n - 1];
+  // One backward pass keeps the extremes of q[t+1..n-1], so every candidate turn is checked in
+  // O(1) without a buffer; the last turn found on the way back is the first in time.
+  double lo = q[n - 1];
+  double hi = q[n - 1];
+  int first = -1;
   for (Eigen::Index t = n - 2; t >= 0; --t) {
-    lo[static_cast<size_t>(t)] = std::min(q[t], lo[static_cast<size_t>(t + 1)]);
-    hi[static_cast<size_t>(t)] = std::max(q[t], hi[static_cast<size_t>(t + 1)]);
+    if (hi - q[t] <= tolerance && q[t] - lo <= tolerance) first = static_cast<int>(t);
+    lo = std::min(q[t], lo);
+    hi = std::max(q[t], hi);
   }
-  for (Eigen::Index t = 0; t + 1 < n; ++t)
-    if (hi[static_cast<size_t>(t + 1)] - q[t] <= tolerance &&
-        q[t] - lo[static_cast<size_t>(t + 1)] <= tolerance)
-      return static_cast<int>(t);
-  return -1;
+  return first;
 }
 
 void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p, std::uint64_t seed,
@@ -105,19 +105,31 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   out.failure.clear();
   out.events.clear();
   out.trajectory.resize(turns + 1, static_cast<Eigen::Index>(catalog.per_turn.size()));
-  // Status quo per turn, for settled.*; utilities per turn, for utility.*.mean.
-  Eigen::MatrixXd q_hist(turns + 1, rules.issues);
-  Eigen::VectorXd u_sum = Eigen::VectorXd::Zero(rules.actors);
+  // Status quo per turn, for settled.*; utilities per turn, for utility.* and utility.*.mean.
+  // Resizing to the shape of the previous run keeps the storage, so a warm worker allocates none.
+  RunScratch& scratch = out.scratch;
+  Eigen::MatrixXd& q_hist = scratch.q_hist;
+  q_hist.resize(turns + 1, rules.issues);
+  Eigen::VectorXd& u_sum = scratch.u_sum;
+  u_sum.setZero(rules.actors);
+  Eigen::VectorXd& u = scratch.utility;
+  u.resize(rules.actors);
 
   Rng rng = Rng(seed, run).split(static_cast<std::uint64_t>(Stream::dynamics));
   State s = initial_state(rules, p);
-  record(catalog, s, out.trajectory.row(0));
+  for (int a = 0; a < rules.actors; ++a) u[a] = utility(s, a);
+  record(catalog, s, u, out.trajectory.row(0));
   q_hist.row(0) = s.status_quo.transpose();
   for (int t = 1; t <= turns; ++t) {
     s = step(rules, p, std::move(s), rng);
-    record(catalog, s, out.trajectory.row(t));
+    // Each actor's utility once per turn: the per-turn metrics, the running mean and, after the
+    // last turn, the final utility.* all read it.
+    for (int a = 0; a < rules.actors; ++a) {
+      u[a] = utility(s, a);
+      u_sum[a] += u[a];
+    }
+    record(catalog, s, u, out.trajectory.row(t));
     q_hist.row(t) = s.status_quo.transpose();
-    for (int a = 0; a < rules.actors; ++a) u_sum[a] += utility(s, a);
     if (trace)
       for (const std::int32_t m : s.made) out.events.push_back(Event{t, m});
   }
@@ -135,7 +147,7 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
         v = m.a + m.b * s.status_quo[m.index];
         break;
       case MetricKind::utility:
-        v = utility(s, m.index);
+        v = u[m.index];  // utility of the final state, computed after the last turn
         break;
       case MetricKind::utility_mean:
         v = turns > 0 ? u_sum[m.index] / turns : 0.0;

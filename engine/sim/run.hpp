@@ -52,6 +52,14 @@ struct Event {
   std::int32_t move = 0;
 };
 
+/// simulate()'s working buffers. They live in RunOutput so that a worker reusing its RunOutput
+/// allocates none of them per run; their contents are not part of the output.
+struct RunScratch {
+  Eigen::MatrixXd q_hist;   ///< (turns + 1) x I: status quo per turn, for settled.*
+  Eigen::VectorXd u_sum;    ///< A: utility summed over turns 1..T, for utility.*.mean
+  Eigen::VectorXd utility;  ///< A: every actor's utility in the latest state recorded
+};
+
 /// Everything one run produces. Reused between runs by a worker, so vectors keep capacity.
 struct RunOutput {
   std::vector<double> final;  ///< by MetricCatalog::final
@@ -60,10 +68,14 @@ struct RunOutput {
   std::vector<Event> events;  ///< filled only when tracing
   bool ok = true;             ///< false when the run produced a non-finite value
   std::string failure;        ///< why, when !ok
+  RunScratch scratch;         ///< simulate()'s buffers, kept for the next run
 };
 
 /// Phase 6: the per-turn metrics of a state, into `row` (one entry per catalog.per_turn).
-void record(const MetricCatalog& catalog, const State& s, Eigen::Ref<Eigen::RowVectorXd> row);
+/// `utilities[a]` must hold utility(s, a) for every actor `a` with a utility.* metric (simulate
+/// computes each actor's utility once per turn and shares it with utility.*.mean).
+void record(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& utilities,
+            Eigen::Ref<Eigen::RowVectorXd> row);
 
 /// Runs one simulation with params `p` and the dynamics stream of (seed, run). Deterministic:
 /// the same arguments give the same output on any thread.

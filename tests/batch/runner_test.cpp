@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <vector>
 
 #include "engine/batch/runner.hpp"
+#include "engine/core/rng.hpp"
 #include "engine/sim/compile.hpp"
 #include "tests/support/tiny.hpp"
 
@@ -93,4 +98,79 @@ TEST_CASE("the param columns list the random numbers", "[batch]") {
   const RowFormat format(sc, rules, metric_catalog(sc));
   const std::string& h = format.runs_header();
   REQUIRE(h.rfind("run,option,param.capability.A,param.noise.x,issue.x,", 0) == 0);
+}
+
+TEST_CASE("append_number writes what to_chars writes with 6 significant digits",
+          "[batch][format]") {
+  // append_number takes shortcuts for common values; the text must stay that of to_chars
+  // (printf's %.6g), including ties, carries into a new digit and the switch to exponents.
+  const auto reference = [](double v) {
+    char buf[32];
+    if (v == 0.0) v = 0.0;
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+    return std::string(buf, res.ptr);
+  };
+  std::vector<double> v = {0.0,
+                           -0.0,
+                           1.0,
+                           -1.0,
+                           0.5,
+                           999999.0,
+                           1e6,
+                           999999.5,
+                           999999.4,
+                           999999.6,
+                           123456.5,
+                           123457.5,
+                           1e-4,
+                           -1e-4,
+                           1e-5,
+                           9.99999e-5,
+                           0.1,
+                           0.01,
+                           0.001,
+                           99999.95,
+                           9.999995,
+                           9.9999949,
+                           0.30000000000000004,
+                           2.5e-4,
+                           1e300,
+                           -1e-300,
+                           4.9e-324,
+                           std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN()};
+  // Powers of ten and the doubles around them; halves and near-halves at the 7th digit.
+  for (int e = -8; e <= 8; ++e) {
+    const double p = std::pow(10.0, e);
+    double lo = p, hi = p;
+    for (int k = 0; k < 4; ++k) {
+      v.push_back(lo);
+      v.push_back(hi);
+      lo = std::nextafter(lo, 0.0);
+      hi = std::nextafter(hi, 1e300);
+    }
+    for (const double digits : {100000.5, 123456.5, 999999.5, 999999.49999, 999999.50001}) {
+      const double x = digits * std::pow(10.0, e - 5);
+      v.push_back(x);
+      v.push_back(std::nextafter(x, 0.0));
+      v.push_back(std::nextafter(x, 1e300));
+    }
+  }
+  Rng r(5, 5);
+  for (int k = 0; k < 300000; ++k) {
+    v.push_back(r.uniform(0, 100));                                         // status quo
+    v.push_back(r.uniform());                                               // utilities
+    v.push_back(std::pow(10.0, r.uniform(-9, 9)) * (r.below(2) ? 1 : -1));  // any magnitude
+    v.push_back(static_cast<double>(r.below(2000000)) - 1000000.0);         // whole numbers
+    v.push_back(std::round(r.uniform(0, 100) * 1e6) / 1e6);                 // few digits, near ties
+    v.push_back(static_cast<double>(r.below(1U << 20)) / 1024.0);           // dyadic: exact ties
+  }
+  std::string text;
+  for (const double x : v) {
+    text.clear();
+    append_number(text, x);
+    INFO("x = " << x);
+    REQUIRE(text == reference(x));
+  }
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
@@ -69,4 +70,74 @@ TEST_CASE("quantiles stay within the observed values", "[stats]") {
   two.add(37.1);
   REQUIRE(two.quantile(0.01) >= 37.0);
   REQUIRE(two.quantile(0.99) <= 37.1);
+}
+
+TEST_CASE("round_half_away rounds exactly as llround", "[stats]") {
+  using parley::round_half_away;
+  std::vector<double> v = {0.0,          0.5,          1.0,          1.5,    2.5,
+                           4294967296.0, 4294967295.5, 0x1p52 - 0.5, 0x1p52, 0x1p52 + 1.0,
+                           -0.0,         -0.5,         -1.5,         -3.2,   1e30};
+  // Just below, at and just above every half from 0 to 64, and near the ends of the range.
+  for (int k = 0; k <= 128; ++k) {
+    const double h = 0.5 * k;
+    v.push_back(h);
+    v.push_back(std::nextafter(h, 0.0));
+    v.push_back(std::nextafter(h, 1e9));
+  }
+  parley::Rng r(3, 3);
+  for (int k = 0; k < 200000; ++k) {
+    v.push_back(r.uniform() * 4294967296.0);  // MetricStats' fixed-point values
+    v.push_back(r.uniform() * 100.0);         // integer metrics' offsets
+    v.push_back(std::ldexp(r.uniform(), static_cast<int>(r.below(60))));
+  }
+  for (const double x : v) {
+    INFO("x = " << x);
+    REQUIRE(round_half_away(x) == std::llround(x));
+  }
+}
+
+TEST_CASE("add keeps the exact fixed-point sums and bins", "[stats]") {
+  // A reference kept the plain way (llround'ed fixed-point sums, bin counts), then read out
+  // with the formulas of mean(), sd() and quantile(): the results must be the same doubles.
+  constexpr double lo = -5.0, hi = 20.0, scale = 4294967296.0;
+  constexpr int nb = 250;
+  parley::Rng r(4, 4);
+  MetricStats s(lo, hi, false, nb);
+  parley::Int128 sum = 0, sumsq = 0;
+  std::vector<std::uint64_t> bins(nb, 0);
+  double mn = hi, mx = lo;
+  const int n = 50000;
+  for (int k = 0; k < n; ++k) {
+    const double v = k % 100 == 0 ? lo + 0.25 * (k % 7) : r.uniform(lo - 1.0, hi + 1.0);
+    s.add(v);
+    const double c = std::clamp(v, lo, hi);
+    const double x = (c - lo) / (hi - lo);
+    const auto fx = static_cast<std::int64_t>(std::llround(x * scale));
+    sum += fx;
+    sumsq += static_cast<parley::Int128>(fx) * fx;
+    bins[static_cast<size_t>(
+        std::clamp<std::int64_t>(static_cast<std::int64_t>(x * nb), 0, nb - 1))]++;
+    mn = std::min(mn, c);
+    mx = std::max(mx, c);
+  }
+  const auto ln = static_cast<long double>(n);
+  const long double m = static_cast<long double>(sum) / ln / scale;
+  REQUIRE(s.mean() == static_cast<double>(lo + (hi - lo) * m));
+  const long double ls = static_cast<long double>(sum);
+  const long double var = (static_cast<long double>(sumsq) - ls * ls / ln) / (ln - 1.0L);
+  REQUIRE(s.sd() == static_cast<double>((hi - lo) * std::sqrt(std::max(0.0L, var)) / scale));
+  for (const double p : {0.05, 0.5, 0.95}) {
+    const double target = p * n;
+    double before = 0.0, q = mx;
+    for (int b = 0; b < nb; ++b) {
+      const double c = static_cast<double>(bins[static_cast<size_t>(b)]);
+      if (c > 0.0 && before + c >= target) {
+        const double width = (hi - lo) / nb;
+        q = std::clamp(lo + width * (b + (target - before) / c), mn, mx);
+        break;
+      }
+      before += c;
+    }
+    REQUIRE(s.quantile(p) == q);
+  }
 }

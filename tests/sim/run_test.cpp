@@ -1,4 +1,8 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <vector>
+
+#include "engine/core/rng.hpp"
 
 #include "engine/sim/compile.hpp"
 #include "engine/sim/run.hpp"
@@ -16,6 +20,31 @@ TEST_CASE("settle_turn finds the first turn after which the issue stayed put", "
   REQUIRE(settle_turn(q, 0.5) == -1);
   q << 5, 5, 5, 5, 5, 5;
   REQUIRE(settle_turn(q, 0.5) == 0);
+}
+
+TEST_CASE("settle_turn agrees with a direct search", "[sim][metrics]") {
+  // The definition checked turn by turn: the smallest t < T with every later value within
+  // the tolerance of q[t].
+  const auto direct = [](const Eigen::VectorXd& q, double tol) {
+    for (Eigen::Index t = 0; t + 1 < q.size(); ++t) {
+      bool stays = true;
+      for (Eigen::Index u = t + 1; u < q.size(); ++u) stays = stays && std::abs(q[u] - q[t]) <= tol;
+      if (stays) return static_cast<int>(t);
+    }
+    return -1;
+  };
+  Rng r(8, 8);
+  for (int k = 0; k < 2000; ++k) {
+    Eigen::VectorXd q(static_cast<Eigen::Index>(r.below(30)));
+    double x = r.uniform(0, 100);
+    for (Eigen::Index t = 0; t < q.size(); ++t) {
+      // Steps that shrink over time, some exactly zero, so that issues settle at various turns.
+      x += r.below(4) == 0 ? 0.0 : r.uniform(-1, 1) * 20.0 / static_cast<double>(t + 1);
+      q[t] = x;
+    }
+    const double tol = r.below(5) == 0 ? 0.0 : r.uniform(0, 3);
+    REQUIRE(settle_turn(q, tol) == direct(q, tol));
+  }
 }
 
 TEST_CASE("sampling gives every number its own stream", "[sim][params]") {
@@ -77,4 +106,35 @@ TEST_CASE("a run's metrics come from its final state", "[sim][metrics]") {
   // B wants y at 100 with salience 0.5 and x at 0 (q = 50) with salience 1.
   REQUIRE(value("utility.B") == Approx((0.5 * 1.0 + 0.5 * 0.7) / 1.5));
   REQUIRE(out.trajectory.rows() == 6);
+}
+
+TEST_CASE("a reused RunOutput gives the same run as a fresh one", "[sim][metrics]") {
+  // A worker keeps one RunOutput (and its scratch buffers) for every run, whatever the scenario
+  // shape it ran before; the output must not depend on it.
+  Scenario small = test::tiny_scenario();
+  Scenario big = test::tiny_scenario();
+  big.turns = 9;
+  big.issues.push_back(big.issues[0]);
+  big.issues.back().id = "z";
+  big.issues[0].noise = Number::constant(3.0);
+  for (const Scenario* sc : {&small, &big}) {
+    const Rules rules = compile(*sc);
+    const MetricCatalog catalog = metric_catalog(*sc);
+    RunOutput reused;
+    for (const Scenario* other : {&big, &small}) {  // leave buffers of another shape behind
+      const Rules other_rules = compile(*other);
+      simulate(other_rules, metric_catalog(*other), sample_params(other_rules, 0, 3, 1), 3, 1, true,
+               reused);
+    }
+    for (std::uint64_t run = 0; run < 4; ++run) {
+      const Params p = sample_params(rules, 0, 2, run);
+      RunOutput fresh;
+      simulate(rules, catalog, p, 2, run, true, fresh);
+      simulate(rules, catalog, p, 2, run, true, reused);
+      REQUIRE(reused.ok == fresh.ok);
+      REQUIRE(reused.final == fresh.final);
+      REQUIRE(reused.trajectory == fresh.trajectory);
+      REQUIRE(reused.events.size() == fresh.events.size());
+    }
+  }
 }

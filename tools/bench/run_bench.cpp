@@ -1,12 +1,15 @@
-// Benchmarks of the scenario engine on the default scenario: one run (simulate), and whole
-// batches with runs.csv rows formatted and written, on 1 and 2 threads. Runs per second are
-// reported as items_per_second.
+// Benchmarks of the scenario engine on the default scenario: one run (simulate), one runs.csv
+// row (formatting only), the save and load of one option's statistics (as every checkpoint and
+// MPI state message does), and whole batches with runs.csv rows formatted and written, on 1 and
+// 2 threads. Runs (or rows) per second are reported as items_per_second.
 
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "engine/batch/runner.hpp"
 #include "engine/io/scenario_loader.hpp"
@@ -32,6 +35,61 @@ void BM_SimulateRun(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_SimulateRun);
+
+// Formats the runs.csv rows of 64 precomputed runs, round robin, as a batch worker does.
+void BM_RunRow(benchmark::State& state) {
+  const parley::Scenario& sc = parley::bench::default_scenario();
+  const parley::Rules rules = parley::compile(sc);
+  const parley::MetricCatalog catalog = parley::metric_catalog(sc);
+  const parley::RowFormat format(sc, rules, catalog);
+  constexpr std::uint64_t kRuns = 64;
+  std::vector<parley::Params> params(kRuns);
+  std::vector<parley::RunOutput> outs(kRuns);
+  for (std::uint64_t run = 0; run < kRuns; ++run) {
+    parley::sample_params_into(rules, 0, 2025, run, params[run]);
+    parley::simulate(rules, catalog, params[run], 2025, run, false, outs[run]);
+  }
+  std::string text;
+  std::uint64_t run = 0;
+  for (auto _ : state) {
+    if (text.size() > (1U << 20)) text.clear();
+    const std::uint64_t k = run % kRuns;
+    format.run_row(run, params[k], outs[k], text);
+    ++run;
+  }
+  benchmark::DoNotOptimize(text.data());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_RunRow);
+
+// Saves the statistics of one option (summary and trajectory metrics) and loads them back.
+void BM_SaveLoadStats(benchmark::State& state) {
+  const parley::Scenario& sc = parley::bench::default_scenario();
+  const parley::Rules rules = parley::compile(sc);
+  const parley::MetricCatalog catalog = parley::metric_catalog(sc);
+  parley::OptionStats stats = parley::make_option_stats(catalog, rules.turns);
+  parley::Params params;
+  parley::RunOutput out;
+  for (std::uint64_t run = 0; run < 64; ++run) {
+    parley::sample_params_into(rules, 0, 2025, run, params);
+    parley::simulate(rules, catalog, params, 2025, run, false, out);
+    for (size_t k = 0; k < out.final.size(); ++k) stats.final[k].add(out.final[k]);
+  }
+  std::string bytes;
+  std::int64_t total = 0;
+  for (auto _ : state) {
+    bytes.clear();
+    for (const parley::MetricStats& m : stats.final) m.save(bytes);
+    for (const parley::MetricStats& m : stats.per_turn) m.save(bytes);
+    std::string_view in = bytes;
+    parley::MetricStats m;
+    while (!in.empty())
+      if (!m.load(in)) state.SkipWithError("load failed");
+    total += static_cast<std::int64_t>(bytes.size());
+  }
+  state.SetBytesProcessed(total);
+}
+BENCHMARK(BM_SaveLoadStats)->Unit(benchmark::kMillisecond);
 
 // Writes the streamed rows to a real file, as `parley run` does.
 class FileSink final : public parley::BatchSink {
