@@ -157,7 +157,7 @@ void RowFormat::event_rows(std::uint64_t run, int option, const RunOutput& out,
     text += move_ids_[m];
     text += ',';
     text += headlines_[m];
-    text += '\n';
+    text += e.by_timeline ? ",timeline\n" : ",ai\n";
   }
 }
 

@@ -91,7 +91,7 @@ class RowFormat {
   [[nodiscard]] const std::string& runs_header() const noexcept { return runs_header_; }
   /// events.csv header (with a newline).
   [[nodiscard]] static std::string_view events_header() noexcept {
-    return "run,option,turn,actor,move,headline\n";
+    return "run,option,turn,actor,move,headline,by\n";
   }
   /// failures.csv header (with a newline).
   [[nodiscard]] static std::string_view failures_header() noexcept { return "run,option,reason\n"; }

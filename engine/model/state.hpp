@@ -34,6 +34,8 @@ struct State {
   VectorXi32 count;                        ///< M, how often the move has been made
   std::array<double, kModelKeys> model{};  ///< numeric model parameters, by ModelKey
   std::vector<std::int32_t> made;          ///< moves made in the latest turn, in the order applied
+  /// How many of `made`, the first ones, timeline rows made; the rest were actors' choices.
+  std::int32_t made_by_timeline = 0;
 
   /// Sentinel of last_turn for a move never made.
   static constexpr std::int32_t kNever = -1000000;

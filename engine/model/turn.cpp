@@ -42,6 +42,7 @@ struct Scratch {
   std::vector<std::int32_t> candidates;
   std::vector<double> scores;
   std::vector<double> weights;
+  std::vector<std::int32_t> chosen;  // moves picked this turn, in actor order
 };
 
 Scratch& scratch() {
@@ -313,13 +314,15 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
     apply_effects(rules, p, row.move, s);
     mark_made(s, row.move);
   }
+  s.made_by_timeline = static_cast<std::int32_t>(s.made.size());
 }
 
 void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng) {
   Scratch& w = scratch();
   const double temperature = model_value(s, ModelKey::temperature);
   prepare(rules, p, s, w);
-  std::vector<std::int32_t> chosen;
+  std::vector<std::int32_t>& chosen = w.chosen;
+  chosen.clear();
   for (int i = 0; i < rules.actors; ++i) {
     if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;
     w.candidates.clear();
@@ -370,7 +373,10 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
     if (!rules.negotiable[static_cast<size_t>(j)]) continue;
     double outcome = s.status_quo[j];
     if (model == BargainingModel::compromise || model == BargainingModel::median) {
-      const Eigen::VectorXd w = cap.cwiseProduct(s.power.col(j));
+      // A per-thread buffer: the weights are needed every turn on every issue.
+      thread_local Eigen::VectorXd w;
+      w.resize(rules.actors);
+      w.noalias() = cap.cwiseProduct(s.power.col(j));
       outcome = model == BargainingModel::compromise
                     ? compromise_1d(s.position.col(j), s.salience.col(j), w)
                     : median_1d(s.position.col(j), s.salience.col(j), w);
@@ -487,6 +493,7 @@ State update_positions(const Rules& rules, const Params& p, State s, Rng& rng) {
 State step(const Rules& rules, const Params& p, State s, Rng& rng) {
   s.turn += 1;
   s.made.clear();
+  s.made_by_timeline = 0;
   Rng turn_rng = rng.split(static_cast<std::uint64_t>(s.turn));
   Rng drift_rng = turn_rng.split(1), timeline_rng = turn_rng.split(2),
       choice_rng = turn_rng.split(3), bargain_rng = turn_rng.split(4),

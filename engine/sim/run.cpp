@@ -131,7 +131,9 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
     record(catalog, s, u, out.trajectory.row(t));
     q_hist.row(t) = s.status_quo.transpose();
     if (trace)
-      for (const std::int32_t m : s.made) out.events.push_back(Event{t, m});
+      for (size_t k = 0; k < s.made.size(); ++k)
+        out.events.push_back(
+            Event{t, s.made[k], static_cast<std::int32_t>(k) < s.made_by_timeline});
   }
 
   const double tolerance = s.model[static_cast<size_t>(ModelKey::settle_tolerance)];

@@ -50,6 +50,7 @@ struct MetricCatalog {
 struct Event {
   std::int32_t turn = 0;
   std::int32_t move = 0;
+  bool by_timeline = false;  ///< made by a timeline row; otherwise chosen by its AI actor
 };
 
 /// simulate()'s working buffers. They live in RunOutput so that a worker reusing its RunOutput

@@ -13,7 +13,7 @@ using namespace parley;
 
 namespace {
 
-constexpr std::uint64_t kSignature = 0xcaadaec5449158a6ULL;
+constexpr std::uint64_t kSignature = 0x4b0f4c74eb00a95aULL;
 
 struct Hashing final : BatchSink {
   Fnv1a hash;

@@ -1,6 +1,8 @@
 // End-to-end tests of `parley run` and `parley validate` on the small test scenario.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
+#include <string>
 
 #include "tests/support/cli.hpp"
 
@@ -42,7 +44,21 @@ TEST_CASE("run writes every result file, and the rows match the runs and options
   REQUIRE(summary.rfind("option,metric,mean,sd,p05,p50,p95\n", 0) == 0);
   const std::string trajectory = read_file(out / "trajectory.csv");
   REQUIRE(trajectory.rfind("option,turn,metric,mean,p05,p50,p95\n", 0) == 0);
-  REQUIRE(read_file(out / "events.csv").rfind("run,option,turn,actor,move,headline\n", 0) == 0);
+  const std::string events = read_file(out / "events.csv");
+  REQUIRE(events.rfind("run,option,turn,actor,move,headline,by\n", 0) == 0);
+  // Every event says who made it; the mini scenario's turn-6 aid is a timeline row, and its AI
+  // actors move too.
+  std::istringstream rows(events.substr(events.find('\n') + 1));
+  int timeline = 0, ai = 0;
+  for (std::string row; std::getline(rows, row);) {
+    const std::string by = row.substr(row.rfind(',') + 1);
+    REQUIRE((by == "timeline" || by == "ai"));
+    timeline += by == "timeline";
+    ai += by == "ai";
+    if (row.find(",6,ALF,alf_aid,") != std::string::npos) REQUIRE(by == "timeline");
+  }
+  REQUIRE(timeline > 0);
+  REQUIRE(ai > 0);
 }
 
 TEST_CASE("the same seed gives identical files for 1 and 2 threads", "[cli][run][determinism]") {
