@@ -77,8 +77,11 @@ struct FlatRules {
   std::vector<FlatClause> clauses;
   std::vector<FlatNode> nodes;
   std::vector<FlatCondition> requirement;  ///< per move
-  std::vector<FlatCondition> when;         ///< per timeline row
-  std::vector<FlatEffect> effects;         ///< parallel to Rules::effects
+  /// Per move: 1 when its requirement reads `turn` or a `last.M`, the only slots whose value
+  /// differs between the current turn and the sandbox's next-turn view.
+  std::vector<std::uint8_t> requirement_reads_turn;
+  std::vector<FlatCondition> when;  ///< per timeline row
+  std::vector<FlatEffect> effects;  ///< parallel to Rules::effects
   /// moves x row_words bits: timeline rows whose `when` reads something the move writes,
   /// including its own done.M and last.M, so making the move may change whether the row holds.
   std::vector<std::uint64_t> rows_touched;

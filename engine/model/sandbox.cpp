@@ -21,7 +21,14 @@ void derive_flat_rules(Rules& rules) {
   f = FlatRules{};
   f.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
   const FlatLayout& l = f.layout;
-  for (const RuleMove& mv : rules.move_rules) f.requirement.push_back(f.add(mv.requirement));
+  for (const RuleMove& mv : rules.move_rules) {
+    f.requirement.push_back(f.add(mv.requirement));
+    bool reads_turn = false;
+    for (const CondNode& n : mv.requirement.rpn)
+      reads_turn = reads_turn || (n.kind == CondNode::Kind::load &&
+                                  (n.slot.kind == SlotKind::turn || n.slot.kind == SlotKind::last));
+    f.requirement_reads_turn.push_back(reads_turn ? 1 : 0);
+  }
   for (const RuleTimeline& row : rules.timeline) f.when.push_back(f.add(row.when));
   for (const RuleEffect& e : rules.effects) {
     FlatEffect fe;

@@ -116,6 +116,18 @@ void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
       look.holds_anyway[r] = w.box.when_holds(rules, r) ? 1 : 0;
 }
 
+// Whether move m is available now (the current turn), as available(rules, option, m, s): a
+// requirement that reads neither `turn` nor `last.*` has the same value in the sandbox's
+// next-turn view, where it is cheaper to test.
+bool available_now(const Rules& rules, int option, std::int32_t m, const State& s,
+                   const Sandbox& box) noexcept {
+  if (rules.flat.requirement_reads_turn[static_cast<size_t>(m)])
+    return available(rules, option, m, s);
+  if (rules.options[static_cast<size_t>(option)].forbidden[static_cast<size_t>(m)]) return false;
+  if (s.turn - s.last_turn[m] <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
+  return box.requirement_holds(rules, m);
+}
+
 // Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
 // AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
 // the sandbox as it found it.
@@ -327,7 +339,7 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
     if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;
     w.candidates.clear();
     for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
-      if (available(rules, p.option, m, s)) w.candidates.push_back(m);
+      if (available_now(rules, p.option, m, s, w.box)) w.candidates.push_back(m);
     if (w.candidates.empty()) continue;
     score_prepared(rules, p, s, i, w.candidates, w.scores, w);
 
