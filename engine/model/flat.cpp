@@ -71,24 +71,6 @@ int FlatLayout::index(const Slot& slot) const noexcept {
 
 namespace {
 
-constexpr bool compare(CmpOp op, double l, double r) noexcept {
-  switch (op) {
-    case CmpOp::lt:
-      return l < r;
-    case CmpOp::le:
-      return l <= r;
-    case CmpOp::gt:
-      return l > r;
-    case CmpOp::ge:
-      return l >= r;
-    case CmpOp::eq:
-      return l == r;
-    case CmpOp::ne:
-      return l != r;
-  }
-  return false;
-}
-
 // The comparison with its operands swapped: c < x is x > c.
 constexpr CmpOp mirrored(CmpOp op) noexcept {
   switch (op) {
@@ -154,41 +136,13 @@ bool FlatRules::holds(const FlatCondition& c, const double* v) const noexcept {
   if (c.general) return holds_flat(nodes.data() + c.first, nodes.data() + c.last, v);
   for (std::int32_t k = c.first; k < c.last; ++k) {
     const FlatClause& cl = clauses[static_cast<size_t>(k)];
-    if (!compare(cl.cmp, v[cl.index], cl.value)) return false;
+    if (!compare_values(cl.cmp, v[cl.index], cl.value)) return false;
   }
   return true;
 }
 
 bool holds_flat(const FlatNode* first, const FlatNode* last, const double* v) noexcept {
-  if (first == last) return true;
-  double stack[kMaxConditionDepth];
-  int top = 0;
-  for (const FlatNode* n = first; n != last; ++n) {
-    switch (n->kind) {
-      case CondNode::Kind::constant:
-        stack[top++] = n->value;
-        break;
-      case CondNode::Kind::load:
-        stack[top++] = v[n->index];
-        break;
-      case CondNode::Kind::compare:
-        --top;
-        stack[top - 1] = compare(n->cmp, stack[top - 1], stack[top]) ? 1.0 : 0.0;
-        break;
-      case CondNode::Kind::op_and:
-        --top;
-        stack[top - 1] = (stack[top - 1] != 0.0 && stack[top] != 0.0) ? 1.0 : 0.0;
-        break;
-      case CondNode::Kind::op_or:
-        --top;
-        stack[top - 1] = (stack[top - 1] != 0.0 || stack[top] != 0.0) ? 1.0 : 0.0;
-        break;
-      case CondNode::Kind::op_not:
-        stack[top - 1] = stack[top - 1] == 0.0 ? 1.0 : 0.0;
-        break;
-    }
-  }
-  return top > 0 && stack[top - 1] != 0.0;
+  return run_condition(first, last, [v](const FlatNode& n) { return v[n.index]; });
 }
 
 }  // namespace parley

@@ -5,63 +5,10 @@
 
 namespace parley {
 
-namespace {
-
-bool compare(CmpOp op, double l, double r) noexcept {
-  switch (op) {
-    case CmpOp::lt:
-      return l < r;
-    case CmpOp::le:
-      return l <= r;
-    case CmpOp::gt:
-      return l > r;
-    case CmpOp::ge:
-      return l >= r;
-    case CmpOp::eq:
-      return l == r;
-    case CmpOp::ne:
-      return l != r;
-  }
-  return false;
-}
-
-template <class Read>
-bool evaluate(const Condition& c, Read&& read) noexcept {
-  if (c.rpn.empty()) return true;
-  double stack[kMaxConditionDepth];
-  int top = 0;
-  for (const CondNode& n : c.rpn) {
-    switch (n.kind) {
-      case CondNode::Kind::constant:
-        stack[top++] = n.value;
-        break;
-      case CondNode::Kind::load:
-        stack[top++] = read(n.slot);
-        break;
-      case CondNode::Kind::compare:
-        --top;
-        stack[top - 1] = compare(n.cmp, stack[top - 1], stack[top]) ? 1.0 : 0.0;
-        break;
-      case CondNode::Kind::op_and:
-        --top;
-        stack[top - 1] = (stack[top - 1] != 0.0 && stack[top] != 0.0) ? 1.0 : 0.0;
-        break;
-      case CondNode::Kind::op_or:
-        --top;
-        stack[top - 1] = (stack[top - 1] != 0.0 || stack[top] != 0.0) ? 1.0 : 0.0;
-        break;
-      case CondNode::Kind::op_not:
-        stack[top - 1] = stack[top - 1] == 0.0 ? 1.0 : 0.0;
-        break;
-    }
-  }
-  return top > 0 && stack[top - 1] != 0.0;
-}
-
-}  // namespace
-
 bool holds(const Condition& c, const State& s) noexcept {
-  return evaluate(c, [&](const Slot& slot) { return get(s, slot); });
+  const CondNode* first = c.rpn.data();
+  return run_condition(first, first + c.rpn.size(),
+                       [&s](const CondNode& n) { return get(s, n.slot); });
 }
 
 void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s) noexcept {

@@ -38,6 +38,61 @@ struct Condition {
 /// Largest operand stack depth a condition may need; the parser rejects deeper expressions.
 inline constexpr int kMaxConditionDepth = 32;
 
+/// The truth of `l op r` (equality compares exactly).
+[[nodiscard]] constexpr bool compare_values(CmpOp op, double l, double r) noexcept {
+  switch (op) {
+    case CmpOp::lt:
+      return l < r;
+    case CmpOp::le:
+      return l <= r;
+    case CmpOp::gt:
+      return l > r;
+    case CmpOp::ge:
+      return l >= r;
+    case CmpOp::eq:
+      return l == r;
+    case CmpOp::ne:
+      return l != r;
+  }
+  return false;
+}
+
+/// Runs the reverse-Polish program [first, last) of nodes with CondNode's `kind`, `cmp` and
+/// `value` fields; `load(node)` gives the value a load node reads. An empty program holds.
+/// Shared by every evaluator of conditions (on a State, on a flat array) so they cannot drift.
+template <class Node, class Load>
+[[nodiscard]] bool run_condition(const Node* first, const Node* last, Load&& load) noexcept {
+  if (first == last) return true;
+  double stack[kMaxConditionDepth];
+  int top = 0;
+  for (const Node* n = first; n != last; ++n) {
+    switch (n->kind) {
+      case CondNode::Kind::constant:
+        stack[top++] = n->value;
+        break;
+      case CondNode::Kind::load:
+        stack[top++] = load(*n);
+        break;
+      case CondNode::Kind::compare:
+        --top;
+        stack[top - 1] = compare_values(n->cmp, stack[top - 1], stack[top]) ? 1.0 : 0.0;
+        break;
+      case CondNode::Kind::op_and:
+        --top;
+        stack[top - 1] = (stack[top - 1] != 0.0 && stack[top] != 0.0) ? 1.0 : 0.0;
+        break;
+      case CondNode::Kind::op_or:
+        --top;
+        stack[top - 1] = (stack[top - 1] != 0.0 || stack[top] != 0.0) ? 1.0 : 0.0;
+        break;
+      case CondNode::Kind::op_not:
+        stack[top - 1] = stack[top - 1] == 0.0 ? 1.0 : 0.0;
+        break;
+    }
+  }
+  return top > 0 && stack[top - 1] != 0.0;
+}
+
 /// Parses a condition: comparisons `< <= > >= == !=` between paths and numbers, joined with
 /// `and`, `or`, `not` and parentheses (precedence: not > and > or). Returns nullopt and sets
 /// `error` on failure (unknown ids, bad syntax, a bare path without comparison).
