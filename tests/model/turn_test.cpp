@@ -292,3 +292,29 @@ TEST_CASE("every bargaining model runs in the turn's bargaining phase", "[model]
     REQUIRE(q <= 100.0);
   }
 }
+
+TEST_CASE("lookahead finds a triggered timeline row beyond the first 64 rows",
+          "[model][lookahead]") {
+  // As above, with 70 rows before the reward: the rows a move may trigger are kept as a bitset
+  // of 64-bit words, and row 70 lives in the second word.
+  Scenario sc = tiny_scenario();
+  sc.actors[1].control = Control::script;
+  set_model(sc, ModelKey::lookahead, 1.0);
+  sc.moves = {make_move("concede", 0, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 10.0, 0.0),
+              make_move("reward", 1, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 30.0, 0.0)};
+  ParseError err;
+  for (int r = 0; r < 70; ++r) {
+    // Fillers that read what "concede" writes but never hold.
+    TimelineRow filler = make_row(1, 1, 5);
+    filler.when = *parse_condition("issue.y > 1000", sc.ids(), err);
+    sc.timeline.push_back(filler);
+  }
+  TimelineRow row = make_row(1, 1, 5);
+  row.when = *parse_condition("last.concede == 1", sc.ids(), err);
+  sc.timeline.push_back(row);
+  World w(sc);
+  w.state.turn = 1;
+  std::vector<double> scores;
+  score_moves(w.rules, w.params, w.state, 0, {0}, scores);
+  REQUIRE(scores[0] == Approx((30.0 * 1.0 - 10.0 * 0.5) / 100.0 / 1.5));
+}
