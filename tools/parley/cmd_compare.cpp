@@ -138,17 +138,13 @@ int cmd_compare(const std::vector<std::string>& args) {
       ("options,o", po::value<std::vector<std::string>>()->composing(),
        "options to compare: names, a comma-separated list or 'all' (default: all)")
       ("runs,n", po::value<std::int64_t>(), "paired runs (default: [run] runs of scenario.ini)")
-      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
-      ("threads,t", po::value<int>(),
-       "worker threads per process (default: all cores, shared among the node's MPI ranks)")
       ("metrics,m", po::value<std::string>(),
        "metrics to report: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
-      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)")
-      ("resume", "continue an interrupted comparison from its checkpoint in --out (same arguments)")
-      ("checkpoint-every", po::value<double>()->default_value(5.0),
-       "seconds between checkpoints (0.01 to 3600)")
+      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)");
+  add_batch_options(visible, "comparison");
+  visible.add_options()
       ("quiet,q", "do not print the ranking")
       ("help,h", "show this help");
   // clang-format on
@@ -156,8 +152,7 @@ int cmd_compare(const std::vector<std::string>& args) {
   if (const auto status = parse_scenario_args("compare", visible, args, vm)) return *status;
 
   Diagnostics diag;
-  const auto sets =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto sets = strings_of(vm, "set");
   const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
   CompareSpec spec;
   std::vector<size_t> metrics;

@@ -126,28 +126,25 @@ int cmd_run(const std::vector<std::string>& args) {
       "Rows stream to disk with a checkpoint every few seconds: after an interruption, the\n"
       "same command with --resume finishes the batch (see docs/BATCHES.md).\n\n"
       "options");
-  visible.add_options()("runs,n", po::value<std::int64_t>(),
-                        "runs per option (default: [run] runs of scenario.ini)")(
-      "seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")(
-      "threads,t", po::value<int>(),
-      "worker threads per process (default: all cores, shared among the node's MPI ranks)")(
-      "option,o", po::value<std::vector<std::string>>()->composing(),
-      "option(s) to run: a name, a comma-separated list or 'all' (default: baseline)")(
-      "set", po::value<std::vector<std::string>>()->composing(),
-      "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")(
-      "out", po::value<std::string>(), "output folder (default: results/<scenario name>)")(
-      "trace", po::value<std::int64_t>()->default_value(10),
-      "write the events of the first K runs")(
-      "resume", "continue an interrupted batch from its checkpoint in --out (same arguments)")(
-      "checkpoint-every", po::value<double>()->default_value(5.0),
-      "seconds between checkpoints (0.01 to 3600)")("quiet,q", "do not print the summary table")(
-      "help,h", "show this help");
+  // clang-format off
+  visible.add_options()
+      ("runs,n", po::value<std::int64_t>(), "runs per option (default: [run] runs of scenario.ini)")
+      ("option,o", po::value<std::vector<std::string>>()->composing(),
+       "option(s) to run: a name, a comma-separated list or 'all' (default: baseline)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
+      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>)")
+      ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs");
+  add_batch_options(visible, "batch");
+  visible.add_options()
+      ("quiet,q", "do not print the summary table")
+      ("help,h", "show this help");
+  // clang-format on
   po::variables_map vm;
   if (const auto status = parse_scenario_args("run", visible, args, vm)) return *status;
 
   Diagnostics diag;
-  const auto sets =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto sets = strings_of(vm, "set");
   const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
   std::vector<int> options;
   if (scenario) {

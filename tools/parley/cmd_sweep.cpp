@@ -121,9 +121,6 @@ int cmd_sweep(const std::vector<std::string>& args) {
        "(default 256); grid: not used (STEPS set the size)")
       ("runs-per-sample,r", po::value<std::int64_t>()->default_value(100),
        "runs at every sample point")
-      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
-      ("threads,t", po::value<int>(),
-       "worker threads per process (default: all cores, shared among the node's MPI ranks)")
       ("option,o", po::value<std::string>()->default_value("baseline"),
        "the option the varied values are laid over")
       ("set", po::value<std::vector<std::string>>()->composing(),
@@ -132,10 +129,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
        "metrics to write: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
       ("bootstrap", po::value<int>()->default_value(1000),
        "bootstrap resamples for the Sobol' intervals (0 = none)")
-      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/sweep)")
-      ("resume", "continue an interrupted sweep from its checkpoint in --out (same arguments)")
-      ("checkpoint-every", po::value<double>()->default_value(5.0),
-       "seconds between checkpoints (0.01 to 3600)")
+      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/sweep)");
+  add_batch_options(visible, "sweep");
+  visible.add_options()
       ("quiet,q", "do not print the summary")
       ("help,h", "show this help");
   // clang-format on
@@ -143,10 +139,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (const auto status = parse_scenario_args("sweep", visible, args, vm)) return *status;
 
   Diagnostics diag;
-  const auto sets =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  const auto vary_args =
-      vm.count("vary") ? vm["vary"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto sets = strings_of(vm, "set");
+  const auto vary_args = strings_of(vm, "vary");
   const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
 
   const std::string design_text = vm["design"].as<std::string>();

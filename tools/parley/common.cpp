@@ -118,6 +118,27 @@ std::optional<int> parse_scenario_args(const std::string& command,
   return std::nullopt;
 }
 
+void add_batch_options(boost::program_options::options_description& visible,
+                       const std::string& what) {
+  namespace po = boost::program_options;
+  const std::string resume =
+      "continue an interrupted " + what + " from its checkpoint in --out (same arguments)";
+  // clang-format off
+  visible.add_options()
+      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
+      ("threads,t", po::value<int>(),
+       "worker threads per process (default: all cores, shared among the node's MPI ranks)")
+      ("resume", resume.c_str())
+      ("checkpoint-every", po::value<double>()->default_value(5.0),
+       "seconds between checkpoints (0.01 to 3600)");
+  // clang-format on
+}
+
+std::vector<std::string> strings_of(const boost::program_options::variables_map& vm,
+                                    const char* name) {
+  return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
 BatchFingerprint base_fingerprint(const std::string& command, const Scenario& scenario,
                                   std::uint64_t seed) {
   char hash[20];

@@ -38,6 +38,15 @@ namespace parley::cli {
     const std::string& command, const boost::program_options::options_description& visible,
     const std::vector<std::string>& args, boost::program_options::variables_map& vm);
 
+/// Adds the options run, compare and sweep share: --seed, --threads, --resume (of `what`, e.g.
+/// "batch") and --checkpoint-every.
+void add_batch_options(boost::program_options::options_description& visible,
+                       const std::string& what);
+
+/// The values given to a repeatable string option, in order (none when it was not given).
+[[nodiscard]] std::vector<std::string> strings_of(const boost::program_options::variables_map& vm,
+                                                  const char* name);
+
 /// The fingerprint fields every batch command shares: command, parley version, scenario
 /// content hash and seed. Commands add their own settings after these.
 [[nodiscard]] BatchFingerprint base_fingerprint(const std::string& command,
