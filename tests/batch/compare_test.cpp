@@ -9,17 +9,13 @@
 #include "engine/core/rng.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
+#include "tests/support/mini.hpp"
 
 using namespace parley;
+using parley::test::metric_index;
+using parley::test::mini_scenario;
 
 namespace {
-
-Scenario mini() {
-  Diagnostics diag;
-  auto sc = load_scenario(PARLEY_TEST_DATA "/scenarios/mini", diag);
-  REQUIRE(sc);
-  return *sc;
-}
 
 // A catalogue with one continuous metric on [0, 10] and one integer metric on [-1, 6].
 MetricCatalog two_metrics() {
@@ -51,13 +47,6 @@ PairedAccumulator pair_runs(const Scenario& sc, int option, std::uint64_t seed_b
     acc.add(0, base, opt);
   }
   return acc;
-}
-
-size_t metric_index(const MetricCatalog& c, const std::string& name) {
-  for (size_t k = 0; k < c.final.size(); ++k)
-    if (c.final[k].name == name) return k;
-  FAIL("no metric " << name);
-  return 0;
 }
 
 }  // namespace
@@ -163,7 +152,7 @@ TEST_CASE("paired sums merge and reload exactly, in any order", "[compare]") {
 }
 
 TEST_CASE("a comparison pairs run k of the baseline with run k of each option", "[compare]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const Rules rules = compile(sc);
   const MetricCatalog catalog = metric_catalog(sc);
   CompareSpec spec;
@@ -184,7 +173,7 @@ TEST_CASE("a comparison pairs run k of the baseline with run k of each option", 
 }
 
 TEST_CASE("comparison.csv is identical for 1, 2 and 3 threads", "[compare][determinism]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const Rules rules = compile(sc);
   const MetricCatalog catalog = metric_catalog(sc);
   std::vector<std::string> unmatched;
@@ -212,7 +201,7 @@ TEST_CASE("common random numbers give narrower intervals than independent seeds"
           "[compare][crn]") {
   // The same pairs with the option's runs drawn from another seed share no noise with the
   // baseline's; on common random numbers they share every draw but the option's own.
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const MetricCatalog catalog = metric_catalog(sc);
   const std::uint64_t runs = 400;
   double ratio_sum = 0.0;
@@ -256,7 +245,7 @@ TEST_CASE("metric patterns select by glob", "[compare]") {
   CHECK(glob_match("issue.aid", "issue.aid"));
   CHECK_FALSE(glob_match("issue.aid", "issue.aid.value"));
 
-  const MetricCatalog catalog = metric_catalog(mini());
+  const MetricCatalog catalog = metric_catalog(mini_scenario());
   std::vector<std::string> unmatched;
   const auto some = select_metrics(catalog, "utility.*, issue.aid ,nothing.*", unmatched);
   CHECK(unmatched == std::vector<std::string>{"nothing.*"});

@@ -8,6 +8,7 @@
 #include "engine/core/hash.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
+#include "tests/support/mini.hpp"
 
 using namespace parley;
 
@@ -25,18 +26,16 @@ struct Hashing final : BatchSink {
 }  // namespace
 
 TEST_CASE("the golden signature of a fixed batch is unchanged", "[batch][signature]") {
-  Diagnostics diag;
-  const auto sc = load_scenario(PARLEY_TEST_DATA "/scenarios/mini", diag);
-  REQUIRE(sc);
-  const Rules rules = compile(*sc);
-  const MetricCatalog catalog = metric_catalog(*sc);
-  const RowFormat format(*sc, rules, catalog);
+  const Scenario sc = parley::test::mini_scenario();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const RowFormat format(sc, rules, catalog);
   BatchSpec spec;
   spec.runs = 300;
   spec.seed = 7;
   spec.threads = 2;
   spec.trace = 5;
-  for (int o = 0; o < static_cast<int>(sc->options.size()); ++o) spec.options.push_back(o);
+  for (int o = 0; o < static_cast<int>(sc.options.size()); ++o) spec.options.push_back(o);
   Hashing sink;
   sink.hash.update(format.runs_header());
   const BatchResult r = run_batch(rules, catalog, format, spec, sink);

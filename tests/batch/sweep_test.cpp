@@ -12,17 +12,13 @@
 #include "engine/batch/sweep.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
+#include "tests/support/mini.hpp"
 
 using namespace parley;
+using parley::test::metric_index;
+using parley::test::mini_scenario;
 
 namespace {
-
-Scenario mini() {
-  Diagnostics diag;
-  auto sc = load_scenario(PARLEY_TEST_DATA "/scenarios/mini", diag);
-  REQUIRE(sc);
-  return *sc;
-}
 
 VaryRange vary(const Scenario& sc, const std::string& text) {
   ParseError err;
@@ -45,17 +41,10 @@ struct NullSink final : BatchSink {
   void failures_rows(std::string_view) override {}
 };
 
-size_t metric_index(const MetricCatalog& c, const std::string& name) {
-  for (size_t k = 0; k < c.final.size(); ++k)
-    if (c.final[k].name == name) return k;
-  FAIL("no metric " << name);
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("sweep --vary takes PATH=LO..HI with optional :STEPS", "[sweep]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const VaryRange a = vary(sc, "model.settle_rate=0.1..0.4");
   CHECK(a.path == "model.settle_rate");
   CHECK(a.slot == Slot{SlotKind::model, static_cast<int>(ModelKey::settle_rate), 0});
@@ -70,7 +59,7 @@ TEST_CASE("sweep --vary takes PATH=LO..HI with optional :STEPS", "[sweep]") {
 }
 
 TEST_CASE("bad --vary values say what was expected, where", "[sweep]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   ParseError e = vary_error(sc, "salience.ALF.acces=0..1");
   CHECK(e.message.find("did you mean 'access'") != std::string::npos);
   CHECK(e.offset == 13);
@@ -111,7 +100,7 @@ TEST_CASE("bad --vary values say what was expected, where", "[sweep]") {
 }
 
 TEST_CASE("designs are laid out in the paths' own units", "[sweep]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   SECTION("grid: every combination, ends exact") {
     const SweepPlan p = make_sweep_plan(
         Design::grid, {vary(sc, "model.settle_rate=0.1..0.3:3"), vary(sc, "risk.ALF=-0.5..0.5:2")},
@@ -154,7 +143,7 @@ TEST_CASE("Ishigami indices through the sweep's plan and estimator", "[sweep][se
   // The same code as `parley sweep --design sobol`: a plan over three ranges, outputs per sample
   // (here the Ishigami function of the sample's values instead of mean metrics), then
   // sweep_sensitivity. Exact values for a = 7, b = 0.1 (Sobol' and Levitan 1999).
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const double pi = 3.14159265358979323846;
   // Three writable paths whose ranges allow [-pi, pi]; their meaning is irrelevant here.
   VaryRange x1 = vary(sc, "drift.aid=-3..3"), x2 = vary(sc, "drift.access=-3..3"),
@@ -189,7 +178,7 @@ TEST_CASE("a sample's means are those of a plain batch with the same values", "[
   // Base option hardline: its own overrides and its timeline row (alf_embargo at turn 1, listed
   // for hardline only) must carry over to the samples. The middle grid level is the scenario's
   // own salience, so sample 1 is exactly the hardline option.
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const MetricCatalog catalog = metric_catalog(sc);
   const SweepPlan plan =
       make_sweep_plan(Design::grid, {vary(sc, "salience.ALF.aid=0.2..0.6:3")}, 0, 1);
@@ -223,7 +212,7 @@ TEST_CASE("a sample's means are those of a plain batch with the same values", "[
 }
 
 TEST_CASE("sweep results are identical for any thread count", "[sweep][determinism]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const MetricCatalog catalog = metric_catalog(sc);
   std::vector<size_t> all(catalog.final.size());
   for (size_t k = 0; k < all.size(); ++k) all[k] = k;
@@ -251,7 +240,7 @@ TEST_CASE("sweep results are identical for any thread count", "[sweep][determini
 TEST_CASE("samples share common random numbers, whatever chunk they fall in", "[sweep][crn]") {
   // Rows 0 and 40 hold the same values but are run in different compiled chunks: with common
   // random numbers their means are identical to the last bit.
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const MetricCatalog catalog = metric_catalog(sc);
   SweepPlan plan = make_sweep_plan(Design::lhs, {vary(sc, "model.settle_rate=0.05..0.5")}, 48, 3);
   plan.values(40, 0) = plan.values(0, 0);
@@ -266,7 +255,7 @@ TEST_CASE("samples share common random numbers, whatever chunk they fall in", "[
 }
 
 TEST_CASE("sweep.csv and sensitivity.csv have the documented columns", "[sweep]") {
-  const Scenario sc = mini();
+  const Scenario sc = mini_scenario();
   const MetricCatalog catalog = metric_catalog(sc);
   const SweepPlan plan = make_sweep_plan(
       Design::sobol, {vary(sc, "model.settle_rate=0.05..0.5"), vary(sc, "salience.ALF.aid=0..1")},
