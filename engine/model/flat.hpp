@@ -81,13 +81,21 @@ struct FlatRules {
   /// differs between the current turn and the sandbox's next-turn view.
   std::vector<std::uint8_t> requirement_reads_turn;
   std::vector<FlatCondition> when;  ///< per timeline row
-  std::vector<FlatEffect> effects;  ///< parallel to Rules::effects
+  /// The effects the sandbox applies, grouped by move: move m's are [effect_first[m],
+  /// effect_first[m + 1]), in the order of Rules::effects. An effect is left out when nothing
+  /// the sandbox reads (a utility's inputs, a cost, a slot some condition tests) can see its
+  /// target, e.g. an affinity no condition mentions.
+  std::vector<FlatEffect> effects;
+  std::vector<std::int32_t> effect_first;  ///< moves + 1 offsets into effects
+  /// Parallel to Rules::effects: 1 when the effect is kept in `effects`.
+  std::vector<std::uint8_t> effect_live;
   /// moves x row_words bits: timeline rows whose `when` reads something the move writes,
   /// including its own done.M and last.M, so making the move may change whether the row holds.
   std::vector<std::uint64_t> rows_touched;
   int row_words = 0;  ///< 64-bit words per move in rows_touched
-  /// Per SlotKind: whether any condition reads or effect writes that kind. Move scoring reads
-  /// only those and the utility's (issue, position, salience, risk), so the rest is not loaded.
+  /// Per SlotKind: whether any condition reads or any kept effect writes that kind. Move scoring
+  /// reads only those and the utility's (issue, position, salience, risk), so the rest is not
+  /// loaded.
   std::array<bool, 15> kind_used{};
 
   /// Compiles `c` (slots resolved with `layout`) and appends it to clauses or nodes.

@@ -30,29 +30,54 @@ void derive_flat_rules(Rules& rules) {
     f.requirement_reads_turn.push_back(reads_turn ? 1 : 0);
   }
   for (const RuleTimeline& row : rules.timeline) f.when.push_back(f.add(row.when));
-  for (const RuleEffect& e : rules.effects) {
-    FlatEffect fe;
-    fe.index = l.index(e.target);
-    fe.op = e.op;
-    fe.value = e.value;
-    const Range r = e.target.kind == SlotKind::model
-                        ? model_key_range(static_cast<ModelKey>(e.target.a))
-                        : slot_range(e.target.kind);
-    fe.lo = r.lo;
-    fe.hi = r.hi;
-    if (e.target.kind == SlotKind::issue) fe.column = e.target.a;
-    if (e.target.kind == SlotKind::position || e.target.kind == SlotKind::salience)
-      fe.column = e.target.b;
-    if (e.target.kind == SlotKind::risk) fe.risk_actor = e.target.a;
-    f.effects.push_back(fe);
+  // What the sandbox reads: the utilities' inputs, the costs and every slot a condition tests.
+  std::vector<std::uint8_t> seen(static_cast<size_t>(l.size), 0);
+  const auto read_block = [&seen](int first, int count) {
+    std::fill_n(seen.begin() + first, count, std::uint8_t{1});
+  };
+  read_block(l.issue, l.issues);
+  read_block(l.position, l.actors * l.issues);
+  read_block(l.salience, l.actors * l.issues);
+  read_block(l.risk, l.actors);
+  read_block(l.cost, l.moves);
+  for (const FlatClause& c : f.clauses) seen[static_cast<size_t>(c.index)] = 1;
+  for (const FlatNode& n : f.nodes)
+    if (n.kind == CondNode::Kind::load) seen[static_cast<size_t>(n.index)] = 1;
+  f.effect_live.assign(rules.effects.size(), 0);
+  for (const RuleMove& mv : rules.move_rules) {
+    f.effect_first.push_back(static_cast<std::int32_t>(f.effects.size()));
+    for (std::int32_t k = mv.first_effect; k < mv.end_effect; ++k) {
+      const RuleEffect& e = rules.effects[static_cast<size_t>(k)];
+      const int index = l.index(e.target);
+      // A write nothing reads cannot change a score; an operator such as += reads only its
+      // own target, so a kept effect never needs a dropped one.
+      if (!seen[static_cast<size_t>(index)]) continue;
+      f.effect_live[static_cast<size_t>(k)] = 1;
+      FlatEffect fe;
+      fe.index = index;
+      fe.op = e.op;
+      fe.value = e.value;
+      const Range r = e.target.kind == SlotKind::model
+                          ? model_key_range(static_cast<ModelKey>(e.target.a))
+                          : slot_range(e.target.kind);
+      fe.lo = r.lo;
+      fe.hi = r.hi;
+      if (e.target.kind == SlotKind::issue) fe.column = e.target.a;
+      if (e.target.kind == SlotKind::position || e.target.kind == SlotKind::salience)
+        fe.column = e.target.b;
+      if (e.target.kind == SlotKind::risk) fe.risk_actor = e.target.a;
+      f.effects.push_back(fe);
+    }
   }
+  f.effect_first.push_back(static_cast<std::int32_t>(f.effects.size()));
   static_assert(static_cast<size_t>(SlotKind::last) + 1 ==
                 std::tuple_size_v<decltype(f.kind_used)>);
   auto use = [&f](SlotKind k) { f.kind_used[static_cast<size_t>(k)] = true; };
   for (const SlotKind k : {SlotKind::issue, SlotKind::position, SlotKind::salience, SlotKind::risk,
                            SlotKind::cost, SlotKind::turn, SlotKind::done, SlotKind::last})
     use(k);
-  for (const RuleEffect& e : rules.effects) use(e.target.kind);
+  for (size_t k = 0; k < rules.effects.size(); ++k)
+    if (f.effect_live[k]) use(rules.effects[k].target.kind);
   for (const RuleMove& mv : rules.move_rules)
     for (const CondNode& n : mv.requirement.rpn)
       if (n.kind == CondNode::Kind::load) use(n.slot.kind);
@@ -72,7 +97,8 @@ void derive_flat_rules(Rules& rules) {
       const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
       bool hit = read(Slot{SlotKind::done, m, 0}) || read(Slot{SlotKind::last, m, 0});
       for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
-        hit = read(rules.effects[static_cast<size_t>(e)].target);
+        hit = f.effect_live[static_cast<size_t>(e)] &&
+              read(rules.effects[static_cast<size_t>(e)].target);
       if (hit) f.rows_touched[static_cast<size_t>(m) * words + r / 64] |= 1ULL << (r % 64);
     }
   }
@@ -182,9 +208,9 @@ void Sandbox::write(std::int32_t index, double value) {
 }
 
 void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
-  const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
   const FlatEffect* fx = rules.flat.effects.data();
-  for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+  const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
+  for (std::int32_t e = rules.flat.effect_first[static_cast<size_t>(m)]; e < end; ++e) {
     const FlatEffect& f = fx[e];
     const double current = v_[static_cast<size_t>(f.index)];
     write(f.index,
@@ -221,9 +247,10 @@ bool Sandbox::when_holds(const Rules& rules, size_t row) const noexcept {
 }
 
 double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::int32_t m) {
-  const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+  const std::int32_t first = rules.flat.effect_first[static_cast<size_t>(m)];
+  const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
   constexpr int kMax = 16;
-  if (mv.end_effect - mv.first_effect > kMax) {
+  if (end - first > kMax) {
     const Mark before = mark();
     apply(rules, p, m);
     const double u = utility(i);
@@ -246,7 +273,7 @@ double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::i
     return v[at];
   };
   const FlatEffect* fx = rules.flat.effects.data();
-  for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+  for (std::int32_t e = first; e < end; ++e) {
     const FlatEffect& f = fx[e];
     index[n] = f.index;
     value[n] = std::clamp(apply_op(f.op, read(f.index), p.values[static_cast<size_t>(f.value)]),

@@ -202,6 +202,9 @@ bool touches(const std::vector<Slot>& reads, const Slot& slot) {
 }  // namespace
 
 void derive_lookahead_tables(Rules& rules) {
+  // The flat rules say which effects the sandbox applies; the others cannot interfere.
+  derive_flat_rules(rules);
+  const std::vector<std::uint8_t>& live = rules.flat.effect_live;
   const auto actors = static_cast<size_t>(rules.actors);
   rules.reply_interference.assign(static_cast<size_t>(rules.moves) * actors, 0);
   for (int k = 0; k < rules.actors; ++k) {
@@ -219,6 +222,7 @@ void derive_lookahead_tables(Rules& rules) {
       reads.push_back(Slot{SlotKind::cost, m, 0});
       for (const Slot& r : mv.requirement.reads()) reads.push_back(r);
       for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+        if (!live[static_cast<size_t>(e)]) continue;
         const Slot& t = rules.effects[static_cast<size_t>(e)].target;
         reads.push_back(t);
         if (t.kind == SlotKind::position) reads.push_back(Slot{SlotKind::issue, t.b, 0});
@@ -233,7 +237,8 @@ void derive_lookahead_tables(Rules& rules) {
       bool hit =
           touches(reads, Slot{SlotKind::done, m, 0}) || touches(reads, Slot{SlotKind::last, m, 0});
       for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
-        hit = touches(reads, rules.effects[static_cast<size_t>(e)].target);
+        hit = live[static_cast<size_t>(e)] &&
+              touches(reads, rules.effects[static_cast<size_t>(e)].target);
       rules.reply_interference[static_cast<size_t>(m) * actors + static_cast<size_t>(k)] =
           hit ? 1 : 0;
     }
@@ -250,6 +255,7 @@ void derive_lookahead_tables(Rules& rules) {
     reads.push_back(Slot{SlotKind::cost, n, 0});
     reads.push_back(Slot{SlotKind::risk, k, 0});
     for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
+      if (!live[static_cast<size_t>(e)]) continue;
       const Slot& t = rules.effects[static_cast<size_t>(e)].target;
       reads.push_back(t);
       if (t.kind == SlotKind::issue) {
@@ -267,6 +273,7 @@ void derive_lookahead_tables(Rules& rules) {
       bool hit = everything || touches(reads, Slot{SlotKind::done, m, 0}) ||
                  touches(reads, Slot{SlotKind::last, m, 0});
       for (std::int32_t e = other.first_effect; e < other.end_effect && !hit; ++e) {
+        if (!live[static_cast<size_t>(e)]) continue;
         const Slot& t = rules.effects[static_cast<size_t>(e)].target;
         // Changing k's salience sum or risk changes every gain of k.
         hit = touches(reads, t) ||
@@ -276,7 +283,6 @@ void derive_lookahead_tables(Rules& rules) {
           hit ? 1 : 0;
     }
   }
-  derive_flat_rules(rules);
 }
 
 void score_moves(const Rules& rules, const Params& p, const State& s, int actor,

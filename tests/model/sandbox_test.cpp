@@ -189,3 +189,44 @@ TEST_CASE("conjunctions and general conditions compile to the same truth", "[mod
   REQUIRE(flat.add(*parse_condition("issue.x > 1 or issue.y > 2", ids, err)).general);
   REQUIRE(flat.add(*parse_condition("issue.x > issue.y", ids, err)).general);
 }
+
+TEST_CASE("the sandbox leaves out writes that nothing it reads can see", "[model][sandbox]") {
+  Scenario sc = rich_scenario();
+  // B's move writes an affinity no condition reads and a recognition one condition reads; A's
+  // move writes the same affinity.
+  Move warm = make_move("warm", 1, Slot{SlotKind::affinity, 0, 1}, EffectOp::add, 0.2);
+  warm.effects.push_back(
+      EffectSpec{Slot{SlotKind::recognition, 0, 1}, EffectOp::assign, Number::constant(1.0)});
+  warm.effects.push_back(
+      EffectSpec{Slot{SlotKind::issue, 1, 0}, EffectOp::add, Number::constant(5.0)});
+  sc.moves.push_back(warm);
+  sc.moves.push_back(make_move("cool", 0, Slot{SlotKind::affinity, 0, 1}, EffectOp::sub, 0.2));
+  ParseError err;
+  sc.timeline.push_back(make_row(0, 1, 10));
+  sc.timeline.back().when = *parse_condition("recognition.A.B >= 0.5", sc.ids(), err);
+  World w(sc);
+  const auto warm_id = static_cast<std::int32_t>(sc.moves.size() - 2);
+  const auto cool_id = warm_id + 1;
+  const RuleMove& rw = w.rules.move_rules[static_cast<size_t>(warm_id)];
+  const FlatRules& f = w.rules.flat;
+  REQUIRE(rw.end_effect - rw.first_effect == 3);
+  REQUIRE(f.effect_live[static_cast<size_t>(rw.first_effect)] == 0);      // affinity
+  REQUIRE(f.effect_live[static_cast<size_t>(rw.first_effect + 1)] == 1);  // recognition
+  REQUIRE(f.effect_live[static_cast<size_t>(rw.first_effect + 2)] == 1);  // issue
+  REQUIRE(f.effect_first[static_cast<size_t>(warm_id) + 1] -
+              f.effect_first[static_cast<size_t>(warm_id)] ==
+          2);
+  REQUIRE(f.effect_first[static_cast<size_t>(cool_id) + 1] ==
+          f.effect_first[static_cast<size_t>(cool_id)]);
+  // Writing the same unread affinity is no interference: A's "cool" cannot change B's gains.
+  const auto moves = static_cast<size_t>(w.rules.moves);
+  REQUIRE(w.rules.gain_interference[static_cast<size_t>(cool_id) * moves +
+                                    static_cast<size_t>(warm_id)] == 0);
+  REQUIRE(w.rules.reply_interference[static_cast<size_t>(cool_id) * 2 + 1] == 0);
+  // What is kept still agrees with the state, the recognition-reading row included.
+  Sandbox box;
+  box.load(w.rules, w.state);
+  box.apply(w.rules, w.params, warm_id);
+  require_agrees(w, box, next_turn_with(w, {warm_id}));
+  REQUIRE(box.when_holds(w.rules, w.rules.timeline.size() - 1));
+}
