@@ -79,9 +79,14 @@ struct Rules {
   /// moves x actors, row-major: 1 when move m changes something actor k's best reply reads, so a
   /// reply cached for "no move" must be recomputed after m.
   std::vector<std::uint8_t> reply_interference;
-  /// moves x moves, row-major: 1 when move m changes something the gain of move n (for n's
-  /// actor) reads, so n's gain cached for "no move" must be recomputed after m.
+  /// moves x moves, row-major: nonzero when move m changes something the gain of move n (for
+  /// n's actor) reads, so n's gain cached for "no move" must be recomputed after m. Bit
+  /// kGainValue: m changes what n is worth; bit kGainAvailability: m changes what n's
+  /// requirement reads (with only this bit, n's worth is unchanged and only its availability may
+  /// differ).
   std::vector<std::uint8_t> gain_interference;
+  static constexpr std::uint8_t kGainValue = 1;
+  static constexpr std::uint8_t kGainAvailability = 2;
   /// The conditions and effects compiled to indices of the flat state, for move scoring.
   FlatRules flat;
 

@@ -152,10 +152,9 @@ void Sandbox::load(const Rules& rules, const State& s) {
     v[l.last_turn + m] = last_turn0_[static_cast<size_t>(m)] = s.last_turn[m];
   }
 
-  undo_.clear();
-  dirty_.clear();
-  risk_.clear();
-  made_.clear();
+  n_undo_ = n_dirty_ = n_risk_ = n_made_ = 0;
+  // An issue is listed at most once, so the dirty list never outgrows the issues.
+  dirty_.resize(static_cast<size_t>(issues));
   is_dirty_.assign(static_cast<size_t>(issues), 0);
   num_.assign(static_cast<size_t>(actors), 0.0);
   den_.assign(static_cast<size_t>(actors), 0.0);
@@ -178,57 +177,58 @@ void Sandbox::load(const Rules& rules, const State& s) {
 }
 
 void Sandbox::rollback(const Mark& m) noexcept {
-  while (undo_.size() > m.undo) {
-    v_[static_cast<size_t>(undo_.back().first)] = undo_.back().second;
-    undo_.pop_back();
+  double* v = v_.data();
+  for (const Undo* u = undo_.data() + n_undo_; n_undo_ > m.undo; --n_undo_) {
+    --u;
+    v[u->index] = u->old;
   }
-  while (dirty_.size() > m.dirty) {
-    is_dirty_[static_cast<size_t>(dirty_.back())] = 0;
-    dirty_.pop_back();
-  }
-  risk_.resize(m.risk);
+  for (; n_dirty_ > m.dirty; --n_dirty_) is_dirty_[static_cast<size_t>(dirty_[n_dirty_ - 1])] = 0;
+  n_risk_ = m.risk;
   const FlatLayout& l = *layout_;
-  while (made_.size() > m.made) {
+  for (; n_made_ > m.made; --n_made_) {
     // The move's done/last/cooldown values go back to the loaded state's once no application
     // of it is left.
-    const std::int32_t mv = made_.back();
-    made_.pop_back();
-    if (--made_count_[static_cast<size_t>(mv)] == 0) {
-      v_[static_cast<size_t>(l.done + mv)] = done0_[static_cast<size_t>(mv)];
-      v_[static_cast<size_t>(l.last + mv)] = last0_[static_cast<size_t>(mv)];
-      v_[static_cast<size_t>(l.last_turn + mv)] = last_turn0_[static_cast<size_t>(mv)];
+    const auto mv = static_cast<size_t>(made_[n_made_ - 1]);
+    if (--made_count_[mv] == 0) {
+      v[static_cast<size_t>(l.done) + mv] = done0_[mv];
+      v[static_cast<size_t>(l.last) + mv] = last0_[mv];
+      v[static_cast<size_t>(l.last_turn) + mv] = last_turn0_[mv];
     }
   }
-}
-
-void Sandbox::write(std::int32_t index, double value) {
-  double& slot = v_[static_cast<size_t>(index)];
-  undo_.emplace_back(index, slot);
-  slot = value;
 }
 
 void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
   const FlatEffect* fx = rules.flat.effects.data();
+  const std::int32_t first = rules.flat.effect_first[static_cast<size_t>(m)];
   const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
-  for (std::int32_t e = rules.flat.effect_first[static_cast<size_t>(m)]; e < end; ++e) {
+  if (n_undo_ + static_cast<std::uint32_t>(end - first) > undo_.size())
+    undo_.resize(std::max<size_t>(2 * undo_.size(), n_undo_ + static_cast<size_t>(end - first)));
+  double* v = v_.data();
+  Undo* u = undo_.data() + n_undo_;
+  for (std::int32_t e = first; e < end; ++e) {
     const FlatEffect& f = fx[e];
-    const double current = v_[static_cast<size_t>(f.index)];
-    write(f.index,
-          std::clamp(apply_op(f.op, current, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi));
+    double& slot = v[f.index];
+    *u++ = Undo{f.index, slot};
+    slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
     if (f.column >= 0 && !is_dirty_[static_cast<size_t>(f.column)]) {
       is_dirty_[static_cast<size_t>(f.column)] = 1;
-      dirty_.push_back(f.column);
+      dirty_[n_dirty_++] = f.column;
     }
-    if (f.risk_actor >= 0) risk_.push_back(f.risk_actor);
+    if (f.risk_actor >= 0) {
+      if (n_risk_ == risk_.size()) risk_.resize(2 * risk_.size() + 4);
+      risk_[n_risk_++] = f.risk_actor;
+    }
   }
+  n_undo_ = static_cast<std::uint32_t>(u - undo_.data());
   // Effects never write read-only slots, so these change only here and in rollback().
   if (made_count_[static_cast<size_t>(m)]++ == 0) {
     const FlatLayout& l = *layout_;
-    v_[static_cast<size_t>(l.done + m)] = 1.0;
-    v_[static_cast<size_t>(l.last + m)] = 1.0;
-    v_[static_cast<size_t>(l.last_turn + m)] = turn_;
+    v[l.done + m] = 1.0;
+    v[l.last + m] = 1.0;
+    v[l.last_turn + m] = turn_;
   }
-  made_.push_back(m);
+  if (n_made_ == made_.size()) made_.resize(2 * made_.size() + 8);
+  made_[n_made_++] = m;
 }
 
 bool Sandbox::available(const Rules& rules, int option, std::int32_t m) const noexcept {
@@ -257,84 +257,65 @@ double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::i
     rollback(before);
     return u;
   }
-  const FlatLayout& l = *layout_;
-  const double* v = v_.data();
-  // The move's writes in order (a later effect on the same slot sees the earlier one), and the
-  // issues it would newly mark dirty, in order: exactly what apply() would leave behind.
-  std::int32_t index[kMax];
-  double value[kMax];
-  int n = 0;
+  // Write the move in place without logging it, note the issues it would newly mark dirty (in
+  // the order apply() would), sum as utility() would, then put the old values back.
+  double* v = v_.data();
+  const FlatEffect* fx = rules.flat.effects.data();
+  double saved[kMax];
   std::int32_t fresh[kMax];
   int n_fresh = 0;
-  bool risk = std::find(risk_.begin(), risk_.end(), i) != risk_.end();
-  auto read = [&](std::int32_t at) {
-    for (int k = n - 1; k >= 0; --k)
-      if (index[k] == at) return value[k];
-    return v[at];
-  };
-  const FlatEffect* fx = rules.flat.effects.data();
+  bool risk = risk_changed(i);
   for (std::int32_t e = first; e < end; ++e) {
     const FlatEffect& f = fx[e];
-    index[n] = f.index;
-    value[n] = std::clamp(apply_op(f.op, read(f.index), p.values[static_cast<size_t>(f.value)]),
-                          f.lo, f.hi);
-    ++n;
+    double& slot = v[f.index];
+    saved[e - first] = slot;
+    slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
     if (f.column >= 0 && !is_dirty_[static_cast<size_t>(f.column)] &&
         std::find(fresh, fresh + n_fresh, f.column) == fresh + n_fresh)
       fresh[n_fresh++] = f.column;
-    if (f.risk_actor == i) risk = true;
+    risk = risk || f.risk_actor == i;
   }
-  const int row = i * issues_;
-  if (risk) {
-    const double exponent = 1.0 + read(l.risk + i);
-    double num = 0.0, den = 0.0;
-    for (int j = 0; j < issues_; ++j) {
-      const double w = read(l.salience + row + j);
-      if (w == 0.0) continue;
-      num += w * closeness(read(l.issue + j), read(l.position + row + j), exponent);
-      den += w;
-    }
-    return den > 0.0 ? num / den : 0.0;
-  }
-  double num = num_[static_cast<size_t>(i)];
-  double den = den_[static_cast<size_t>(i)];
-  const double exponent = 1.0 + v[l.risk + i];
-  auto add = [&](std::int32_t j) {
-    const double w = read(l.salience + row + j);
-    num += w * closeness(read(l.issue + j), read(l.position + row + j), exponent) -
-           wc0_[static_cast<size_t>(row + j)];
-    den += w - w0_[static_cast<size_t>(row + j)];
-  };
-  for (const std::int32_t j : dirty_) add(j);
-  for (int k = 0; k < n_fresh; ++k) add(fresh[k]);
-  return den > 0.0 ? num / den : 0.0;
+  const double u = risk ? full_utility(i) : utility_with(i, fresh, n_fresh);
+  // In reverse, so a slot written twice gets its first old value back.
+  for (std::int32_t e = end - 1; e >= first; --e) v[fx[e].index] = saved[e - first];
+  return u;
 }
 
 double Sandbox::utility(int i) const noexcept {
+  return risk_changed(i) ? full_utility(i) : utility_with(i, nullptr, 0);
+}
+
+double Sandbox::full_utility(int i) const noexcept {
+  // A changed risk changes every term: recompute in full.
   const FlatLayout& l = *layout_;
   const double* v = v_.data();
   const int row = i * issues_;
-  if (std::find(risk_.begin(), risk_.end(), i) != risk_.end()) {
-    // A changed risk changes every term: recompute in full.
-    const double exponent = 1.0 + v[l.risk + i];
-    double num = 0.0, den = 0.0;
-    for (int j = 0; j < issues_; ++j) {
-      const double w = v[l.salience + row + j];
-      if (w == 0.0) continue;
-      num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent);
-      den += w;
-    }
-    return den > 0.0 ? num / den : 0.0;
+  const double exponent = 1.0 + v[l.risk + i];
+  double num = 0.0, den = 0.0;
+  for (int j = 0; j < issues_; ++j) {
+    const double w = v[l.salience + row + j];
+    if (w == 0.0) continue;
+    num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent);
+    den += w;
   }
+  return den > 0.0 ? num / den : 0.0;
+}
+
+double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept {
+  const FlatLayout& l = *layout_;
+  const double* v = v_.data();
+  const int row = i * issues_;
   double num = num_[static_cast<size_t>(i)];
   double den = den_[static_cast<size_t>(i)];
   const double exponent = 1.0 + v[l.risk + i];
-  for (const std::int32_t j : dirty_) {
+  const auto add = [&](std::int32_t j) {
     const double w = v[l.salience + row + j];
     num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent) -
            wc0_[static_cast<size_t>(row + j)];
     den += w - w0_[static_cast<size_t>(row + j)];
-  }
+  };
+  for (std::uint32_t k = 0; k < n_dirty_; ++k) add(dirty_[k]);
+  for (int k = 0; k < n_extra; ++k) add(extra[k]);
   return den > 0.0 ? num / den : 0.0;
 }
 

@@ -4,7 +4,9 @@
 /// each change is written in place and logged, and rollback() restores the copy. Utilities are
 /// updated from sums kept for the loaded state, issue by issue. Used by move scoring only.
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -34,10 +36,7 @@ class Sandbox {
   void load(const Rules& rules, const State& s);
 
   /// The current point, for a later rollback().
-  [[nodiscard]] Mark mark() const noexcept {
-    return {static_cast<std::uint32_t>(undo_.size()), static_cast<std::uint32_t>(dirty_.size()),
-            static_cast<std::uint32_t>(risk_.size()), static_cast<std::uint32_t>(made_.size())};
-  }
+  [[nodiscard]] Mark mark() const noexcept { return {n_undo_, n_dirty_, n_risk_, n_made_}; }
   /// Undoes every change made since `m`.
   void rollback(const Mark& m) noexcept;
 
@@ -62,17 +61,32 @@ class Sandbox {
     return v_[static_cast<size_t>(rules.flat.layout.cost + m)];
   }
   /// Moves made in the sandbox since load(), in order.
-  [[nodiscard]] const std::vector<std::int32_t>& made() const noexcept { return made_; }
+  [[nodiscard]] std::span<const std::int32_t> made() const noexcept {
+    return {made_.data(), n_made_};
+  }
 
  private:
-  void write(std::int32_t index, double value);
+  struct Undo {
+    std::int32_t index;
+    double old;
+  };
+  // Actor i's utility summed over every issue (after a change of its risk).
+  [[nodiscard]] double full_utility(int i) const noexcept;
+  // Actor i's utility from the loaded sums, updated on the dirty issues, then on `extra`.
+  [[nodiscard]] double utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept;
+  [[nodiscard]] bool risk_changed(int i) const noexcept {
+    return std::find(risk_.data(), risk_.data() + n_risk_, i) != risk_.data() + n_risk_;
+  }
 
-  std::vector<double> v_;                              // flat values
-  std::vector<std::pair<std::int32_t, double>> undo_;  // (index, old value), in write order
+  // The logs below grow by doubling and keep their sizes in n_*: apply() and rollback() run
+  // tens of thousands of times per run, and a plain counter is cheaper than push_back.
+  std::vector<double> v_;               // flat values
+  std::vector<Undo> undo_;              // (index, old value), in write order
   std::vector<std::int32_t> dirty_;     // issues with a changed utility term, in order of change
   std::vector<std::uint8_t> is_dirty_;  // per issue
   std::vector<std::int32_t> risk_;      // actors whose risk changed (utility recomputed in full)
   std::vector<std::int32_t> made_;
+  std::uint32_t n_undo_ = 0, n_dirty_ = 0, n_risk_ = 0, n_made_ = 0;
   std::vector<std::int32_t> made_count_;            // per move: applications not rolled back
   std::vector<double> done0_, last0_, last_turn0_;  // per move, as loaded
   // Utility sums of the loaded state, per actor: numerator, salience sum; per (actor, issue),

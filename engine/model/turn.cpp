@@ -85,9 +85,14 @@ std::int32_t best_reply_after(const Rules& rules, const Params& p, Sandbox& box,
   double best = 0.0;
   std::int32_t best_move = -1;
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
-    const double gain = rules.gain_interference[row + static_cast<size_t>(m)]
-                            ? reply_gain(rules, p, box, k, m, u0)
-                            : look.pass_gain[static_cast<size_t>(m)];
+    const std::uint8_t hit = rules.gain_interference[row + static_cast<size_t>(m)];
+    const double cached = look.pass_gain[static_cast<size_t>(m)];
+    double gain = cached;
+    if (hit & Rules::kGainAvailability)
+      gain = reply_gain(rules, p, box, k, m, u0);
+    else if (hit != 0 && cached != kUnavailable)
+      // Available as with no move made; only its worth changed.
+      gain = box.utility_after(rules, p, k, m) - u0 - box.cost(rules, m);
     if (gain > best) {
       best = gain;
       best_move = m;
@@ -250,7 +255,8 @@ void derive_lookahead_tables(Rules& rules) {
   for (int n = 0; n < rules.moves; ++n) {
     const RuleMove& mv = rules.move_rules[static_cast<size_t>(n)];
     const int k = mv.actor;
-    std::vector<Slot> reads = mv.requirement.reads();
+    const std::vector<Slot> requirement = mv.requirement.reads();
+    std::vector<Slot> reads;
     bool everything = false;
     reads.push_back(Slot{SlotKind::cost, n, 0});
     reads.push_back(Slot{SlotKind::risk, k, 0});
@@ -270,17 +276,20 @@ void derive_lookahead_tables(Rules& rules) {
     }
     for (int m = 0; m < rules.moves; ++m) {
       const RuleMove& other = rules.move_rules[static_cast<size_t>(m)];
-      bool hit = everything || touches(reads, Slot{SlotKind::done, m, 0}) ||
-                 touches(reads, Slot{SlotKind::last, m, 0});
-      for (std::int32_t e = other.first_effect; e < other.end_effect && !hit; ++e) {
+      bool value = everything;
+      bool availability = touches(requirement, Slot{SlotKind::done, m, 0}) ||
+                          touches(requirement, Slot{SlotKind::last, m, 0});
+      for (std::int32_t e = other.first_effect; e < other.end_effect; ++e) {
         if (!live[static_cast<size_t>(e)]) continue;
         const Slot& t = rules.effects[static_cast<size_t>(e)].target;
         // Changing k's salience sum or risk changes every gain of k.
-        hit = touches(reads, t) ||
-              ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k);
+        value = value || touches(reads, t) ||
+                ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k);
+        availability = availability || touches(requirement, t);
       }
       rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] =
-          hit ? 1 : 0;
+          static_cast<std::uint8_t>((value ? Rules::kGainValue : 0) |
+                                    (availability ? Rules::kGainAvailability : 0));
     }
   }
 }
