@@ -27,9 +27,12 @@ void mark_made(State& s, std::int32_t m) {
 // gains behind it, and which timeline conditions hold next turn anyway. Computed once per
 // snapshot.
 struct Lookahead {
+  std::vector<std::int32_t> ai;            // the AI actors, in order
   std::vector<std::int32_t> pass_replies;  // per actor; -1 = pass or not an AI actor
   std::vector<double> pass_gain;  // per move: its gain with no move made; -inf if unavailable
-  std::vector<std::uint8_t> holds_anyway;  // per timeline row
+  // Timeline rows a move could make true next turn (row bits): active in the option, in the
+  // next turn's window, and not holding anyway.
+  std::vector<std::uint64_t> rows_open;
 };
 
 // Scratch buffers for move scoring, one set per thread, so scoring allocates nothing once warm.
@@ -80,19 +83,29 @@ std::int32_t pass_reply(const Rules& rules, const Params& p, Sandbox& box, Looka
 // that `move` can change are recomputed; the others are the cached gains with no move made.
 std::int32_t best_reply_after(const Rules& rules, const Params& p, Sandbox& box,
                               const Lookahead& look, std::int32_t move, int k) {
-  const double u0 = box.utility(k);
+  // k's utility now, needed only when some gain is recomputed.
+  double u0 = 0.0;
+  bool have_u0 = false;
+  const auto base = [&] {
+    if (!have_u0) u0 = box.utility(k);
+    have_u0 = true;
+    return u0;
+  };
   const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
   double best = 0.0;
   std::int32_t best_move = -1;
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
     const std::uint8_t hit = rules.gain_interference[row + static_cast<size_t>(m)];
-    const double cached = look.pass_gain[static_cast<size_t>(m)];
-    double gain = cached;
-    if (hit & Rules::kGainAvailability)
-      gain = reply_gain(rules, p, box, k, m, u0);
-    else if (hit != 0 && cached != kUnavailable)
-      // Available as with no move made; only its worth changed.
-      gain = box.utility_after(rules, p, k, m) - u0 - box.cost(rules, m);
+    double gain = look.pass_gain[static_cast<size_t>(m)];
+    // Without the availability bit, m is available exactly when it was with no move made.
+    const bool recompute = (hit & Rules::kGainAvailability) ? box.available(rules, p.option, m)
+                                                            : hit != 0 && gain != kUnavailable;
+    if (recompute) {
+      const double u = base();
+      gain = box.utility_after(rules, p, k, m) - u - box.cost(rules, m);
+    } else if (hit & Rules::kGainAvailability) {
+      gain = kUnavailable;
+    }
     if (gain > best) {
       best = gain;
       best_move = m;
@@ -109,16 +122,22 @@ void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
   w.box.load(rules, s);
   if (s.model[static_cast<size_t>(ModelKey::lookahead)] < 0.5) return;
   Lookahead& look = w.look;
+  look.ai.clear();
   look.pass_replies.assign(static_cast<size_t>(rules.actors), -1);
   look.pass_gain.assign(static_cast<size_t>(rules.moves), kUnavailable);
   for (int k = 0; k < rules.actors; ++k)
-    if (rules.control[static_cast<size_t>(k)] == Control::ai)
+    if (rules.control[static_cast<size_t>(k)] == Control::ai) {
+      look.ai.push_back(k);
       look.pass_replies[static_cast<size_t>(k)] = pass_reply(rules, p, w.box, look, k);
+    }
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
-  look.holds_anyway.assign(rules.timeline.size(), 0);
+  look.rows_open.assign(static_cast<size_t>(rules.flat.row_words), 0);
   for (size_t r = 0; r < rules.timeline.size(); ++r)
-    if (opt.timeline_active[r] && in_next_turn(rules.timeline[r], s.turn + 1))
-      look.holds_anyway[r] = w.box.when_holds(rules, r) ? 1 : 0;
+    if (opt.timeline_active[r] && in_next_turn(rules.timeline[r], s.turn + 1) &&
+        !w.box.when_holds(rules, r))
+      look.rows_open[r / 64] |= 1ULL << (r % 64);
+  w.replies.resize(static_cast<size_t>(rules.actors));
+  w.rows.resize(static_cast<size_t>(rules.flat.row_words));
 }
 
 // Whether move m is available now (the current turn), as available(rules, option, m, s): a
@@ -136,17 +155,16 @@ bool available_now(const Rules& rules, int option, std::int32_t m, const State& 
 // Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
 // AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
 // the sandbox as it found it.
-double lookahead_value(const Rules& rules, const Params& p, const State& s, int i,
-                       std::int32_t move, Scratch& w) {
+double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t move, Scratch& w) {
   const Lookahead& look = w.look;
   Sandbox& box = w.box;
   const Sandbox::Mark start = box.mark();
   if (move >= 0) box.apply(rules, p, move);
 
   // Every other AI actor replies to the same position (the move alone), then all replies apply.
-  w.replies.clear();
-  for (int k = 0; k < rules.actors; ++k) {
-    if (k == i || rules.control[static_cast<size_t>(k)] != Control::ai) continue;
+  size_t n_replies = 0;
+  for (const std::int32_t k : look.ai) {
+    if (k == i) continue;
     // A move that touches nothing k's choice reads leaves k's reply as it was with no move.
     const bool changed =
         move >= 0 &&
@@ -154,26 +172,23 @@ double lookahead_value(const Rules& rules, const Params& p, const State& s, int 
                                  static_cast<size_t>(k)];
     const std::int32_t r = changed ? best_reply_after(rules, p, box, look, move, k)
                                    : look.pass_replies[static_cast<size_t>(k)];
-    if (r >= 0) w.replies.push_back(r);
+    if (r >= 0) w.replies[n_replies++] = r;
   }
-  for (const std::int32_t r : w.replies) box.apply(rules, p, r);
+  for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
 
   const double u_full = box.utility(i);
   double value = u_full;
   // A rule is a reply only if the moves make its condition true: it must read something they
   // wrote and must not hold anyway.
   const auto words = static_cast<size_t>(rules.flat.row_words);
-  w.rows.assign(words, 0);
+  const std::uint64_t* touched = rules.flat.rows_touched.data();
+  for (size_t k = 0; k < words; ++k) w.rows[k] = 0;
   for (const std::int32_t m : box.made())
-    for (size_t k = 0; k < words; ++k)
-      w.rows[k] |= rules.flat.rows_touched[static_cast<size_t>(m) * words + k];
-  const int next = s.turn + 1;
-  const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
+    for (size_t k = 0; k < words; ++k) w.rows[k] |= touched[static_cast<size_t>(m) * words + k];
   for (size_t k = 0; k < words; ++k) {
-    for (std::uint64_t bits = w.rows[k]; bits != 0; bits &= bits - 1) {
+    for (std::uint64_t bits = w.rows[k] & look.rows_open[k]; bits != 0; bits &= bits - 1) {
       const size_t r = k * 64 + static_cast<size_t>(std::countr_zero(bits));
       const RuleTimeline& row = rules.timeline[r];
-      if (!opt.timeline_active[r] || !in_next_turn(row, next) || look.holds_anyway[r]) continue;
       if (!box.when_holds(rules, r) || !box.requirement_holds(rules, row.move)) continue;
       value += p.values[static_cast<size_t>(row.probability)] *
                (box.utility_after(rules, p, i, row.move) - u_full);
@@ -188,10 +203,10 @@ void score_prepared(const Rules& rules, const Params& p, const State& s, int act
                     Scratch& w) {
   scores.resize(candidates.size());
   if (s.model[static_cast<size_t>(ModelKey::lookahead)] >= 0.5) {
-    const double v_pass = lookahead_value(rules, p, s, actor, -1, w);
+    const double v_pass = lookahead_value(rules, p, actor, -1, w);
     for (size_t c = 0; c < candidates.size(); ++c)
       scores[c] =
-          lookahead_value(rules, p, s, actor, candidates[c], w) - v_pass - s.cost[candidates[c]];
+          lookahead_value(rules, p, actor, candidates[c], w) - v_pass - s.cost[candidates[c]];
     return;
   }
   Sandbox& box = w.box;
