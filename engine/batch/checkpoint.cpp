@@ -95,6 +95,12 @@ std::string BatchFingerprint::differences(std::string_view other) const {
   return out;
 }
 
+std::string BatchFingerprint::field(std::string_view text, std::string_view key) {
+  for (const auto& [k, v] : fields(text))
+    if (k == key) return v;
+  return {};
+}
+
 std::string encode_checkpoint(const Checkpoint& c) {
   std::string out(kMagic);
   ByteWriter w(out);
@@ -143,11 +149,27 @@ int ResumableOutput::open(bool resume, std::string& error) {
   }
   const std::string path = dir_ + "/" + kCheckpointName;
   std::error_code ec;
-  if (resume && std::filesystem::exists(path, ec)) {
+  const bool exists = std::filesystem::exists(path, ec);
+  std::optional<Checkpoint> c;
+  if (exists) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    const std::optional<Checkpoint> c = decode_checkpoint(bytes.str());
+    c = decode_checkpoint(bytes.str());
+  }
+  // Starting afresh replaces an unfinished batch of the same command; another command's
+  // unfinished batch (e.g. a comparison killed in the folder a sweep is now pointed at) is
+  // never thrown away.
+  const std::string mine = BatchFingerprint::field(fingerprint_.text(), "command");
+  const std::string theirs = c ? BatchFingerprint::field(c->fingerprint, "command") : "";
+  if (!theirs.empty() && theirs != mine) {
+    error = "'" + dir_ + "' holds an unfinished `parley " + theirs +
+            "` batch; finish it with the same `parley " + theirs +
+            "` command and --resume, or give this " + (mine.empty() ? "batch" : mine) +
+            " another --out (deleting '" + path + "' discards that batch)";
+    return 2;
+  }
+  if (resume && exists) {
     if (!c) {
       error =
           "the checkpoint '" + path + "' is damaged; run without --resume to start the batch again";

@@ -32,6 +32,8 @@ class BatchFingerprint {
   /// A readable list of the fields that differ from `other` (another fingerprint's text), one
   /// `  key: was X, now Y` line each; empty when they are the same.
   [[nodiscard]] std::string differences(std::string_view other) const;
+  /// The value of field `key` in a fingerprint's text; empty when it has none.
+  [[nodiscard]] static std::string field(std::string_view text, std::string_view key);
 
  private:
   std::string text_;
@@ -65,8 +67,9 @@ class ResumableOutput final : public BatchCheckpointer {
   ResumableOutput(std::string dir, std::vector<std::string> names, BatchFingerprint fingerprint);
 
   /// Locks the folder, then either resumes (if `resume` and a checkpoint exists) or starts
-  /// fresh, discarding any leftover partial files and checkpoint. Returns 0, or an exit status
-  /// with a message in `error`: 2 when the checkpoint belongs to a different batch or is
+  /// fresh, discarding any leftover partial files and checkpoint of the same command. Returns 0,
+  /// or an exit status with a message in `error`: 2 when the checkpoint belongs to a different
+  /// batch (on resume) or to another command (always: its progress would be lost) or is
   /// damaged, 1 when the folder is locked by another batch or files cannot be opened.
   [[nodiscard]] int open(bool resume, std::string& error);
 

@@ -289,3 +289,38 @@ TEST_CASE("ResumableOutput resumes its files at the checkpoint and refuses anoth
     REQUIRE(fs::file_size(dir.path() / ".a.csv.partial") == 0);
   }
 }
+
+TEST_CASE("a fresh batch never discards another command's unfinished batch", "[batch][resume]") {
+  test::TempDir dir;
+  BatchFingerprint compare;
+  compare.add("command", "compare");
+  compare.add("seed", "1");
+  {
+    ResumableOutput out(dir.str(), {"comparison.csv"}, compare);
+    std::string error;
+    REQUIRE(out.open(false, error) == 0);
+    out.save(32, "STATE");
+  }
+  const std::string saved = test::read_file(dir.path() / ".checkpoint");
+  BatchFingerprint sweep;
+  sweep.add("command", "sweep");
+  sweep.add("seed", "1");
+  for (const bool resume : {false, true}) {
+    ResumableOutput out(dir.str(), {"sweep.csv"}, sweep);
+    std::string error;
+    REQUIRE(out.open(resume, error) == 2);
+    REQUIRE(error.find("unfinished `parley compare` batch") != std::string::npos);
+    REQUIRE(test::read_file(dir.path() / ".checkpoint") == saved);
+    REQUIRE_FALSE(fs::exists(dir.path() / ".sweep.csv.partial"));
+  }
+  // The same command with other settings may start afresh: that is what a rerun means.
+  BatchFingerprint rerun;
+  rerun.add("command", "compare");
+  rerun.add("seed", "2");
+  ResumableOutput out(dir.str(), {"comparison.csv"}, rerun);
+  std::string error;
+  REQUIRE(out.open(false, error) == 0);
+  REQUIRE_FALSE(fs::exists(dir.path() / ".checkpoint"));
+  REQUIRE(BatchFingerprint::field(compare.text(), "command") == "compare");
+  REQUIRE(BatchFingerprint::field(compare.text(), "threads").empty());
+}

@@ -118,7 +118,7 @@ TEST_CASE("compare and sweep --resume refuse another batch's checkpoint with exi
       run_parley("sweep " + quoted(fs::path(kDefault)) +
                  " --vary model.settle_rate=0.1..0.4 --samples 8 -q --resume --out " + quoted(out));
   REQUIRE(sweep.status == 2);
-  REQUIRE(sweep.err.find("command: was compare, now sweep") != std::string::npos);
+  REQUIRE(sweep.err.find("holds an unfinished `parley compare` batch") != std::string::npos);
 
   // Without --resume the leftovers are discarded and the comparison starts afresh.
   const CliResult fresh = run_parley("compare " + quoted(fs::path(kDefault)) +
@@ -127,4 +127,36 @@ TEST_CASE("compare and sweep --resume refuse another batch's checkpoint with exi
   REQUIRE_FALSE(fs::exists(out / ".checkpoint"));
   REQUIRE_FALSE(fs::exists(out / ".comparison.csv.partial"));
   REQUIRE(fs::exists(out / "comparison.csv"));
+}
+
+TEST_CASE("a batch of another command never discards an unfinished comparison", "[cli][resume]") {
+  TempDir dir;
+  const fs::path out = dir.path() / "out", whole = dir.path() / "whole";
+  const std::vector<std::string> compare = {"compare", kDefault,    "--runs",    "3000", "--seed",
+                                            "4",       "--metrics", "utility.*", "-q"};
+  auto killed = compare;
+  killed.insert(killed.end(),
+                {"--threads", "1", "--checkpoint-every", "0.05", "--out", out.string()});
+  REQUIRE(run_and_kill(killed, out));
+  const std::string checkpoint = read_file(out / ".checkpoint");
+
+  // Neither a sweep nor a run may start afresh there (without --resume), and both say why.
+  const CliResult sweep =
+      run_parley("sweep " + quoted(fs::path(kDefault)) +
+                 " --vary model.settle_rate=0.1..0.4 --samples 8 -q --out " + quoted(out));
+  REQUIRE(sweep.status == 2);
+  REQUIRE(sweep.err.find("holds an unfinished `parley compare` batch") != std::string::npos);
+  REQUIRE(sweep.err.find("another --out") != std::string::npos);
+  const CliResult run =
+      run_parley("run " + quoted(fs::path(kDefault)) + " --runs 50 -q --out " + quoted(out));
+  REQUIRE(run.status == 2);
+  REQUIRE(run.err.find("holds an unfinished `parley compare` batch") != std::string::npos);
+  REQUIRE(read_file(out / ".checkpoint") == checkpoint);
+  REQUIRE_FALSE(fs::exists(out / "sweep.csv"));
+  REQUIRE_FALSE(fs::exists(out / "runs.csv"));
+
+  // The comparison still resumes, to the same file as an uninterrupted one.
+  REQUIRE(run_parley(joined(compare) + " --threads 2 --resume --out " + quoted(out)).status == 0);
+  REQUIRE(run_parley(joined(compare) + " --threads 2 --out " + quoted(whole)).status == 0);
+  REQUIRE(read_file(out / "comparison.csv") == read_file(whole / "comparison.csv"));
 }
