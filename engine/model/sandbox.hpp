@@ -54,7 +54,8 @@ class Sandbox {
   /// Actor i's utility in [0,1] at the sandbox's values (see utility() in view.hpp).
   [[nodiscard]] double utility(int i) const noexcept;
   /// Actor i's utility if move `m` were applied now, without applying it: the same value as
-  /// apply(), utility(i), rollback(), at a fraction of the cost.
+  /// apply(), utility(i), rollback(), at a fraction of the cost (the move is written in place
+  /// unlogged and its old values put back before returning, so the sandbox is left unchanged).
   [[nodiscard]] double utility_after(const Rules& rules, const Params& p, int i, std::int32_t m);
   /// Move m's cost at the sandbox's values (utility units).
   [[nodiscard]] double cost(const Rules& rules, std::int32_t m) const noexcept {
