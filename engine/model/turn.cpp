@@ -24,8 +24,8 @@ void mark_made(State& s, std::int32_t m) {
 }
 
 // What every move score of one state shares: each AI actor's best reply when nobody moves, the
-// gains behind it, and which timeline conditions hold next turn anyway. Computed once per
-// snapshot.
+// gains behind it, and which timeline rows a move could still make true next turn. Computed
+// once per snapshot.
 struct Lookahead {
   std::vector<std::int32_t> ai;            // the AI actors, in order
   std::vector<std::int32_t> pass_replies;  // per actor; -1 = pass or not an AI actor

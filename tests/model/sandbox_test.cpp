@@ -230,3 +230,20 @@ TEST_CASE("the sandbox leaves out writes that nothing it reads can see", "[model
   require_agrees(w, box, next_turn_with(w, {warm_id}));
   REQUIRE(box.when_holds(w.rules, w.rules.timeline.size() - 1));
 }
+
+TEST_CASE("gain interference tells a changed worth from a changed availability",
+          "[model][sandbox]") {
+  const World w(rich_scenario());
+  const auto moves = static_cast<size_t>(w.rules.moves);
+  const auto bits = [&](std::int32_t m, std::int32_t n) {
+    return w.rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)];
+  };
+  // "pull" (B) writes issue x and requires issue.x > 10 and done.push: "push" (A) changes both
+  // what pull is worth to B and whether B may make it.
+  REQUIRE(bits(0, 1) == (Rules::kGainValue | Rules::kGainAvailability));
+  // "shift" (B) moves A's position on y and requires last.care: "care" (A's salience on y)
+  // changes only whether B may make it, not what it is worth to B.
+  REQUIRE(bits(3, 2) == Rules::kGainAvailability);
+  // "twice" (B) writes y and x; "bold" (A's risk) touches nothing B reads.
+  REQUIRE(bits(4, 5) == 0);
+}
