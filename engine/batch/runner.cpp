@@ -297,10 +297,10 @@ class RankBatch {
     } else {
       start_ = spec.resume_runs / kBatchBlock;
     }
-    const auto r = static_cast<std::uint64_t>(rank_);
-    first_ = start_ + (r + ranks_ - start_ % ranks_) % ranks_;
-    next_claim_ = first_;
-    claim_limit_ = first_;  // nothing is claimed until the first segment opens
+    // Blocks go to ranks in turn until the first segment boundary measures their speeds.
+    for (std::uint64_t r = 0; r < ranks_; ++r) pattern_.push_back(static_cast<std::uint32_t>(r));
+    next_claim_ = owned_from(start_);
+    claim_limit_ = start_;  // nothing is claimed until the first segment opens
     worker_stats_.resize(static_cast<size_t>(threads_));
     if (spec.collect_stats)
       for (auto& ws : worker_stats_)
@@ -353,9 +353,16 @@ class RankBatch {
   }
 
  private:
-  [[nodiscard]] std::uint64_t owner(std::uint64_t block) const noexcept { return block % ranks_; }
-  [[nodiscard]] std::uint64_t seq(std::uint64_t block) const noexcept {
-    return (block - first_) / ranks_;
+  // Which rank computes `block`: the segment's pattern, repeated from the segment's first block.
+  // The choice never changes the outputs (run k depends only on the seed and k), only who waits.
+  [[nodiscard]] std::uint64_t owner(std::uint64_t block) const noexcept {
+    if (ranks_ == 1) return 0;
+    return pattern_[static_cast<size_t>((block - pattern_start_) % pattern_.size())];
+  }
+  // This rank's first block >= `block` (blocks_ when none is left).
+  [[nodiscard]] std::uint64_t owned_from(std::uint64_t block) const noexcept {
+    while (block < blocks_ && owner(block) != static_cast<std::uint64_t>(rank_)) ++block;
+    return std::min(block, blocks_);
   }
   // The first segment (several ranks): short, so the first checkpoint comes soon; later ones
   // are sized by rank 0 from the measured rate to last about checkpoint_seconds.
@@ -364,10 +371,25 @@ class RankBatch {
     return std::min(blocks_, start_ + kFirstSegment);
   }
 
-  void set_claim_limit(std::uint64_t limit) {
+  // Opens the segment [start, end) with `pattern` (see owner()). Every block < start is
+  // consumed and none >= start claimed when this is called.
+  void open_segment(std::uint64_t start, std::uint64_t end, std::vector<std::uint32_t> pattern) {
     const std::lock_guard lock(mutex_);
-    claim_limit_ = limit;
+    if (ranks_ > 1) {
+      pattern_ = std::move(pattern);
+      pattern_start_ = start;
+      next_claim_ = owned_from(start);
+    }
+    claim_limit_ = end;
+    segment_blocks_ = 0;
+    segment_seconds_ = 0.0;
     claimable_.notify_all();
+  }
+
+  // This rank's speed in the segment so far: blocks per second of a whole rank's worker time.
+  [[nodiscard]] double segment_rate() {
+    const std::lock_guard lock(mutex_);
+    return static_cast<double>(segment_blocks_) * threads_ / std::max(segment_seconds_, 1e-9);
   }
 
   // Stops claims at the next unclaimed block and returns it: the checkpoint goes there.
@@ -384,14 +406,16 @@ class RankBatch {
     auto& stats = worker_stats_[static_cast<size_t>(w)];
     const size_t per_turn = catalog_.per_turn.size();
     for (;;) {
-      std::uint64_t block = 0;
+      std::uint64_t block = 0, seq = 0;
       {
         std::unique_lock lock(mutex_);
         claimable_.wait(lock, [&] { return next_claim_ >= blocks_ || next_claim_ < claim_limit_; });
         if (next_claim_ >= blocks_) return;
         block = next_claim_;
-        next_claim_ += ranks_;
+        seq = claimed_++;
+        next_claim_ = owned_from(block + 1);
       }
+      const auto began = std::chrono::steady_clock::now();
       runs.clear();
       events.clear();
       failures.clear();
@@ -421,10 +445,14 @@ class RankBatch {
         }
         if (spec_.observer != nullptr) spec_.observer->observe(w, run, outs);
       }
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
       std::unique_lock lock(mutex_);
+      ++segment_blocks_;
+      segment_seconds_ += seconds;
       // Stay within the window so memory is bounded however many runs there are.
-      slot_freed_.wait(lock, [&] { return seq(block) < consumed_ + kWindow; });
-      RingSlot& slot = ring_[seq(block) % kWindow];
+      slot_freed_.wait(lock, [&] { return seq < consumed_ + kWindow; });
+      RingSlot& slot = ring_[seq % kWindow];
       slot.block = block;
       slot.ready = true;
       std::swap(slot.runs, runs);
@@ -434,16 +462,16 @@ class RankBatch {
     }
   }
 
-  // Takes this rank's block `block` from the ring once a worker has finished it.
+  // Takes this rank's block `block` (its next one) from the ring once a worker has finished it.
   void take(std::uint64_t block, BlockText& text) {
     std::unique_lock lock(mutex_);
-    RingSlot& slot = ring_[seq(block) % kWindow];
+    RingSlot& slot = ring_[consumed_ % kWindow];
     slot_filled_.wait(lock, [&] { return slot.ready && slot.block == block; });
     std::swap(slot.runs, text.runs);
     std::swap(slot.events, text.events);
     std::swap(slot.failures, text.failures);
     slot.ready = false;
-    consumed_ = seq(block) + 1;
+    ++consumed_;
     slot_freed_.notify_all();
   }
 
@@ -468,8 +496,9 @@ class RankBatch {
     std::uint64_t b = start_;
     if (b >= blocks_) sink_.progress(spec_.runs, spec_.runs);
     std::uint64_t end = first_segment_end();
+    std::vector<std::uint32_t> pattern = pattern_;
     while (b < blocks_) {
-      set_claim_limit(end);
+      open_segment(b, end, pattern);
       const std::uint64_t segment_start = b;
       while (b < end) {
         if (owner(b) == 0) {
@@ -498,7 +527,12 @@ class RankBatch {
       if (b >= blocks_) break;
       // A segment boundary: every block < b is written and no block >= b is claimed anywhere.
       BatchState st = snapshot();
+      std::vector<double> rates{segment_rate()};
       for (int r = 1; r < static_cast<int>(ranks_); ++r) {
+        mpi::receive(r, mpi::Tag::control, message);
+        ByteReader rate(message);
+        rates.push_back(rate.f64());
+        if (!rate.ok()) throw std::runtime_error("bad MPI rate");
         mpi::receive(r, mpi::Tag::state, message);
         BatchState part = decode_state(message, st.stats);
         merge_stats(st.stats, part.stats);
@@ -517,8 +551,14 @@ class RankBatch {
         const auto length = static_cast<std::uint64_t>(
             std::clamp(rate * interval.count(), 1.0, static_cast<double>(kMaxSegment)));
         end = std::min(blocks_, b + length);
+        // The first segment is too short to measure speeds on (a rank slowed for a moment would
+        // be given too little for seconds); later ones last about a checkpoint interval.
+        if (b > first_segment_end()) pattern = weighted_pattern(rates);
         std::string next;
-        ByteWriter(next).u64(end);
+        ByteWriter out(next);
+        out.u64(end);
+        out.u64(pattern.size());
+        for (const std::uint32_t r : pattern) out.u64(r);
         for (int r = 1; r < static_cast<int>(ranks_); ++r) mpi::send(r, mpi::Tag::control, next);
       }
       last_checkpoint = t;
@@ -530,8 +570,9 @@ class RankBatch {
     std::string message;
     std::uint64_t b = start_;
     std::uint64_t end = first_segment_end();
+    std::vector<std::uint32_t> pattern = pattern_;
     while (b < blocks_) {
-      set_claim_limit(end);
+      open_segment(b, end, pattern);
       for (; b < end; ++b) {
         if (owner(b) != static_cast<std::uint64_t>(rank_)) continue;
         take(b, text);
@@ -544,11 +585,22 @@ class RankBatch {
         mpi::send(0, mpi::Tag::block, message);
       }
       if (b >= blocks_) break;
+      std::string rate;
+      ByteWriter(rate).f64(segment_rate());
+      mpi::send(0, mpi::Tag::control, rate);
       mpi::send(0, mpi::Tag::state, encode_state(snapshot()));
-      mpi::receive(0, mpi::Tag::control, message);  // where the next segment ends
+      mpi::receive(0, mpi::Tag::control,
+                   message);  // where the next segment ends, and who does what
       ByteReader r(message);
       end = r.u64();
-      if (!r.ok() || end <= b) throw std::runtime_error("bad MPI segment");
+      const std::uint64_t size = r.u64();
+      pattern.assign(r.ok() ? std::min<std::uint64_t>(size, 1u << 16) : 0, 0);
+      for (auto& owner_of : pattern) {
+        const std::uint64_t o = r.u64();
+        owner_of = static_cast<std::uint32_t>(o);
+        if (o >= ranks_) throw std::runtime_error("bad MPI segment");
+      }
+      if (!r.ok() || end <= b || pattern.empty()) throw std::runtime_error("bad MPI segment");
     }
   }
 
@@ -563,13 +615,17 @@ class RankBatch {
   const std::uint64_t ranks_;
   const std::uint64_t blocks_;
   std::uint64_t start_ = 0;  // first block of the batch still to run (after a resume)
-  std::uint64_t first_ = 0;  // first block of this rank >= start_
 
   std::mutex mutex_;  // guards everything below
   std::condition_variable claimable_, slot_freed_, slot_filled_;
   std::uint64_t next_claim_ = 0;   // next block of this rank a worker will take
   std::uint64_t claim_limit_ = 0;  // workers take only blocks < claim_limit_
-  std::uint64_t consumed_ = 0;     // this rank's blocks taken by the consumer (a sequence number)
+  std::uint64_t claimed_ = 0;      // this rank's blocks claimed so far (their sequence numbers)
+  std::uint64_t consumed_ = 0;     // this rank's blocks taken by the consumer so far
+  std::vector<std::uint32_t> pattern_;  // see owner()
+  std::uint64_t pattern_start_ = 0;
+  std::uint64_t segment_blocks_ = 0;  // blocks computed in the current segment
+  double segment_seconds_ = 0.0;      // worker time they took, summed over workers
   std::vector<RingSlot> ring_;
 
   // Per worker, so the hot loop shares nothing; merged (order-independently) at the end.
@@ -578,6 +634,35 @@ class RankBatch {
 };
 
 }  // namespace
+
+std::vector<std::uint32_t> weighted_pattern(const std::vector<double>& rates) {
+  const size_t k = rates.size();
+  double total = 0.0;
+  for (const double r : rates) total += std::isfinite(r) && r > 0.0 ? r : 0.0;
+  std::vector<std::int64_t> weight(k, 1);
+  if (total > 0.0)
+    for (size_t i = 0; i < k; ++i)
+      if (std::isfinite(rates[i]) && rates[i] > 0.0)
+        weight[i] = std::max<std::int64_t>(
+            1, std::llround(16.0 * static_cast<double>(k) * rates[i] / total));
+  // Equal weights: plain turns, as the first segment has.
+  if (std::all_of(weight.begin(), weight.end(), [&](std::int64_t w) { return w == weight[0]; }))
+    std::fill(weight.begin(), weight.end(), 1);
+  std::int64_t sum = 0;
+  for (const std::int64_t w : weight) sum += w;
+  std::vector<std::int64_t> current(k, 0);
+  std::vector<std::uint32_t> pattern;
+  for (std::int64_t p = 0; p < sum; ++p) {
+    size_t pick = 0;
+    for (size_t i = 0; i < k; ++i) {
+      current[i] += weight[i];
+      if (current[i] > current[pick]) pick = i;
+    }
+    current[pick] -= sum;
+    pattern.push_back(static_cast<std::uint32_t>(pick));
+  }
+  return pattern;
+}
 
 BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog, const RowFormat& format,
                       const BatchSpec& spec, BatchSink& sink) {

@@ -153,4 +153,12 @@ struct BatchResult {
                                     const RowFormat& format, const BatchSpec& spec,
                                     BatchSink& sink);
 
+/// The order in which K ranks take the blocks of a checkpoint segment under MPI, repeated over
+/// the segment: each rank (index into `rates`, blocks per second) in proportion to its speed,
+/// at least once per 16 K blocks, interleaved (smooth weighted round robin) so that rank 0,
+/// writing in block order, never waits long for one rank. Equal speeds give 0, 1, ..., K-1;
+/// a rate that is not a positive number counts as the slowest share. Which rank runs a block
+/// never changes the outputs.
+[[nodiscard]] std::vector<std::uint32_t> weighted_pattern(const std::vector<double>& rates);
+
 }  // namespace parley

@@ -174,3 +174,25 @@ TEST_CASE("append_number writes what to_chars writes with 6 significant digits",
     REQUIRE(text == reference(x));
   }
 }
+
+TEST_CASE("MPI ranks share a segment's blocks in proportion to their speed", "[batch][mpi]") {
+  const auto count = [](const std::vector<std::uint32_t>& p, std::uint32_t r) {
+    return std::count(p.begin(), p.end(), r);
+  };
+  // Equal speeds: plain turns, as before any speed is measured.
+  REQUIRE(weighted_pattern({100.0, 100.0, 100.0}) == std::vector<std::uint32_t>{0, 1, 2});
+  REQUIRE(weighted_pattern({100.0, 100.4}) == std::vector<std::uint32_t>{0, 1});
+  // A rank twice as fast takes twice as many, interleaved: never two turns of the slow one in a
+  // row.
+  const std::vector<std::uint32_t> p = weighted_pattern({200.0, 100.0});
+  REQUIRE(p.size() == 32);
+  REQUIRE(count(p, 0) == 21);
+  REQUIRE(count(p, 1) == 11);
+  for (size_t k = 1; k < p.size(); ++k) REQUIRE_FALSE((p[k] == 1 && p[k - 1] == 1));
+  // A rank that measured nothing (or nonsense) still gets a block per cycle, so it is measured
+  // again next time.
+  const std::vector<std::uint32_t> q = weighted_pattern({300.0, 0.0, std::nan("")});
+  REQUIRE(count(q, 1) == 1);
+  REQUIRE(count(q, 2) == 1);
+  REQUIRE(count(q, 0) == 48);
+}
