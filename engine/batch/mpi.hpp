@@ -44,7 +44,8 @@ class Session {
 enum class Tag : int {
   block = 1,    ///< one block's rows, rank r -> 0
   state = 2,    ///< a rank's serialised batch state (at a checkpoint boundary or at the end)
-  control = 3,  ///< rank 0 -> r: where the next segment of blocks ends
+  control = 3,  ///< at a segment boundary: rank r -> 0 its speed; rank 0 -> r where the next
+                ///< segment ends and which rank computes which of its blocks
 };
 
 /// Sends `bytes` to rank `dest` and returns once the receiver has started receiving it

@@ -297,7 +297,8 @@ class RankBatch {
     } else {
       start_ = spec.resume_runs / kBatchBlock;
     }
-    // Blocks go to ranks in turn until the first segment boundary measures their speeds.
+    // Blocks go to ranks in turn for the first two segments (the first is too short to measure
+    // speeds on); rank 0 then shares each segment by the speeds measured in the one before.
     for (std::uint64_t r = 0; r < ranks_; ++r) pattern_.push_back(static_cast<std::uint32_t>(r));
     next_claim_ = owned_from(start_);
     claim_limit_ = start_;  // nothing is claimed until the first segment opens
