@@ -301,18 +301,46 @@ double Sandbox::full_utility(int i) const noexcept {
   return den > 0.0 ? num / den : 0.0;
 }
 
-double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept {
+inline Sandbox::Term Sandbox::term(int row, std::int32_t j, double exponent) const noexcept {
   const FlatLayout& l = *layout_;
   const double* v = v_.data();
-  const int row = i * issues_;
+  const double w = v[l.salience + row + j];
+  return Term{w * closeness(v[l.issue + j], v[l.position + row + j], exponent) -
+                  wc0_[static_cast<size_t>(row + j)],
+              w - w0_[static_cast<size_t>(row + j)]};
+}
+
+void Sandbox::changed_terms(int i, std::vector<Term>& out) const {
+  const double exponent = 1.0 + v_[static_cast<size_t>(layout_->risk + i)];
+  for (std::uint32_t k = 0; k < n_dirty_; ++k)
+    out.push_back(term(i * issues_, dirty_[k], exponent));
+}
+
+double Sandbox::utility_plus(int i, std::span<const Term> extra) const noexcept {
   double num = num_[static_cast<size_t>(i)];
   double den = den_[static_cast<size_t>(i)];
-  const double exponent = 1.0 + v[l.risk + i];
+  const double exponent = 1.0 + v_[static_cast<size_t>(layout_->risk + i)];
+  // Term by term in the order utility_with() adds them, so the sums are the same bits.
+  for (std::uint32_t k = 0; k < n_dirty_; ++k) {
+    const Term t = term(i * issues_, dirty_[k], exponent);
+    num += t.num;
+    den += t.den;
+  }
+  for (const Term& t : extra) {
+    num += t.num;
+    den += t.den;
+  }
+  return den > 0.0 ? num / den : 0.0;
+}
+
+double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept {
+  double num = num_[static_cast<size_t>(i)];
+  double den = den_[static_cast<size_t>(i)];
+  const double exponent = 1.0 + v_[static_cast<size_t>(layout_->risk + i)];
   const auto add = [&](std::int32_t j) {
-    const double w = v[l.salience + row + j];
-    num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent) -
-           wc0_[static_cast<size_t>(row + j)];
-    den += w - w0_[static_cast<size_t>(row + j)];
+    const Term t = term(i * issues_, j, exponent);
+    num += t.num;
+    den += t.den;
   };
   for (std::uint32_t k = 0; k < n_dirty_; ++k) add(dirty_[k]);
   for (int k = 0; k < n_extra; ++k) add(extra[k]);

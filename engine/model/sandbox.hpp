@@ -56,6 +56,33 @@ class Sandbox {
   /// apply(), utility(i), rollback(), at a fraction of the cost (the move is written in place
   /// unlogged and its old values put back before returning, so the sandbox is left unchanged).
   [[nodiscard]] double utility_after(const Rules& rules, const Params& p, int i, std::int32_t m);
+  /// One issue's change to an actor's utility sums: salience x closeness, and salience, each
+  /// minus its loaded value (what utility() adds for a changed issue).
+  struct Term {
+    double num;
+    double den;
+  };
+  /// Appends to `out` actor i's term of each changed issue, in the order utility() adds them.
+  void changed_terms(int i, std::vector<Term>& out) const;
+  /// Actor i's utility with `extra` added after the changed issues' terms, in order: the same
+  /// value as utility(i) on a sandbox where the issues of `extra` had changed after those
+  /// changed now, with those terms. Only when i's risk has not changed.
+  [[nodiscard]] double utility_plus(int i, std::span<const Term> extra) const noexcept;
+  /// The issues changed since load(), in the order of their first change.
+  [[nodiscard]] std::span<const std::int32_t> changed_issues() const noexcept {
+    return {dirty_.data(), n_dirty_};
+  }
+  /// Whether issue j has changed since load() (its utility terms are recomputed).
+  [[nodiscard]] bool changed(int j) const noexcept {
+    return is_dirty_[static_cast<size_t>(j)] != 0;
+  }
+  /// Whether actor i's risk has changed since load().
+  [[nodiscard]] bool risk_changed(int i) const noexcept {
+    // Usually empty: a plain loop, which inlines where std::find would not.
+    for (std::uint32_t k = 0; k < n_risk_; ++k)
+      if (risk_[k] == i) return true;
+    return false;
+  }
   /// Move m's cost at the sandbox's values (utility units).
   [[nodiscard]] double cost(const Rules& rules, std::int32_t m) const noexcept {
     return v_[static_cast<size_t>(rules.flat.layout.cost + m)];
@@ -70,13 +97,13 @@ class Sandbox {
     std::int32_t index;
     double old;
   };
+  // Actor i's term of issue j (row = i x issues) at the sandbox's values.
+  [[nodiscard, gnu::always_inline]] inline Term term(int row, std::int32_t j,
+                                                     double exponent) const noexcept;
   // Actor i's utility summed over every issue (after a change of its risk).
   [[nodiscard]] double full_utility(int i) const noexcept;
   // Actor i's utility from the loaded sums, updated on the dirty issues, then on `extra`.
   [[nodiscard]] double utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept;
-  [[nodiscard]] bool risk_changed(int i) const noexcept {
-    return std::find(risk_.data(), risk_.data() + n_risk_, i) != risk_.data() + n_risk_;
-  }
 
   // The logs below grow by doubling and keep their sizes in n_*: apply() and rollback() run
   // tens of thousands of times per run, and a plain counter is cheaper than push_back.

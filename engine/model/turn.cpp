@@ -33,6 +33,13 @@ struct Lookahead {
   // Timeline rows a move could make true next turn (row bits): active in the option, in the
   // next turn's window, and not holding anyway.
   std::vector<std::uint64_t> rows_open;
+  // Per actor i, from its pass value (the other actors' pass replies R(i) applied): whether a
+  // move can reuse it (set once computed, and only if R(i) leaves i's risk alone), the issues
+  // R(i) changes in order with i's utility terms there, and the timeline rows R(i) touches.
+  std::vector<std::uint8_t> pass_ready;
+  std::vector<std::vector<std::int32_t>> pass_columns;
+  std::vector<std::vector<Sandbox::Term>> pass_terms;
+  std::vector<std::uint64_t> pass_rows;  // actors x row words
 };
 
 // Scratch buffers for move scoring, one set per thread, so scoring allocates nothing once warm.
@@ -138,6 +145,10 @@ void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
       look.rows_open[r / 64] |= 1ULL << (r % 64);
   w.replies.resize(static_cast<size_t>(rules.actors));
   w.rows.resize(static_cast<size_t>(rules.flat.row_words));
+  look.pass_ready.assign(static_cast<size_t>(rules.actors), 0);
+  look.pass_columns.resize(static_cast<size_t>(rules.actors));
+  look.pass_terms.resize(static_cast<size_t>(rules.actors));
+  look.pass_rows.resize(static_cast<size_t>(rules.actors * rules.flat.row_words));
 }
 
 // Whether move m is available now (the current turn), as available(rules, option, m, s): a
@@ -156,13 +167,14 @@ bool available_now(const Rules& rules, int option, std::int32_t m, const State& 
 // AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
 // the sandbox as it found it.
 double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t move, Scratch& w) {
-  const Lookahead& look = w.look;
+  Lookahead& look = w.look;
   Sandbox& box = w.box;
   const Sandbox::Mark start = box.mark();
   if (move >= 0) box.apply(rules, p, move);
 
   // Every other AI actor replies to the same position (the move alone), then all replies apply.
   size_t n_replies = 0;
+  bool pass_replies = true;  // every reply is the one made with no move
   for (const std::int32_t k : look.ai) {
     if (k == i) continue;
     // A move that touches nothing k's choice reads leaves k's reply as it was with no move.
@@ -172,7 +184,26 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
                                  static_cast<size_t>(k)];
     const std::int32_t r = changed ? best_reply_after(rules, p, box, look, move, k)
                                    : look.pass_replies[static_cast<size_t>(k)];
+    pass_replies = pass_replies && r == look.pass_replies[static_cast<size_t>(k)];
     if (r >= 0) w.replies[n_replies++] = r;
+  }
+  const auto words = static_cast<size_t>(rules.flat.row_words);
+  const std::uint64_t* touched = rules.flat.rows_touched.data();
+  const auto ia = static_cast<size_t>(i);
+  if (move >= 0 && pass_replies && look.pass_ready[ia] && !box.risk_changed(i)) {
+    // The world is this move, then the replies of i's pass value. When the move changes none of
+    // the issues they change and they open no timeline row, i's utility there is its utility
+    // now plus their terms, added in the order utility() would add them: no need to apply them.
+    bool apart = true;
+    for (const std::int32_t j : look.pass_columns[ia]) apart = apart && !box.changed(j);
+    for (size_t k = 0; k < words && apart; ++k)
+      apart = ((touched[static_cast<size_t>(move) * words + k] | look.pass_rows[ia * words + k]) &
+               look.rows_open[k]) == 0;
+    if (apart) {
+      const double value = box.utility_plus(i, look.pass_terms[ia]);
+      box.rollback(start);
+      return value;
+    }
   }
   for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
 
@@ -180,11 +211,18 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
   double value = u_full;
   // A rule is a reply only if the moves make its condition true: it must read something they
   // wrote and must not hold anyway.
-  const auto words = static_cast<size_t>(rules.flat.row_words);
-  const std::uint64_t* touched = rules.flat.rows_touched.data();
   for (size_t k = 0; k < words; ++k) w.rows[k] = 0;
   for (const std::int32_t m : box.made())
     for (size_t k = 0; k < words; ++k) w.rows[k] |= touched[static_cast<size_t>(m) * words + k];
+  if (move < 0) {
+    // Keep what a move's value can reuse (see Lookahead): here only R(i) has been applied.
+    look.pass_ready[ia] = box.risk_changed(i) ? 0 : 1;
+    const std::span<const std::int32_t> columns = box.changed_issues();
+    look.pass_columns[ia].assign(columns.begin(), columns.end());
+    look.pass_terms[ia].clear();
+    box.changed_terms(i, look.pass_terms[ia]);
+    for (size_t k = 0; k < words; ++k) look.pass_rows[ia * words + k] = w.rows[k];
+  }
   for (size_t k = 0; k < words; ++k) {
     for (std::uint64_t bits = w.rows[k] & look.rows_open[k]; bits != 0; bits &= bits - 1) {
       const size_t r = k * 64 + static_cast<size_t>(std::countr_zero(bits));

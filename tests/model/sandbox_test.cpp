@@ -133,6 +133,52 @@ TEST_CASE("utility_after equals apply, utility, rollback exactly", "[model][sand
   }
 }
 
+TEST_CASE("a world's utility terms added after a move equal the world applied after it",
+          "[model][sandbox]") {
+  // Move scoring reuses the terms of the replies to a pass for every move that changes other
+  // issues; the score must be bit for bit what applying the replies gives.
+  World w(rich_scenario());
+  Sandbox box;
+  box.load(w.rules, w.state);
+  const std::vector<std::vector<std::int32_t>> worlds = {{0}, {1}, {2}, {3}, {0, 1}, {2, 3}, {5}};
+  int compared = 0, skipped = 0;
+  for (const auto& world : worlds) {
+    const Sandbox::Mark start = box.mark();
+    for (const std::int32_t m : world) box.apply(w.rules, w.params, m);
+    const std::vector<std::int32_t> columns(box.changed_issues().begin(),
+                                            box.changed_issues().end());
+    std::vector<std::vector<Sandbox::Term>> terms(static_cast<size_t>(w.rules.actors));
+    std::vector<bool> risk(static_cast<size_t>(w.rules.actors));
+    for (int a = 0; a < w.rules.actors; ++a) {
+      box.changed_terms(a, terms[static_cast<size_t>(a)]);
+      risk[static_cast<size_t>(a)] = box.risk_changed(a);
+    }
+    box.rollback(start);
+    for (int m = 0; m < w.rules.moves; ++m) {
+      box.apply(w.rules, w.params, m);
+      bool apart = true;
+      for (const std::int32_t j : columns) apart = apart && !box.changed(j);
+      for (int a = 0; a < w.rules.actors; ++a) {
+        if (!apart || risk[static_cast<size_t>(a)] || box.risk_changed(a)) {
+          ++skipped;
+          continue;
+        }
+        const double added = box.utility_plus(a, terms[static_cast<size_t>(a)]);
+        const Sandbox::Mark before = box.mark();
+        for (const std::int32_t r : world) box.apply(w.rules, w.params, r);
+        const double applied = box.utility(a);
+        box.rollback(before);
+        REQUIRE(added == applied);
+        ++compared;
+      }
+      box.rollback(start);
+    }
+  }
+  // Both kinds occur, so the test covers the shortcut and its limits.
+  REQUIRE(compared >= 20);
+  REQUIRE(skipped >= 10);
+}
+
 TEST_CASE("the sandbox honours cooldowns and forbidden moves", "[model][sandbox]") {
   Scenario sc = rich_scenario();
   sc.moves[0].cooldown = 2;
