@@ -87,6 +87,11 @@ struct Rules {
   std::vector<std::uint8_t> gain_interference;
   static constexpr std::uint8_t kGainValue = 1;
   static constexpr std::uint8_t kGainAvailability = 2;
+  /// Per (move m, actor k), row-major with offsets: the moves of k whose gain_interference with
+  /// m is nonzero, in k's move order. reply_hits[reply_hit_first[m * actors + k] ...
+  /// reply_hit_first[m * actors + k + 1]).
+  std::vector<std::int32_t> reply_hit_first;
+  std::vector<std::int32_t> reply_hits;
   /// The conditions and effects compiled to indices of the flat state, for move scoring.
   FlatRules flat;
 

@@ -30,6 +30,9 @@ struct Lookahead {
   std::vector<std::int32_t> ai;            // the AI actors, in order
   std::vector<std::int32_t> pass_replies;  // per actor; -1 = pass or not an AI actor
   std::vector<double> pass_gain;  // per move: its gain with no move made; -inf if unavailable
+  // Per actor, its moves with a pass gain above 0 (the others can never beat a pass), highest
+  // gain first, the lower move first on a tie.
+  std::vector<std::vector<std::int32_t>> by_gain;
   // Timeline rows a move could make true next turn (row bits): active in the option, in the
   // next turn's window, and not holding anyway.
   std::vector<std::uint64_t> rows_open;
@@ -75,6 +78,8 @@ std::int32_t pass_reply(const Rules& rules, const Params& p, Sandbox& box, Looka
   const double u0 = box.utility(k);
   double best = 0.0;
   std::int32_t best_move = -1;
+  std::vector<std::int32_t>& order = look.by_gain[static_cast<size_t>(k)];
+  order.clear();
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
     const double gain = reply_gain(rules, p, box, k, m, u0);
     look.pass_gain[static_cast<size_t>(m)] = gain;
@@ -82,41 +87,55 @@ std::int32_t pass_reply(const Rules& rules, const Params& p, Sandbox& box, Looka
       best = gain;
       best_move = m;
     }
+    if (gain > 0.0) {
+      // Moves come in increasing order, so a later one goes after those with an equal gain.
+      order.push_back(m);
+      for (size_t b = order.size() - 1;
+           b > 0 && look.pass_gain[static_cast<size_t>(order[b - 1])] < gain; --b)
+        std::swap(order[b - 1], order[b]);
+    }
   }
   return best_move;
 }
 
 // Best reply of actor k at the next turn after `move` (applied in the sandbox). Only the gains
-// that `move` can change are recomputed; the others are the cached gains with no move made.
+// that `move` can change are recomputed; the others are the cached gains with no move made, of
+// which only the best counts. The pick is that of a scan of k's moves in order keeping the first
+// strictly best gain above 0 (a pass): the highest gain, the lower move on a tie.
 std::int32_t best_reply_after(const Rules& rules, const Params& p, Sandbox& box,
                               const Lookahead& look, std::int32_t move, int k) {
-  // k's utility now, needed only when some gain is recomputed.
-  double u0 = 0.0;
-  bool have_u0 = false;
-  const auto base = [&] {
-    if (!have_u0) u0 = box.utility(k);
-    have_u0 = true;
-    return u0;
-  };
-  const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
   double best = 0.0;
   std::int32_t best_move = -1;
-  for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
-    const std::uint8_t hit = rules.gain_interference[row + static_cast<size_t>(m)];
-    double gain = look.pass_gain[static_cast<size_t>(m)];
-    // Without the availability bit, m is available exactly when it was with no move made.
-    const bool recompute = (hit & Rules::kGainAvailability) ? box.available(rules, p.option, m)
-                                                            : hit != 0 && gain != kUnavailable;
-    if (recompute) {
-      const double u = base();
-      gain = box.utility_after(rules, p, k, m) - u - box.cost(rules, m);
-    } else if (hit & Rules::kGainAvailability) {
-      gain = kUnavailable;
-    }
-    if (gain > best) {
+  const auto consider = [&](double gain, std::int32_t m) {
+    if (gain > best || (gain == best && best_move >= 0 && m < best_move)) {
       best = gain;
       best_move = m;
     }
+  };
+  const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
+  // The unchanged gains: the first move without a hit in pass-gain order is their best (if
+  // none of those above 0 is left, none can beat a pass).
+  for (const std::int32_t m : look.by_gain[static_cast<size_t>(k)])
+    if (rules.gain_interference[row + static_cast<size_t>(m)] == 0) {
+      consider(look.pass_gain[static_cast<size_t>(m)], m);
+      break;
+    }
+  // k's utility now, needed only when some gain is recomputed.
+  double u0 = 0.0;
+  bool have_u0 = false;
+  const size_t cell =
+      static_cast<size_t>(move) * static_cast<size_t>(rules.actors) + static_cast<size_t>(k);
+  for (std::int32_t h = rules.reply_hit_first[cell]; h < rules.reply_hit_first[cell + 1]; ++h) {
+    const std::int32_t m = rules.reply_hits[static_cast<size_t>(h)];
+    const std::uint8_t hit = rules.gain_interference[row + static_cast<size_t>(m)];
+    // Without the availability bit, m is available exactly when it was with no move made.
+    const bool recompute = (hit & Rules::kGainAvailability)
+                               ? box.available(rules, p.option, m)
+                               : look.pass_gain[static_cast<size_t>(m)] != kUnavailable;
+    if (!recompute) continue;  // unavailable
+    if (!have_u0) u0 = box.utility(k);
+    have_u0 = true;
+    consider(box.utility_after(rules, p, k, m) - u0 - box.cost(rules, m), m);
   }
   return best_move;
 }
@@ -132,6 +151,7 @@ void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
   look.ai.clear();
   look.pass_replies.assign(static_cast<size_t>(rules.actors), -1);
   look.pass_gain.assign(static_cast<size_t>(rules.moves), kUnavailable);
+  look.by_gain.resize(static_cast<size_t>(rules.actors));
   for (int k = 0; k < rules.actors; ++k)
     if (rules.control[static_cast<size_t>(k)] == Control::ai) {
       look.ai.push_back(k);
@@ -345,6 +365,16 @@ void derive_lookahead_tables(Rules& rules) {
                                     (availability ? Rules::kGainAvailability : 0));
     }
   }
+  rules.reply_hit_first.clear();
+  rules.reply_hits.clear();
+  for (int m = 0; m < rules.moves; ++m)
+    for (int k = 0; k < rules.actors; ++k) {
+      rules.reply_hit_first.push_back(static_cast<std::int32_t>(rules.reply_hits.size()));
+      for (const std::int32_t n : rules.moves_of_actor[static_cast<size_t>(k)])
+        if (rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] != 0)
+          rules.reply_hits.push_back(n);
+    }
+  rules.reply_hit_first.push_back(static_cast<std::int32_t>(rules.reply_hits.size()));
 }
 
 void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
