@@ -760,10 +760,10 @@ class Loader {
     // When the referenced table failed, its own errors explain; don't repeat them per row.
     if (!ids_ok) return -1;
     std::string msg = "unknown " + std::string(column) + " " + in_quotes(cell.text);
-    if (const std::string s = suggest_id(cell.text, ids); !s.empty())
-      msg += "; did you mean '" + s + "'?";
-    msg += " Expected " + std::string(what) + " id from " + std::string(source) +
-           " (ids are case-sensitive)";
+    const std::string s = suggest_id(cell.text, ids);
+    msg += s.empty() ? std::string("; expected") : "; did you mean '" + s + "'? Expected";
+    msg +=
+        " " + std::string(what) + " id from " + std::string(source) + " (ids are case-sensitive)";
     error(file, line, cell.column, std::move(msg));
     return -1;
   }

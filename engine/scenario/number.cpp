@@ -168,7 +168,7 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
   const std::size_t close = t.find(')', open);
   if (close == std::string_view::npos) {
     error = {lead + static_cast<int>(t.size()),
-             "missing ')' to close " + std::string(signature(n.kind))};
+             "missing ')' at the end; expected " + std::string(signature(n.kind))};
     return std::nullopt;
   }
   if (close + 1 != t.size()) {
@@ -196,8 +196,8 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
     pos = comma + 1;
   }
   if (static_cast<int>(args.size()) != arity(n.kind)) {
-    error = {lead, std::string(signature(n.kind)) + " takes " + std::to_string(arity(n.kind)) +
-                       " numbers, got " + std::to_string(args.size())};
+    error = {lead, "wrong number of values: got " + std::to_string(args.size()) + "; expected " +
+                       std::to_string(arity(n.kind)) + ", as in " + std::string(signature(n.kind))};
     return std::nullopt;
   }
   n.a = args[0];
@@ -206,19 +206,21 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
   switch (n.kind) {
     case DistKind::uniform:
       if (!(n.a < n.b)) {
-        error = {lead, "U(lo,hi) needs lo < hi, got " + in_quotes(t)};
+        error = {lead, in_quotes(t) + " has lo >= hi; expected U(lo,hi) with lo < hi"};
         return std::nullopt;
       }
       break;
     case DistKind::normal:
       if (n.b < 0.0) {
-        error = {lead, "N(mean,sd) needs sd >= 0, got " + in_quotes(t)};
+        error = {lead, in_quotes(t) + " has sd < 0; expected N(mean,sd) with sd >= 0"};
         return std::nullopt;
       }
       break;
     case DistKind::triangular:
       if (!(n.a <= n.b && n.b <= n.c && n.a < n.c)) {
-        error = {lead, "T(lo,mode,hi) needs lo <= mode <= hi and lo < hi, got " + in_quotes(t)};
+        error = {lead,
+                 in_quotes(t) +
+                     " is out of order; expected T(lo,mode,hi) with lo <= mode <= hi and lo < hi"};
         return std::nullopt;
       }
       break;

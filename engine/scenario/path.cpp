@@ -221,10 +221,10 @@ std::optional<Slot> parse_path(std::string_view text, const IdTables& ids, Parse
             key_list();
       } else {
         msg = "unknown " + std::string(arg_word(arg)) + " '" + std::string(seg.text) + "' in path";
-        if (const std::string s = suggest_id(seg.text, list); !s.empty())
-          msg += "; did you mean '" + s + "'?";
-        msg += arg == Arg::key ? " Expected one of " + key_list()
-                               : " Expected " + std::string(arg_source(arg));
+        const std::string s = suggest_id(seg.text, list);
+        // "...; did you mean 'X'? Expected ..." or "...; expected ...".
+        msg += s.empty() ? std::string("; expected") : "; did you mean '" + s + "'? Expected";
+        msg += arg == Arg::key ? " one of " + key_list() : " " + std::string(arg_source(arg));
         if (arg != Arg::key) msg += " (ids are case-sensitive)";
       }
       error = {seg.offset, std::move(msg)};

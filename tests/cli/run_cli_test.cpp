@@ -147,6 +147,18 @@ TEST_CASE("bad command lines exit 2 with a message", "[cli][errors]") {
   REQUIRE(run_parley("run " + kMini + " --threads 0").status == 2);
   REQUIRE(run_parley("run " + kMini + " --set model.temperature").status == 2);
   REQUIRE(run_parley("run " + kMini + " --no-such-flag").status == 2);
+  // A negative seed is refused, not wrapped around to 2^64-1; the same check serves every command.
+  for (const char* command : {"run", "compare", "sweep"}) {
+    const TempDir out;
+    const std::string extra =
+        std::string(command) == "sweep" ? " --vary model.settle_rate=0..1" : "";
+    const CliResult seed =
+        run_parley(std::string(command) + " " + kMini + extra + " --seed -1 --out " + out.str());
+    INFO(command << ": " << seed.err);
+    CHECK(seed.status == 2);
+    CHECK(seed.err.find("--seed: error: expected a whole number from 0 to") != std::string::npos);
+    CHECK(fs::is_empty(out.path()));
+  }
 }
 
 TEST_CASE("every command answers --help, and parley --version, with exit status 0", "[cli]") {

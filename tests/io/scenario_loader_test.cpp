@@ -283,6 +283,15 @@ TEST_CASE("a misspelt actor id is reported with a suggestion", "[loader]") {
   CHECK(d.error_count() == 1);
 }
 
+TEST_CASE("an unknown id with nothing near it says what was expected", "[loader]") {
+  TempScenario t;
+  t.replace("stances.csv", "BET,aid,90", "Zxqwvuy,aid,90");
+  const Diagnostics d = load_bad(t);
+  INFO(dump(d));
+  CHECK(has_error(d, t.file("stances.csv"), 5, 1,
+                  {"unknown actor 'Zxqwvuy'; expected an actor id from actors.csv"}));
+}
+
 TEST_CASE("a misspelt id inside an effect path is reported at its column", "[loader]") {
   TempScenario t;
   t.replace("moves.csv", "affinity.BET.ALF +=", "affinity.BET.Alfland +=");

@@ -75,8 +75,9 @@ TEST_CASE("malformed distributions are rejected with the position of the fault",
   CHECK_THAT(parse_bad("N(1,-1)").message, Catch::Contains("sd >= 0"));
   CHECK_THAT(parse_bad("T(5,1,10)").message, Catch::Contains("lo <= mode <= hi"));
   CHECK_THAT(parse_bad("T(1,1,1)").message, Catch::Contains("lo < hi"));
-  CHECK_THAT(parse_bad("U(1)").message, Catch::Contains("takes 2 numbers"));
-  CHECK_THAT(parse_bad("T(1,2)").message, Catch::Contains("takes 3 numbers"));
+  CHECK_THAT(parse_bad("U(1)").message, Catch::Contains("got 1; expected 2, as in U(lo,hi)"));
+  CHECK_THAT(parse_bad("T(1,2)").message,
+             Catch::Contains("got 2; expected 3, as in T(lo,mode,hi)"));
   CHECK_THAT(parse_bad("U(1,2").message, Catch::Contains("missing ')'"));
   CHECK_THAT(parse_bad("B(1,2)").message, Catch::Contains("unknown distribution 'B'"));
   CHECK_THAT(parse_bad("U(1,2) x").message, Catch::Contains("after ')'"));

@@ -69,7 +69,12 @@ TEST_CASE("a misspelt id names its kind, suggests the nearest id and points at i
   const ParseError issue = bad("issue.reservs");
   CHECK(issue.offset == 6);
   CHECK_THAT(issue.message, Catch::Contains("unknown issue 'reservs'"));
-  CHECK_THAT(issue.message, Catch::Contains("did you mean 'reserves'?"));
+  CHECK_THAT(issue.message, Catch::Contains("did you mean 'reserves'? Expected an issue id"));
+
+  // With nothing near enough to suggest, the expectation still follows its own separator.
+  const ParseError far = bad("issue.zzzzzzzzzz");
+  CHECK_THAT(far.message,
+             Catch::Contains("unknown issue 'zzzzzzzzzz' in path; expected an issue id"));
 
   // Ids are case-sensitive, but the other spelling is suggested.
   const ParseError lower = bad("capability.us");

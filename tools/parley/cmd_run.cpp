@@ -161,7 +161,7 @@ int cmd_run(const std::vector<std::string>& args) {
       diag.error("--runs", 0, 0,
                  "expected a whole number of runs >= 1, got " + std::to_string(runs));
     spec.runs = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
-    spec.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario->default_seed;
+    spec.seed = seed_option(vm, scenario->default_seed, diag);
   }
   spec.threads =
       vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());

@@ -259,10 +259,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
     diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
   spec.rank = session.rank();
   spec.ranks = session.size();
+  const std::uint64_t seed = scenario ? seed_option(vm, scenario->default_seed, diag) : 0;
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
-  spec.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario->default_seed;
+  spec.seed = seed;
   spec.base_option = base_option;
   const std::string out_dir =
       vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/sweep";

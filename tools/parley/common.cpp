@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -125,13 +126,29 @@ void add_batch_options(boost::program_options::options_description& visible,
       "continue an interrupted " + what + " from its checkpoint in --out (same arguments)";
   // clang-format off
   visible.add_options()
-      ("seed,s", po::value<std::uint64_t>(), "batch seed (default: [run] seed of scenario.ini)")
+      ("seed,s", po::value<std::string>(), "batch seed (default: [run] seed of scenario.ini)")
       ("threads,t", po::value<int>(),
        "worker threads per process (default: all cores, shared among the node's MPI ranks)")
       ("resume", resume.c_str())
       ("checkpoint-every", po::value<double>()->default_value(5.0),
        "seconds between checkpoints (0.01 to 3600)");
   // clang-format on
+}
+
+std::uint64_t seed_option(const boost::program_options::variables_map& vm, std::uint64_t fallback,
+                          Diagnostics& diag) {
+  if (!vm.count("seed")) return fallback;
+  const std::string& text = vm["seed"].as<std::string>();
+  std::uint64_t seed = 0;
+  // from_chars takes no sign, so "-1" is refused instead of wrapping to 2^64-1 as a stream
+  // conversion would.
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    diag.error("--seed", 0, 0,
+               "expected a whole number from 0 to 18446744073709551615, got '" + text + "'");
+    return fallback;
+  }
+  return seed;
 }
 
 std::vector<std::string> strings_of(const boost::program_options::variables_map& vm,

@@ -43,6 +43,11 @@ namespace parley::cli {
 void add_batch_options(boost::program_options::options_description& visible,
                        const std::string& what);
 
+/// The batch seed: --seed when given (a whole number from 0 to 2^64-1; anything else, a sign
+/// included, is an error in `diag`), else `fallback` (the scenario's [run] seed).
+[[nodiscard]] std::uint64_t seed_option(const boost::program_options::variables_map& vm,
+                                        std::uint64_t fallback, Diagnostics& diag);
+
 /// The values given to a repeatable string option, in order (none when it was not given).
 [[nodiscard]] std::vector<std::string> strings_of(const boost::program_options::variables_map& vm,
                                                   const char* name);
