@@ -178,11 +178,13 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::string& dis
             "; expected a readable CSV file");
     return std::nullopt;
   } catch (const io::error::line_length_limit_exceeded& e) {
-    diag.error(display_name, e.file_line, 0,
+    diag.error(display_name, e.file_line, 1,
                "line longer than 16 MiB; expected one table row per line");
     return std::nullopt;
   } catch (const std::exception& e) {
-    diag.error(display_name, 0, 0, std::string("cannot read the file: ") + e.what());
+    diag.error(
+        display_name, 0, 0,
+        std::string("cannot read the file (") + e.what() + "); expected a readable CSV file");
     return std::nullopt;
   }
   return table;

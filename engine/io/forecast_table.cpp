@@ -119,7 +119,7 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   const int n_declared = static_cast<int>(*parse_number(t.header[2].text));
   const int dims = static_cast<int>(*parse_number(t.header[3].text));
   if (t.rows.empty()) {
-    diag.error(t.file, t.header_line, 0,
+    diag.error(t.file, t.header_line, 1,
                "KTAB table without its column header row, expected row 2 'Actor, Description, "
                "Power, Pos1, Sal1, ...'");
     return std::nullopt;
@@ -129,7 +129,7 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   int named = 0;
   for (const auto& c : head.cells) named += c.text.empty() ? 0 : 1;
   if (named < needed) {
-    diag.error(t.file, head.line, 0,
+    diag.error(t.file, head.line, 1,
                "KTAB column header row has " + std::to_string(named) + " names, expected " +
                    std::to_string(needed) + " (actor, description, power and a position and " +
                    "salience for each of the " + std::to_string(dims) + " dimensions)");
@@ -179,7 +179,7 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   issue.input.scale_lo = std::min(0.0, n > 0 ? issue.input.position.minCoeff() : 0.0);
   issue.input.scale_hi = std::max(100.0, n > 0 ? issue.input.position.maxCoeff() : 100.0);
   if (n == 0) {
-    diag.error(t.file, head.line, 0, "no actor rows, expected at least one actor");
+    diag.error(t.file, head.line, 1, "no actor rows, expected at least one actor");
   }
   out.issues.push_back(std::move(issue));
   finish_saliences(out, raw, true, diag);
@@ -221,13 +221,13 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
                                                   {salience_col, "salience"}};
   for (const auto& [col, name] : required) {
     if (col < 0) {
-      diag.error(t.file, t.header_line, 0,
+      diag.error(t.file, t.header_line, 1,
                  std::string("missing column '") + name + "', " + expected_columns);
     }
   }
   if (diag.error_count() > errors_before) return std::nullopt;
   if (t.rows.empty()) {
-    diag.error(t.file, t.header_line, 0, "no actor rows, expected at least one actor");
+    diag.error(t.file, t.header_line, 1, "no actor rows, expected at least one actor");
     return std::nullopt;
   }
 

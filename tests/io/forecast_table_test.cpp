@@ -111,7 +111,9 @@ TEST_CASE("a missing column is named", "[forecast]") {
   const auto t = parley::load_forecast_table(data("forecast/missing_column.csv"), "m.csv", diag);
   CHECK_FALSE(t.has_value());
   REQUIRE(diag.error_count() == 1);
+  // A problem of the header row points at its first column, so it reads file:line:column.
   CHECK(diag.problems()[0].line == 1);
+  CHECK(diag.problems()[0].column == 1);
   CHECK(diag.problems()[0].message.find("missing column 'position'") != std::string::npos);
 }
 
