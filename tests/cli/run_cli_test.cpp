@@ -161,6 +161,22 @@ TEST_CASE("bad command lines exit 2 with a message", "[cli][errors]") {
   }
 }
 
+TEST_CASE("an --out that names a file is bad input: exit 2, the file untouched", "[cli][errors]") {
+  const TempDir dir;
+  const std::string file = dir.sub("results.txt");
+  std::ofstream(file) << "keep me\n";
+  for (const std::string& out : {file, file + "/sub"}) {
+    for (const std::string& command : {"run " + kMini, "compare " + kMini,
+                                       "sweep " + kMini + " --vary model.settle_rate=0..1"}) {
+      const CliResult r = run_parley(command + " --runs 2 --out '" + out + "'");
+      INFO(command << " --out " << out << ": " << r.err);
+      CHECK(r.status == 2);
+      CHECK(r.err.find("is a file, not a folder; expected a folder") != std::string::npos);
+    }
+  }
+  CHECK(read_file(file) == "keep me\n");
+}
+
 TEST_CASE("every command answers --help, and parley --version, with exit status 0", "[cli]") {
   for (const char* cmd : {"--help", "run --help", "validate --help", "forecast --help"}) {
     const CliResult r = run_parley(cmd);

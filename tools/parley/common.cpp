@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <streambuf>
 #include <thread>
@@ -169,12 +170,34 @@ BatchFingerprint base_fingerprint(const std::string& command, const Scenario& sc
   return fingerprint;
 }
 
+namespace {
+
+/// The first of `dir` and its parents that exists and is not a folder, or "" if there is none.
+std::string file_in_the_way(const std::string& dir) {
+  std::error_code ec;
+  for (std::filesystem::path p = std::filesystem::path(dir).lexically_normal(); !p.empty();
+       p = p.parent_path()) {
+    if (std::filesystem::exists(p, ec) && !std::filesystem::is_directory(p, ec)) return p.string();
+    if (p == p.parent_path()) break;
+  }
+  return {};
+}
+
+}  // namespace
+
 int open_output(const std::string& command, bool root, const std::string& out_dir, bool resume,
                 ResumableOutput& output) {
   std::uint64_t status = 0;
   if (root) {
     std::string error;
-    if (!make_directories(out_dir, error)) {
+    if (const std::string file = file_in_the_way(out_dir); !file.empty()) {
+      // A file where the output folder should be is a wrong argument, not a failure of the
+      // system: exit 2 like every other bad input.
+      std::cerr << "--out: error: '" << file
+                << "' is a file, not a folder; expected a folder to write the results into "
+                   "(it is created if missing)\n";
+      status = kExitBadInput;
+    } else if (!make_directories(out_dir, error)) {
       std::cerr << "parley " << command << ": " << error << '\n';
       status = 1;
     } else if (const int s = output.open(resume, error); s != 0) {

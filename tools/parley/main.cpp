@@ -21,7 +21,10 @@ constexpr const char* kUsage =
     "  forecast TABLE     forecast one-shot bargaining outcomes from an actor table\n"
     "\n"
     "  parley COMMAND --help   shows the options of a command\n"
-    "  parley --version        shows the version\n";
+    "  parley --version        shows the version\n"
+    "\n"
+    "exit status: 0 done; 1 the system failed (a file could not be written, or another\n"
+    "batch is writing into the same folder); 2 bad input or usage, nothing written.\n";
 
 }  // namespace
 
