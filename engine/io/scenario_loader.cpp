@@ -760,8 +760,7 @@ class Loader {
     // When the referenced table failed, its own errors explain; don't repeat them per row.
     if (!ids_ok) return -1;
     std::string msg = "unknown " + std::string(column) + " " + in_quotes(cell.text);
-    const std::string s = suggest_id(cell.text, ids);
-    msg += s.empty() ? std::string("; expected") : "; did you mean '" + s + "'? Expected";
+    msg += suggest_then_expected(cell.text, ids);
     msg +=
         " " + std::string(what) + " id from " + std::string(source) + " (ids are case-sensitive)";
     error(file, line, cell.column, std::move(msg));
@@ -1205,10 +1204,9 @@ class Loader {
             if (it != ids_.moves.end()) {
               o.forbid.push_back(static_cast<int>(it - ids_.moves.begin()));
             } else {
-              std::string msg = "forbid: unknown move " + in_quotes(id);
-              if (const std::string s = suggest_id(id, ids_.moves); !s.empty())
-                msg += "; did you mean '" + s + "'?";
-              msg += "; expected move ids from moves.csv separated by '|'";
+              std::string msg = "forbid: unknown move " + in_quotes(id) +
+                                suggest_then_expected(id, ids_.moves) +
+                                " move ids from moves.csv separated by '|'";
               error(file, raw.forbid->line, raw.forbid->value_column + static_cast<int>(pos) + lead,
                     std::move(msg));
             }

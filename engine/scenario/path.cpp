@@ -156,6 +156,11 @@ std::string suggest_id(std::string_view word, const std::vector<std::string>& id
   return best;
 }
 
+std::string suggest_then_expected(std::string_view word, const std::vector<std::string>& ids) {
+  const std::string s = suggest_id(word, ids);
+  return s.empty() ? std::string("; expected") : "; did you mean '" + s + "'? Expected";
+}
+
 std::optional<Slot> parse_path(std::string_view text, const IdTables& ids, ParseError& error) {
   std::size_t b = 0;
   while (b < text.size() && is_space(text[b])) ++b;
@@ -221,9 +226,7 @@ std::optional<Slot> parse_path(std::string_view text, const IdTables& ids, Parse
             key_list();
       } else {
         msg = "unknown " + std::string(arg_word(arg)) + " '" + std::string(seg.text) + "' in path";
-        const std::string s = suggest_id(seg.text, list);
-        // "...; did you mean 'X'? Expected ..." or "...; expected ...".
-        msg += s.empty() ? std::string("; expected") : "; did you mean '" + s + "'? Expected";
+        msg += suggest_then_expected(seg.text, list);
         msg += arg == Arg::key ? " one of " + key_list() : " " + std::string(arg_source(arg));
         if (arg != Arg::key) msg += " (ids are case-sensitive)";
       }

@@ -97,6 +97,11 @@ struct IdTables {
 /// the word or the other way round ("Pakistn" -> "PAK").
 [[nodiscard]] std::string suggest_id(std::string_view word, const std::vector<std::string>& ids);
 
+/// What joins "unknown ... 'word'" to what was expected: "; did you mean 'ID'? Expected" when
+/// suggest_id finds an id near `word`, else "; expected". The caller appends " <the expectation>".
+[[nodiscard]] std::string suggest_then_expected(std::string_view word,
+                                                const std::vector<std::string>& ids);
+
 /// The canonical text of a slot, e.g. "affinity.US.TLB". Inverse of parse_path.
 [[nodiscard]] std::string path_text(const Slot& slot, const IdTables& ids);
 
