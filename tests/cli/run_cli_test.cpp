@@ -165,7 +165,8 @@ TEST_CASE("an --out that names a file is bad input: exit 2, the file untouched",
   const TempDir dir;
   const std::string file = dir.sub("results.txt");
   std::ofstream(file) << "keep me\n";
-  for (const std::string& out : {file, file + "/sub"}) {
+  // Also through a folder that does not exist: "none/.." must not hide the file.
+  for (const std::string& out : {file, file + "/sub", dir.sub("none/../results.txt")}) {
     for (const std::string& command : {"run " + kMini, "compare " + kMini,
                                        "sweep " + kMini + " --vary model.settle_rate=0..1"}) {
       const CliResult r = run_parley(command + " --runs 2 --out '" + out + "'");

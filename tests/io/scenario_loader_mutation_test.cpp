@@ -1,10 +1,8 @@
 // Mutation test of the scenario loader: seeded random damage to the files of the two shipped
-// scenarios
-// (dropped, inserted or swapped characters, lines and cells, stray quotes, numbers out of range)
-// must always end in one of two ways: a scenario that compiles and runs to finite metrics, or a
-// list of problems, each naming a file of the folder and saying what was expected. Never a
-// throw, a crash or a half-loaded scenario.
-#include <unistd.h>
+// scenarios (dropped, inserted or swapped characters, lines and cells, stray quotes, numbers out
+// of range) must always end in one of two ways: a scenario that compiles and runs to finite
+// metrics, or a list of problems, each naming a file of the folder and saying what was expected.
+// Never a throw, a crash or a half-loaded scenario.
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
@@ -20,18 +18,12 @@
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
 #include "engine/sim/run.hpp"
+#include "tests/support/cli.hpp"
 
 using namespace parley;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -99,7 +91,8 @@ TEST_CASE("damaged scenario files load cleanly or are reported, never half-loade
           "[loader][mutation]") {
   const std::string scenario = GENERATE(as<std::string>{}, "afghanistan-2025", "arctic-fisheries");
   const fs::path source = fs::path(PARLEY_SOURCE_DIR) / "scenarios" / scenario;
-  const fs::path dir = fs::temp_directory_path() / ("parley-mutation-" + std::to_string(getpid()));
+  const test::TempDir tmp;
+  const fs::path dir = tmp.path() / scenario;
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(source))
     names.push_back(e.path().filename().string());
@@ -113,7 +106,7 @@ TEST_CASE("damaged scenario files load cleanly or are reported, never half-loade
     fs::remove_all(dir);
     fs::copy(source, dir);
     const std::string& name = names[rng.below(names.size())];
-    std::vector<std::string> lines = split_lines(slurp(dir / name));
+    std::vector<std::string> lines = split_lines(test::read_file(dir / name));
     const auto edits = 1 + rng.below(3);
     for (std::uint64_t k = 0; k < edits; ++k) mutate(lines, rng);
     std::ofstream(dir / name, std::ios::binary | std::ios::trunc) << join_lines(lines);
@@ -151,7 +144,6 @@ TEST_CASE("damaged scenario files load cleanly or are reported, never half-loade
       CHECK_FALSE(out.failure.empty());
     }
   }
-  fs::remove_all(dir);
   // Both outcomes must occur, or the mutations are too weak (or too strong) to test anything.
   CHECK(loaded > kCases / 20);
   CHECK(rejected > kCases / 2);
