@@ -318,6 +318,17 @@ std::string comparison_csv(const Scenario& scenario, const MetricCatalog& catalo
   return text;
 }
 
+std::vector<RankedOption> rank_by_mean(double baseline_mean,
+                                       const std::vector<double>& option_means) {
+  std::vector<RankedOption> rows;
+  rows.push_back({-1, baseline_mean});
+  for (size_t k = 0; k < option_means.size(); ++k)
+    rows.push_back({static_cast<int>(k), option_means[k]});
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const RankedOption& a, const RankedOption& b) { return a.mean > b.mean; });
+  return rows;
+}
+
 bool glob_match(std::string_view pattern, std::string_view name) noexcept {
   // Iterative matcher with one backtrack point for the last '*': linear in practice.
   size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;

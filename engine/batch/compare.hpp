@@ -64,6 +64,17 @@ enum class Verdict : std::uint8_t {
 /// "better", "worse" or "no clear difference".
 [[nodiscard]] std::string_view verdict_text(Verdict v) noexcept;
 
+/// One entry of a ranking of options by mean.
+struct RankedOption {
+  int slot = -1;      ///< compared-option slot, or -1 for the baseline
+  double mean = 0.0;  ///< the mean it is ranked by
+};
+
+/// The baseline and every compared option ordered by mean, highest first (for utilities: best
+/// first); equal means keep the given order, baseline first. `option_means[k]` is slot k's.
+[[nodiscard]] std::vector<RankedOption> rank_by_mean(double baseline_mean,
+                                                     const std::vector<double>& option_means);
+
 /// Paired sums for `options` options x every final metric of a catalogue. Cheap to merge.
 class PairedAccumulator {
  public:

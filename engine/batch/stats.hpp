@@ -62,6 +62,16 @@ class MetricStats {
   /// The p-quantile, 0 <= p <= 1, interpolated within its bin (0 when empty).
   [[nodiscard]] double quantile(double p) const noexcept;
 
+  /// Start of the range values are clamped to.
+  [[nodiscard]] double lo() const noexcept { return lo_; }
+  /// End of the range values are clamped to (> lo()).
+  [[nodiscard]] double hi() const noexcept { return hi_; }
+  /// True for an integer metric: bin b holds the value lo() + b.
+  [[nodiscard]] bool integer() const noexcept { return integer_; }
+  /// Counts per bin. Continuous metrics: bin b holds [lo + b w, lo + (b + 1) w), w = (hi - lo) /
+  /// bins, the last bin closed; integer metrics: see integer(). Order-independent, like the sums.
+  [[nodiscard]] const std::vector<std::uint64_t>& bins() const noexcept { return bins_; }
+
  private:
   static constexpr double kScale = 4294967296.0;  // 2^32 fixed-point steps per range
   double lo_ = 0.0;

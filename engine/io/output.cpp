@@ -1,9 +1,15 @@
 #include "engine/io/output.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "engine/scenario/info.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -101,69 +107,74 @@ bool make_directories(const std::string& dir, std::string& error) {
   return true;
 }
 
-namespace {
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t k = 0; k < items.size(); ++k) {
-    if (k > 0) out += ", ";
-    out += json_string(items[k]);
-  }
-  return out + "]";
-}
-
-}  // namespace
-
-std::string manifest_json(const Manifest& m) {
+std::string manifest_json(const Manifest& m, const Scenario& sc) {
   char hash[20];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(m.content_hash));
-  std::string out = "{\n";
-  out += "  \"parley_version\": " + json_string(PARLEY_VERSION) + ",\n";
-  out += "  \"scenario\": " + json_string(m.scenario_name) + ",\n";
-  out += "  \"scenario_folder\": " + json_string(m.scenario_folder) + ",\n";
-  out += "  \"scenario_hash\": " + json_string(hash) + ",\n";
-  out += "  \"seed\": " + std::to_string(m.seed) + ",\n";
-  out += "  \"runs\": " + std::to_string(m.runs) + ",\n";
-  out += "  \"threads\": " + std::to_string(m.threads) + ",\n";
-  if (m.ranks > 1) out += "  \"ranks\": " + std::to_string(m.ranks) + ",\n";
-  out += "  \"options\": " + json_list(m.options) + ",\n";
-  out += "  \"overrides\": " + json_list(m.overrides) + ",\n";
-  out += "  \"failed_runs\": " + std::to_string(m.failed) + ",\n";
-  out += "  \"command_line\": " + json_string(m.command_line) + "\n";
-  out += "}\n";
-  return out;
+  // Insertion order is the file's order, so the file reads top-down as the batch was set up.
+  nlohmann::ordered_json j;
+  j["parley_version"] = PARLEY_VERSION;
+  j["command"] = m.command;
+  j["scenario"] = m.scenario_name;
+  j["scenario_folder"] = m.scenario_folder;
+  j["scenario_hash"] = hash;
+  j["seed"] = m.seed;
+  j["runs"] = m.runs;
+  if (m.command == "run") j["trace"] = std::min(m.trace, m.runs);
+  j["threads"] = m.threads;
+  if (m.ranks > 1) j["ranks"] = m.ranks;
+  j["options"] = m.options;
+  j["overrides"] = m.overrides;
+  j["failed_runs"] = m.failed;
+  if (m.command == "sweep") {
+    nlohmann::ordered_json sw;
+    sw["design"] = m.sweep.design;
+    sw["samples"] = m.sweep.samples;
+    if (m.sweep.base_rows > 0) sw["base_rows"] = m.sweep.base_rows;
+    sw["vary"] = nlohmann::ordered_json::array();
+    for (const ManifestVary& v : m.sweep.vary) {
+      nlohmann::ordered_json e;
+      e["path"] = v.path;
+      e["low"] = v.lo;
+      e["high"] = v.hi;
+      if (v.steps > 0) e["steps"] = v.steps;
+      sw["vary"].push_back(std::move(e));
+    }
+    sw["metrics"] = m.sweep.metrics;
+    j["sweep"] = std::move(sw);
+  }
+  const ScenarioInfo si = describe(sc);
+  nlohmann::ordered_json info;
+  info["title"] = si.title;
+  info["start"] = si.start;
+  info["turn"] = si.turn_label;
+  info["turns"] = si.turns;
+  info["actors"] = nlohmann::ordered_json::array();
+  for (const InfoActor& a : si.actors) info["actors"].push_back({{"id", a.id}, {"name", a.name}});
+  info["issues"] = nlohmann::ordered_json::array();
+  for (const InfoIssue& is : si.issues) {
+    nlohmann::ordered_json e;
+    e["id"] = is.id;
+    e["name"] = is.name;
+    e["low"] = is.low;
+    e["high"] = is.high;
+    if (!is.unit.empty()) {
+      e["unit"] = is.unit;
+      e["unit_low"] = is.unit_low;
+      e["unit_high"] = is.unit_high;
+    }
+    info["issues"].push_back(std::move(e));
+  }
+  info["moves"] = nlohmann::ordered_json::array();
+  for (const InfoMove& mv : si.moves)
+    info["moves"].push_back(
+        {{"id", mv.id}, {"actor", mv.actor}, {"name", mv.name}, {"headline", mv.headline}});
+  info["options"] = nlohmann::ordered_json::array();
+  for (const InfoOption& o : si.options)
+    info["options"].push_back({{"name", o.name}, {"description", o.description}});
+  j["scenario_info"] = std::move(info);
+  j["command_line"] = m.command_line;
+  // Invalid UTF-8 in a scenario's text is replaced rather than failing the batch at its end.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string summary_csv(const MetricCatalog& catalog, const std::vector<std::string>& option_names,
@@ -199,6 +210,51 @@ std::string trajectory_csv(const MetricCatalog& catalog,
         }
         out += '\n';
       }
+  return out;
+}
+
+std::string histograms_csv(const MetricCatalog& catalog,
+                           const std::vector<std::string>& option_names,
+                           const BatchResult& result) {
+  std::string out = "option,metric,low,high,count\n";
+  const size_t options = result.options.size();
+  for (size_t k = 0; k < catalog.final.size(); ++k) {
+    // The options share the bins so that their distributions can be drawn over one axis.
+    size_t first = SIZE_MAX, last = 0, fine = 0;
+    for (size_t o = 0; o < options; ++o) {
+      const std::vector<std::uint64_t>& bins = result.options[o].final[k].bins();
+      fine = bins.size();
+      for (size_t b = 0; b < bins.size(); ++b)
+        if (bins[b] > 0) {
+          first = std::min(first, b);
+          last = std::max(last, b);
+        }
+    }
+    if (first == SIZE_MAX) first = last = 0;  // no value at all: one empty bin
+    const size_t group = (last - first + 1 + kHistogramBins - 1) / kHistogramBins;
+    for (size_t o = 0; o < options; ++o) {
+      const MetricStats& s = result.options[o].final[k];
+      const std::vector<std::uint64_t>& bins = s.bins();
+      const double width = s.integer() ? 1.0 : (s.hi() - s.lo()) / static_cast<double>(fine);
+      const double start = s.integer() ? s.lo() - 0.5 : s.lo();
+      for (size_t b = first; b <= last; b += group) {
+        // Every bin is `group` fine bins wide, but none reaches past the metric's range.
+        const size_t end = s.integer() ? b + group : std::min(b + group, fine);
+        std::uint64_t count = 0;
+        for (size_t f = b; f < end && f < bins.size(); ++f) count += bins[f];
+        out += option_names[o];
+        out += ',';
+        out += catalog.final[k].name;
+        out += ',';
+        append_number(out, start + width * static_cast<double>(b));
+        out += ',';
+        append_number(out, start + width * static_cast<double>(end));
+        out += ',';
+        out += std::to_string(count);
+        out += '\n';
+      }
+    }
+  }
   return out;
 }
 

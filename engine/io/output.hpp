@@ -90,23 +90,46 @@ class FolderLock {
 /// Creates `dir` and its parents. Returns false with a message in `error` on failure.
 [[nodiscard]] bool make_directories(const std::string& dir, std::string& error);
 
+/// One varied input of a sweep, as manifest.json records it.
+struct ManifestVary {
+  std::string path;  ///< canonical path text, also the column name in sweep.csv
+  double lo = 0.0;   ///< lower end of the range
+  double hi = 1.0;   ///< upper end of the range
+  int steps = 0;     ///< grid levels, 0 when not given
+};
+
+/// What manifest.json records of a sweep's design.
+struct ManifestSweep {
+  std::string design;                ///< "lhs", "grid" or "sobol"
+  std::uint64_t samples = 0;         ///< sample points (rows of sweep.csv)
+  std::uint64_t base_rows = 0;       ///< Sobol' designs: N (samples = N x (paths + 2)); else 0
+  std::vector<ManifestVary> vary;    ///< the varied inputs, in column order
+  std::vector<std::string> metrics;  ///< the metric columns of sweep.csv
+};
+
 /// What manifest.json records about a batch.
 struct Manifest {
+  std::string command;  ///< "run", "compare" or "sweep": which files the folder holds
   std::string scenario_name;
   std::string scenario_folder;
   std::uint64_t content_hash = 0;
   std::uint64_t seed = 0;
-  std::uint64_t runs = 0;
-  int threads = 1;  ///< threads per rank
-  int ranks = 1;    ///< MPI ranks; written only when > 1
+  std::uint64_t runs = 0;   ///< runs per option (compare: paired runs; sweep: runs per sample)
+  std::uint64_t trace = 0;  ///< run: runs whose events events.csv holds (--trace); else unused
+  int threads = 1;          ///< threads per rank
+  int ranks = 1;            ///< MPI ranks; written only when > 1
   std::vector<std::string> options;
   std::vector<std::string> overrides;  ///< --set arguments as given
   std::string command_line;
   std::uint64_t failed = 0;
+  ManifestSweep sweep;  ///< written only when command is "sweep"
 };
 
-/// manifest.json text (a small, stable JSON object).
-[[nodiscard]] std::string manifest_json(const Manifest& m);
+/// manifest.json text: the batch's settings, then under "scenario_info" what a reader of the
+/// results needs to know of the scenario (title, turns, actors, issues with their units, moves,
+/// every option with its description), so that `parley report` needs only the folder. The
+/// command line comes last. Stable: the same batch gives the same bytes.
+[[nodiscard]] std::string manifest_json(const Manifest& m, const Scenario& scenario);
 
 /// summary.csv text: option,metric,mean,sd,p05,p50,p95.
 [[nodiscard]] std::string summary_csv(const MetricCatalog& catalog,
@@ -117,5 +140,18 @@ struct Manifest {
 [[nodiscard]] std::string trajectory_csv(const MetricCatalog& catalog,
                                          const std::vector<std::string>& option_names,
                                          const BatchResult& result, int turns);
+
+/// The most bins a metric gets in histograms.csv.
+inline constexpr int kHistogramBins = 50;
+
+/// histograms.csv text: option,metric,low,high,count. Per final metric, the options share one
+/// set of at most kHistogramBins consecutive bins [low, high) in the metric's unit (the last one
+/// closed), covering every value any option took: the batch's fixed-width bins (see
+/// MetricStats::bins) from the first to the last occupied one, merged in equal groups. An integer
+/// metric's value v lies in [v - 0.5, v + 0.5). Built from the statistics alone, so it is
+/// byte-identical for any thread count, MPI ranks or resume, like summary.csv.
+[[nodiscard]] std::string histograms_csv(const MetricCatalog& catalog,
+                                         const std::vector<std::string>& option_names,
+                                         const BatchResult& result);
 
 }  // namespace parley

@@ -1,6 +1,7 @@
 // End-to-end tests of `parley run` and `parley validate` on the small test scenario.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -25,7 +26,8 @@ TEST_CASE("run writes every result file, and the rows match the runs and options
                                  quoted(dir.path() / "out"));
   REQUIRE(r.status == 0);
   const fs::path out = dir.path() / "out";
-  for (const char* f : {"manifest.json", "runs.csv", "summary.csv", "trajectory.csv", "events.csv"})
+  for (const char* f : {"manifest.json", "runs.csv", "summary.csv", "trajectory.csv",
+                        "histograms.csv", "events.csv"})
     REQUIRE(fs::exists(out / f));
   REQUIRE_FALSE(fs::exists(out / "failures.csv"));
   // No temporary file is left behind.
@@ -34,11 +36,13 @@ TEST_CASE("run writes every result file, and the rows match the runs and options
   const std::string runs = read_file(out / "runs.csv");
   REQUIRE(count_lines(runs) == 1 + 50 * 3);  // header + runs x (baseline + 2 options)
   REQUIRE(runs.rfind("run,option,", 0) == 0);
-  const std::string manifest = read_file(out / "manifest.json");
-  REQUIRE(manifest.find("\"runs\": 50") != std::string::npos);
-  REQUIRE(manifest.find("\"options\": [\"baseline\", \"engage\", \"hardline\"]") !=
-          std::string::npos);
-  REQUIRE(manifest.find("\"scenario_hash\": \"") != std::string::npos);
+  const auto manifest = nlohmann::json::parse(read_file(out / "manifest.json"));
+  REQUIRE(manifest["command"] == "run");
+  REQUIRE(manifest["runs"] == 50);
+  REQUIRE(manifest["trace"] == 10);
+  REQUIRE(manifest["options"] == std::vector<std::string>{"baseline", "engage", "hardline"});
+  REQUIRE(manifest["scenario_hash"].get<std::string>().size() == 16);
+  REQUIRE(manifest["scenario_info"]["turns"].is_number_unsigned());
   REQUIRE(r.out.find("final status quo") != std::string::npos);
   const std::string summary = read_file(out / "summary.csv");
   REQUIRE(summary.rfind("option,metric,mean,sd,p05,p50,p95\n", 0) == 0);
@@ -70,7 +74,8 @@ TEST_CASE("the same seed gives identical files for 1 and 2 threads", "[cli][run]
   REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 9 --option all --threads 2 -q --out " +
                      quoted(two))
               .status == 0);
-  for (const char* f : {"runs.csv", "summary.csv", "trajectory.csv", "events.csv"})
+  for (const char* f :
+       {"runs.csv", "summary.csv", "trajectory.csv", "histograms.csv", "events.csv"})
     REQUIRE(read_file(one / f) == read_file(two / f));
   // A different seed gives different runs.
   const auto three = dir.path() / "three";

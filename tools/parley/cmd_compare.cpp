@@ -48,22 +48,17 @@ void print_ranking(const Scenario& sc, const MetricCatalog& catalog, const Compa
       header = true;
     }
     std::cout << "  " << sc.actors[static_cast<size_t>(m.index)].id << '\n';
-    struct Row {
-      std::string name;
-      double mean;
-      int slot;  // -1 = baseline
-    };
-    std::vector<Row> rows;
-    rows.push_back({"baseline", r.sums.summary(0, k).baseline_mean, -1});
-    for (size_t s = 0; s < r.options.size(); ++s)
-      rows.push_back({sc.options[static_cast<size_t>(r.options[s])].name,
-                      r.sums.summary(s, k).option_mean, static_cast<int>(s)});
-    // Stable, so equal means keep scenario order (baseline first).
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const Row& a, const Row& b) { return a.mean > b.mean; });
-    for (const Row& row : rows) {
+    std::vector<double> means;
+    for (size_t s = 0; s < r.options.size(); ++s) means.push_back(r.sums.summary(s, k).option_mean);
+    const std::vector<RankedOption> rows =
+        rank_by_mean(r.options.empty() ? 0.0 : r.sums.summary(0, k).baseline_mean, means);
+    for (const RankedOption& row : rows) {
       std::string line = "    ";
-      put(line, row.name, 22);
+      put(line,
+          row.slot < 0
+              ? sc.options[0].name
+              : sc.options[static_cast<size_t>(r.options[static_cast<size_t>(row.slot)])].name,
+          22);
       line += fmt("%.3f", row.mean);
       if (row.slot >= 0) {
         const PairedSummary s = r.sums.summary(static_cast<size_t>(row.slot), k);
@@ -145,6 +140,7 @@ int cmd_compare(const std::vector<std::string>& args) {
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)");
   add_batch_options(visible, "comparison");
   visible.add_options()
+      ("report", "also write report.html, the charts of the results (see parley report)")
       ("quiet,q", "do not print the ranking")
       ("help,h", "show this help");
   // clang-format on
@@ -248,6 +244,7 @@ int cmd_compare(const std::vector<std::string>& args) {
   if (!root) return 0;
 
   Manifest manifest;
+  manifest.command = "compare";
   manifest.scenario_name = scenario->name;
   manifest.scenario_folder = scenario->folder;
   manifest.content_hash = scenario->content_hash;
@@ -263,7 +260,7 @@ int cmd_compare(const std::vector<std::string>& args) {
   manifest.failed = result.failed;
   AtomicFile manifest_file(out_dir, "manifest.json");
   output.file(0).write(comparison_csv(*scenario, catalog, result, metrics));
-  manifest_file.write(manifest_json(manifest));
+  manifest_file.write(manifest_json(manifest, *scenario));
   // The manifest goes last: a folder whose manifest is new holds a complete comparison. The
   // checkpoint goes after it, so a kill in between still leaves a resumable folder.
   if (!output.ok() || !manifest_file.ok() || !output.file(0).commit() || !manifest_file.commit()) {
@@ -289,6 +286,7 @@ int cmd_compare(const std::vector<std::string>& args) {
                 << " run(s) failed and were left out of their pairs; `parley run` lists them\n";
     std::cout << "\nresults in " << out_dir << "/comparison.csv\n";
   }
+  if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }
 

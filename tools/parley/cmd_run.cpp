@@ -122,7 +122,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "Runs a Monte Carlo batch of a scenario folder. Run k of every option draws from the\n"
       "streams of (seed, k): results are identical for any --threads (and MPI ranks) and\n"
       "options share common random numbers. Writes, into --out: manifest.json, runs.csv,\n"
-      "summary.csv, trajectory.csv, events.csv (and failures.csv if any run failed).\n"
+      "summary.csv, trajectory.csv, histograms.csv, events.csv (and failures.csv if any run\n"
+      "failed).\n"
       "Rows stream to disk with a checkpoint every few seconds: after an interruption, the\n"
       "same command with --resume finishes the batch (see docs/BATCHES.md).\n\n"
       "options");
@@ -137,6 +138,7 @@ int cmd_run(const std::vector<std::string>& args) {
       ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs");
   add_batch_options(visible, "batch");
   visible.add_options()
+      ("report", "also write report.html, the charts of the results (see parley report)")
       ("quiet,q", "do not print the summary table")
       ("help,h", "show this help");
   // clang-format on
@@ -238,11 +240,13 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!root) return 0;
 
   Manifest manifest;
+  manifest.command = "run";
   manifest.scenario_name = scenario->name;
   manifest.scenario_folder = scenario->folder;
   manifest.content_hash = scenario->content_hash;
   manifest.seed = spec.seed;
   manifest.runs = spec.runs;
+  manifest.trace = spec.trace;
   manifest.threads = spec.threads;
   manifest.ranks = spec.ranks;
   manifest.options = names;
@@ -251,14 +255,15 @@ int cmd_run(const std::vector<std::string>& args) {
   manifest.failed = result.failed;
 
   AtomicFile summary_file(out_dir, "summary.csv"), trajectory_file(out_dir, "trajectory.csv"),
-      manifest_file(out_dir, "manifest.json");
+      histograms_file(out_dir, "histograms.csv"), manifest_file(out_dir, "manifest.json");
   summary_file.write(summary_csv(catalog, names, result));
   trajectory_file.write(trajectory_csv(catalog, names, result, scenario->turns));
-  manifest_file.write(manifest_json(manifest));
+  histograms_file.write(histograms_csv(catalog, names, result));
+  manifest_file.write(manifest_json(manifest, *scenario));
   // The manifest goes last: a folder whose manifest is new holds a complete batch. The
   // checkpoint goes after it, so a kill in between still leaves a resumable folder.
   bool written = output.ok() && output.file(0).commit() && output.file(1).commit() &&
-                 summary_file.commit() && trajectory_file.commit();
+                 summary_file.commit() && trajectory_file.commit() && histograms_file.commit();
   if (result.failed > 0) {
     written = written && output.file(2).commit();
   } else {
@@ -286,6 +291,7 @@ int cmd_run(const std::vector<std::string>& args) {
       std::cout << "\n" << result.failed << " run(s) failed; see failures.csv\n";
     std::cout << "\nresults in " << out_dir << "/\n";
   }
+  if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }
 

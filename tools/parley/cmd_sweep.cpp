@@ -132,6 +132,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/sweep)");
   add_batch_options(visible, "sweep");
   visible.add_options()
+      ("report", "also write report.html, the charts of the results (see parley report)")
       ("quiet,q", "do not print the summary")
       ("help,h", "show this help");
   // clang-format on
@@ -325,6 +326,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   }
 
   Manifest manifest;
+  manifest.command = "sweep";
   manifest.scenario_name = scenario->name;
   manifest.scenario_folder = scenario->folder;
   manifest.content_hash = scenario->content_hash;
@@ -336,11 +338,17 @@ int cmd_sweep(const std::vector<std::string>& args) {
   manifest.overrides = sets;
   manifest.command_line = command_line("sweep", args);
   manifest.failed = result.failed;
+  manifest.sweep.design = design_name(plan.design);
+  manifest.sweep.samples = static_cast<std::uint64_t>(plan.samples());
+  if (plan.design == Design::sobol)
+    manifest.sweep.base_rows = static_cast<std::uint64_t>(plan.base_rows);
+  for (const VaryRange& v : plan.vary) manifest.sweep.vary.push_back({v.path, v.lo, v.hi, v.steps});
+  for (const size_t k : metrics) manifest.sweep.metrics.push_back(catalog.final[k].name);
   AtomicFile& sweep_file = output.file(0);
   AtomicFile& sensitivity_file = output.file(1);
   AtomicFile manifest_file(out_dir, "manifest.json");
   sweep_file.write(sweep_csv(plan, catalog, result, metrics));
-  manifest_file.write(manifest_json(manifest));
+  manifest_file.write(manifest_json(manifest, *scenario));
   bool written = output.ok() && manifest_file.ok() && sweep_file.commit();
   if (plan.design == Design::sobol) {
     sensitivity_file.write(sensitivity_csv(plan, catalog, metrics, indices));
@@ -380,6 +388,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
                 << result.failed << " run(s) failed and were left out of their samples' means\n";
     std::cout << "\nresults in " << out_dir << "/\n";
   }
+  if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }
 

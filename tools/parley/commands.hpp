@@ -21,5 +21,14 @@ int cmd_forecast(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 /// `parley sweep SCENARIO --vary PATH=LO..HI ...`
 int cmd_sweep(const std::vector<std::string>& args);
+/// `parley report DIR ...`
+int cmd_report(const std::vector<std::string>& args);
+
+/// Writes the HTML report of the result folder `dir` into `out` (empty: `dir`/report.html) with
+/// `title` (empty: the scenario's), for `parley report` and the --report option of run, compare
+/// and sweep. Prints problems (exit 2, nothing written) or, unless `quiet`, where it went.
+/// Returns the exit status: 0, 1 when the file cannot be written, 2 for bad input.
+int write_report(const std::string& dir, const std::string& out, const std::string& title,
+                 bool quiet);
 
 }  // namespace parley::cli

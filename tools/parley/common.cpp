@@ -96,7 +96,8 @@ std::vector<int> select_options(const Scenario& scenario, const std::vector<std:
 std::optional<int> parse_scenario_args(const std::string& command,
                                        const boost::program_options::options_description& visible,
                                        const std::vector<std::string>& args,
-                                       boost::program_options::variables_map& vm) {
+                                       boost::program_options::variables_map& vm,
+                                       const std::string& positional) {
   namespace po = boost::program_options;
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
@@ -114,7 +115,7 @@ std::optional<int> parse_scenario_args(const std::string& command,
     return 0;
   }
   if (!vm.count("scenario")) {
-    std::cerr << "parley " << command << ": missing SCENARIO folder\n\n" << visible << '\n';
+    std::cerr << "parley " << command << ": missing " << positional << "\n\n" << visible << '\n';
     return kExitBadInput;
   }
   return std::nullopt;

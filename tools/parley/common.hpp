@@ -34,9 +34,11 @@ namespace parley::cli {
 /// SCENARIO folder, into `vm`. Returns the exit status when the command should stop now:
 /// 0 after printing --help, kExitBadInput (with the usage) for a bad or missing argument;
 /// nullopt to go on.
+/// `positional` names the argument in the message when it is missing.
 [[nodiscard]] std::optional<int> parse_scenario_args(
     const std::string& command, const boost::program_options::options_description& visible,
-    const std::vector<std::string>& args, boost::program_options::variables_map& vm);
+    const std::vector<std::string>& args, boost::program_options::variables_map& vm,
+    const std::string& positional = "SCENARIO folder");
 
 /// Adds the options run, compare and sweep share: --seed, --threads, --resume (of `what`, e.g.
 /// "batch") and --checkpoint-every.

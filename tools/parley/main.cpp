@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  compare SCENARIO   options vs baseline on common random numbers: paired differences\n"
     "  sweep SCENARIO     vary paths over a design (lhs, grid, sobol); Sobol' sensitivity\n"
     "  forecast TABLE     forecast one-shot bargaining outcomes from an actor table\n"
+    "  report DIR         one self-contained HTML page with charts of a result folder\n"
     "\n"
     "  parley COMMAND --help   shows the options of a command\n"
     "  parley --version        shows the version\n"
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (command == "forecast") return parley::cli::cmd_forecast(args);
     if (command == "compare") return parley::cli::cmd_compare(args);
     if (command == "sweep") return parley::cli::cmd_sweep(args);
+    if (command == "report") return parley::cli::cmd_report(args);
   } catch (const std::exception& e) {
     std::cerr << "parley: internal error: " << e.what() << '\n';
     return 1;

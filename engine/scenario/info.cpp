@@ -1,0 +1,51 @@
+#include "engine/scenario/info.hpp"
+
+namespace parley {
+
+namespace {
+
+template <class T>
+int index_of(const std::vector<T>& items, std::string_view id,
+             const std::string T::*field) noexcept {
+  for (size_t k = 0; k < items.size(); ++k)
+    if (items[k].*field == id) return static_cast<int>(k);
+  return -1;
+}
+
+}  // namespace
+
+int ScenarioInfo::actor_index(std::string_view id) const noexcept {
+  return index_of(actors, id, &InfoActor::id);
+}
+int ScenarioInfo::issue_index(std::string_view id) const noexcept {
+  return index_of(issues, id, &InfoIssue::id);
+}
+int ScenarioInfo::move_index(std::string_view id) const noexcept {
+  return index_of(moves, id, &InfoMove::id);
+}
+int ScenarioInfo::option_index(std::string_view name) const noexcept {
+  return index_of(options, name, &InfoOption::name);
+}
+
+ScenarioInfo describe(const Scenario& sc) {
+  ScenarioInfo info;
+  info.title = sc.title;
+  info.start = sc.start;
+  info.turn_label = sc.turn_label;
+  info.turns = sc.turns;
+  for (const Actor& a : sc.actors) info.actors.push_back({a.id, a.name});
+  for (const Issue& is : sc.issues) {
+    InfoIssue e{is.id, is.name, is.low, is.high, is.unit, 0.0, 100.0};
+    if (!is.unit.empty()) {
+      e.unit_low = is.unit_low;
+      e.unit_high = is.unit_high;
+    }
+    info.issues.push_back(std::move(e));
+  }
+  for (const Move& m : sc.moves)
+    info.moves.push_back({m.id, sc.actors[static_cast<size_t>(m.actor)].id, m.name, m.headline});
+  for (const Option& o : sc.options) info.options.push_back({o.name, o.description});
+  return info;
+}
+
+}  // namespace parley

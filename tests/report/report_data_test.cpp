@@ -1,0 +1,257 @@
+// The data a report page draws: checked against the CSV files it comes from, read here on
+// their own, and against what `parley compare` prints.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "engine/report/report.hpp"
+#include "engine/web/page.hpp"
+#include "tests/support/results.hpp"
+
+using namespace parley;
+using namespace parley::test;
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+ResultFolder load(const fs::path& dir) {
+  Diagnostics diag;
+  auto f = load_result_folder(dir.string(), diag);
+  REQUIRE(f.has_value());
+  return *f;
+}
+
+const Json& chart_of(const Json& charts, const std::string& metric) {
+  for (const Json& c : charts)
+    if (c["metric"] == metric) return c;
+  FAIL("no chart of " << metric);
+  return charts[0];
+}
+
+const Json& series_of(const Json& chart, const std::string& option) {
+  for (const Json& s : chart["series"])
+    if (s["option"] == option) return s;
+  FAIL("no series of " << option);
+  return chart["series"][0];
+}
+
+}  // namespace
+
+TEST_CASE("run report: fans in the issue's unit, histograms and bars equal the CSVs", "[report]") {
+  TempDir tmp;
+  const fs::path dir = make_run(tmp.path() / "run");
+  const Json data = report_data(load(dir), {});
+  REQUIRE(data["kind"] == "run");
+  REQUIRE(data["title"] == "Three actors bargain over aid, access and sanctions");
+  REQUIRE(data["options"].size() == 3);
+  REQUIRE(data["options"][1]["name"] == "engage");
+  REQUIRE(data["options"][1]["description"] == "Lift sanctions in return for access");
+
+  // Fan charts: aid has a unit (USD bn, 0 to 5 across 0-100), access has none.
+  const auto traj = csv_rows(dir / "trajectory.csv");
+  const Json& aid = chart_of(data["fans"], "issue.aid");
+  const Json& access = chart_of(data["fans"], "issue.access");
+  REQUIRE(aid["axis"] == "USD bn");
+  REQUIRE(access["axis"] == "0-100 scale");
+  int checked = 0;
+  for (size_t r = 1; r < traj.size(); ++r) {
+    const auto& row = traj[r];  // option,turn,metric,mean,p05,p50,p95
+    const int turn = std::stoi(row[1]);
+    if (row[2] == "issue.aid") {
+      const Json& s = series_of(aid, row[0]);
+      REQUIRE(s["p50"][turn].get<double>() == Approx(std::stod(row[5]) * 5.0 / 100.0));
+      REQUIRE(s["p05"][turn].get<double>() == Approx(std::stod(row[4]) * 5.0 / 100.0));
+      REQUIRE(s["p95"][turn].get<double>() == Approx(std::stod(row[6]) * 5.0 / 100.0));
+      ++checked;
+    }
+    if (row[2] == "issue.access") {
+      const Json& s = series_of(access, row[0]);
+      REQUIRE(s["mean"][turn].get<double>() == Approx(std::stod(row[3])));
+      ++checked;
+    }
+  }
+  REQUIRE(checked == 2 * 3 * 7);
+  REQUIRE(data["turn_labels"].size() == 7);
+  REQUIRE(data["turn_labels"][6] == "2025-07");
+
+  // Distributions: aid shown by issue.aid.value, over histograms.csv's bins, counting every run.
+  const Json& dist = chart_of(data["distributions"], "issue.aid.value");
+  std::vector<std::vector<std::string>> bins;
+  for (const auto& row : csv_rows(dir / "histograms.csv"))
+    if (row[0] == "hardline" && row[1] == "issue.aid.value") bins.push_back(row);
+  REQUIRE(dist["bins"].size() == bins.size());
+  const Json& hard = series_of(dist, "hardline");
+  std::uint64_t n = 0;
+  for (size_t k = 0; k < bins.size(); ++k) {
+    REQUIRE(dist["bins"][k][0].get<double>() == Approx(std::stod(bins[k][2])));
+    REQUIRE(hard["counts"][k].get<std::uint64_t>() == std::stoull(bins[k][4]));
+    n += hard["counts"][k].get<std::uint64_t>();
+  }
+  REQUIRE(n == 120);
+  REQUIRE(hard["n"] == 120);
+
+  // Recognition bars are summary.csv's means.
+  std::map<std::string, double> summary;
+  for (const auto& row : csv_rows(dir / "summary.csv"))
+    summary[row[0] + "|" + row[1]] = row.size() > 2 && row[2] != "mean" ? std::stod(row[2]) : 0;
+  const Json& rec = data["recognition"];
+  for (size_t k = 0; k < rec["metrics"].size(); ++k)
+    for (const Json& s : rec["series"])
+      REQUIRE(s["mean"][k].get<double>() == Approx(summary[s["option"].get<std::string>() + "|" +
+                                                           rec["metrics"][k].get<std::string>()]));
+
+  // Events: the most frequent first, as shares of the traced runs.
+  const Json& ev = data["events"];
+  REQUIRE(ev["traced"][0] == 40);
+  REQUIRE_FALSE(ev["rows"].empty());
+  double previous = 2.0;
+  for (const Json& r : ev["rows"]) {
+    double top = 0.0;
+    for (const Json& s : r["share"]) top = std::max(top, s.get<double>());
+    REQUIRE(top <= previous);
+    REQUIRE(top <= 1.0);
+    previous = top;
+  }
+}
+
+TEST_CASE("compare report: forests equal comparison.csv, the ranking is the CLI's", "[report]") {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "compare";
+  const CliResult cli =
+      run_parley("compare " + mini_scenario() + " --runs 150 --threads 2 --out " + quoted(dir));
+  REQUIRE(cli.status == 0);
+  const Json data = report_data(load(dir), {});
+  REQUIRE(data["kind"] == "compare");
+
+  std::map<std::string, std::vector<std::string>> comparison;
+  for (const auto& row : csv_rows(dir / "comparison.csv")) comparison[row[0] + "|" + row[1]] = row;
+  int forests = 0;
+  for (const Json& f : data["forests"]) {
+    for (const Json& r : f["rows"]) {
+      const auto& row =
+          comparison.at(r["option"].get<std::string>() + "|" + f["metric"].get<std::string>());
+      REQUIRE(r["diff"].get<double>() == Approx(std::stod(row[4])));
+      REQUIRE(r["low"].get<double>() == Approx(std::stod(row[5])));
+      REQUIRE(r["high"].get<double>() == Approx(std::stod(row[6])));
+      // The verdict reads the interval: it contains 0 exactly when the difference is unclear.
+      const bool unclear = std::stod(row[5]) <= 0.0 && std::stod(row[6]) >= 0.0;
+      REQUIRE((r["verdict"] == "no clear difference") == unclear);
+      if (!unclear && f["group"] == "utility")
+        REQUIRE(r["verdict"] == (std::stod(row[4]) > 0 ? "better" : "worse"));
+      if (!unclear && f["group"] == "issue")
+        REQUIRE(r["verdict"] == (std::stod(row[4]) > 0 ? "higher" : "lower"));
+    }
+    ++forests;
+  }
+  // One forest per issue (aid in USD bn) and per actor with a utility.
+  REQUIRE(forests == 3 + 3);
+  REQUIRE(chart_of(data["forests"], "issue.aid.value")["axis"] == "USD bn");
+
+  // The ranking lists the options in the order `parley compare` printed them, per actor.
+  const std::string out = cli.out;
+  const size_t start = out.find("final utility by actor");
+  REQUIRE(start != std::string::npos);
+  std::istringstream lines(out.substr(start));
+  std::map<std::string, std::vector<std::string>> printed;
+  std::string actor, line;
+  std::getline(lines, line);
+  while (std::getline(lines, line) && !line.empty()) {
+    if (line.rfind("    ", 0) == 0) {
+      printed[actor].push_back(line.substr(4, line.find(' ', 4) - 4));
+    } else {
+      actor = line.substr(2);
+    }
+  }
+  REQUIRE(printed.size() == data["ranking"].size());
+  for (const Json& a : data["ranking"]) {
+    std::vector<std::string> names;
+    for (const Json& r : a["rows"]) names.push_back(r["option"]);
+    REQUIRE(names == printed.at(a["actor"].get<std::string>()));
+  }
+}
+
+TEST_CASE("sweep report: tornado bars equal sensitivity.csv, scatter thinned", "[report]") {
+  TempDir tmp;
+  const fs::path dir = make_sweep(tmp.path() / "sweep");
+  const Json data = report_data(load(dir), {"A title of my own"});
+  REQUIRE(data["title"] == "A title of my own");
+  REQUIRE(data["design"] == "sobol");
+  std::map<std::string, std::vector<std::string>> sens;
+  for (const auto& row : csv_rows(dir / "sensitivity.csv")) sens[row[0] + "|" + row[1]] = row;
+  REQUIRE_FALSE(data["tornado"].empty());
+  for (const Json& t : data["tornado"]) {
+    double previous = 1e9;
+    for (const Json& b : t["bars"]) {
+      const auto& row =
+          sens.at(t["metric"].get<std::string>() + "|" + b["input"].get<std::string>());
+      if (row[2].empty()) {
+        REQUIRE(b["s1"].is_null());
+        continue;
+      }
+      REQUIRE(b["s1"].get<double>() == Approx(std::stod(row[2])));
+      REQUIRE(b["st"].get<double>() == Approx(std::stod(row[4])));
+      REQUIRE(b["st"].get<double>() <= previous);  // the strongest input first
+      previous = b["st"].get<double>();
+    }
+  }
+  const Json& sc = data["scatter"];
+  REQUIRE(sc["samples"] == 128);
+  REQUIRE(sc["inputs"].size() == 2);
+  REQUIRE(sc["points"].size() == 128);  // under the default limit: every sample
+  REQUIRE(sc["points"][0].size() == 2 + sc["metrics"].size());
+}
+
+TEST_CASE("turn labels are months when the scenario counts months from a date", "[report]") {
+  ScenarioInfo info;
+  info.turns = 14;
+  info.start = "2025-11";
+  info.turn_label = "month";
+  const auto months = turn_labels(info);
+  REQUIRE(months.size() == 15);
+  REQUIRE(months[0] == "2025-11");
+  REQUIRE(months[2] == "2026-01");
+  REQUIRE(months[14] == "2027-01");
+  info.turn_label = "week";
+  REQUIRE(turn_labels(info)[14] == "14");
+  info.turn_label = "month";
+  info.start = "spring";
+  REQUIRE(turn_labels(info)[3] == "3");
+}
+
+TEST_CASE("the page holds its data and scripts, and text cannot break out of them",
+          "[report][web]") {
+  Json data;
+  data["kind"] = "run";
+  data["title"] = "Aid </script><script>alert(1)</script> & \"more\"";
+  const std::string page = report_html(data);
+  // The title is escaped in HTML, and the data's '<' cannot end the data element.
+  REQUIRE(page.find("<title>Aid &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+                    "&quot;more&quot;</title>") != std::string::npos);
+  REQUIRE(page.find("<script>alert(1)") == std::string::npos);
+  const std::string open = "<script type=\"application/json\" id=\"parley-data\">";
+  const size_t data_at = page.find(open);
+  REQUIRE(data_at != std::string::npos);
+  const size_t data_end = page.find("</script>", data_at);
+  const std::string block = page.substr(data_at + open.size(), data_end - data_at - open.size());
+  REQUIRE(Json::parse(block)["title"] == data["title"]);
+  // Everything inline: no script, style or image is fetched from anywhere.
+  REQUIRE(page.find("<script src") == std::string::npos);
+  REQUIRE(page.find("<link rel=\"stylesheet\"") == std::string::npos);
+  REQUIRE(page.find("@import") == std::string::npos);
+  REQUIRE(page.find("Chart.js v3.9") != std::string::npos);  // Chart.js itself is inside
+  REQUIRE(page.find("const Parley") != std::string::npos);
+  REQUIRE(page.find("default-src 'none'") != std::string::npos);
+  REQUIRE(page.find("<!--parley:") == std::string::npos);  // every directive was replaced
+}
+
+TEST_CASE("script_safe_json keeps the value and removes every '<'", "[web]") {
+  const std::string json = R"({"a":"</script><!--","b":["<"]})";
+  const std::string safe = script_safe_json(json);
+  REQUIRE(safe.find('<') == std::string::npos);
+  REQUIRE(Json::parse(safe) == Json::parse(json));
+  REQUIRE(html_escape("a<b>&'\"") == "a&lt;b&gt;&amp;&#39;&quot;");
+}

@@ -1,0 +1,127 @@
+// Browser test of `parley report`, in Debian's chromium driven by playwright-core: for a run, a
+// compare and a sweep folder of the default scenario, the page opens from file:// with no
+// request leaving it and no console error, every chart draws, every legend names every option,
+// and the PNG and CSV downloads work. Screenshots are kept under the artifacts folder.
+//
+// usage: node tests/web/report_test.mjs PARLEY_BINARY ARTIFACTS_DIR
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launchBrowser, fail, check } from './browser.mjs';
+
+const [parley, artifacts] = process.argv.slice(2);
+if (!parley || !artifacts) fail('usage: node report_test.mjs PARLEY_BINARY ARTIFACTS_DIR');
+const source = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const scenario = path.join(source, 'scenarios', 'afghanistan-2025');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-report-test-'));
+fs.mkdirSync(artifacts, { recursive: true });
+
+function parleyRun(args) {
+  execFileSync(parley, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const folders = {
+  run: ['run', scenario, '--runs', '300', '--option', 'all', '--trace', '20'],
+  compare: ['compare', scenario, '--runs', '300'],
+  sweep: ['sweep', scenario, '--vary', 'model.settle_rate=0.05..0.5', '--vary',
+          'model.influence_rate=0.05..0.2', '--design', 'sobol', '--samples', '32',
+          '--runs-per-sample', '10'],
+};
+
+const browser = await launchBrowser();
+let failures = 0;
+try {
+  for (const [kind, args] of Object.entries(folders)) {
+    const out = path.join(work, kind);
+    parleyRun([...args, '--out', out, '--report', '-q']);
+    const file = path.join(out, 'report.html');
+    const url = pathToFileURL(file).href;
+    const options = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).options;
+
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const problems = [];
+    const requests = [];
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+    page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+    // Anything but the page itself is refused (and counted above): the page must need nothing.
+    await context.route((u) => u.href !== url, (route) => route.abort());
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+
+    check(requests.length === 0, `${kind}: requests left the page: ${requests.slice(0, 5).join(', ')}`);
+    check(problems.length === 0, `${kind}: ${problems.slice(0, 5).join('; ')}`);
+
+    // Every canvas holds a drawn chart: far more than a few pixels differ from the white ground.
+    const canvases = await page.evaluate(() => Array.from(document.querySelectorAll('canvas')).map((c) => {
+      const ctx = c.getContext('2d');
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) ink++;
+      }
+      return { label: c.getAttribute('aria-label'), ink, size: c.width * c.height };
+    }));
+    check(canvases.length > 0, `${kind}: no chart on the page`);
+    for (const c of canvases) check(c.ink > 400, `${kind}: chart "${c.label}" is blank (${c.ink} drawn pixels)`);
+
+    // The charts that compare options name every option in their legend, by its label; and
+    // the page's option table names every option that was run.
+    const labels = await page.evaluate(() => JSON.parse(document.getElementById('parley-data').textContent)
+      .options.map((o) => o.label));
+    check(labels.length === options.length, `${kind}: the data names ${labels.length} options, the manifest ${options.length}`);
+    const legends = await page.evaluate(() => Object.values(Chart.instances)
+      .filter((ch) => ch.options.plugins.legend.display !== false && ch.data.datasets.some((d) => d.group))
+      .map((ch) => ({ title: ch.canvas.getAttribute('aria-label'), items: ch.legend.legendItems.map((i) => i.text) })));
+    if (kind === 'run') check(legends.length > 0, `${kind}: no chart with an option legend`);
+    if (kind === 'compare') {
+      // Forest plots name the options on their axis, one row each (the baseline is the zero).
+      const axes = await page.evaluate(() => Object.values(Chart.instances)
+        .map((ch) => ({ title: ch.canvas.getAttribute('aria-label'), labels: ch.data.labels })));
+      check(axes.length > 0, `${kind}: no forest plot`);
+      for (const a of axes) {
+        for (const label of labels.slice(1)) check(a.labels.includes(label), `${kind}: "${a.title}" misses "${label}"`);
+      }
+    }
+    for (const l of legends) {
+      for (const label of labels) check(l.items.includes(label), `${kind}: the legend of "${l.title}" misses "${label}"`);
+    }
+    const table = await page.locator('#options table').count();
+    if (kind !== 'sweep') {
+      check(table === 1, `${kind}: no table of options`);
+      const text = await page.locator('#options table').innerText();
+      for (const o of options) check(text.includes(o), `${kind}: the option table misses ${o}`);
+    }
+
+    // The first chart's downloads: a PNG image and the numbers behind it.
+    const figure = page.locator('figure.chart').first();
+    const [png] = await Promise.all([page.waitForEvent('download'), figure.getByRole('button', { name: 'PNG' }).click()]);
+    const pngPath = path.join(work, kind + '-chart.png');
+    await png.saveAs(pngPath);
+    const bytes = fs.readFileSync(pngPath);
+    check(png.suggestedFilename().endsWith('.png') && bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 2000,
+      `${kind}: the PNG download is not an image (${png.suggestedFilename()}, ${bytes.length} bytes)`);
+    const [csv] = await Promise.all([page.waitForEvent('download'), figure.getByRole('button', { name: 'CSV' }).click()]);
+    const csvPath = path.join(work, kind + '-chart.csv');
+    await csv.saveAs(csvPath);
+    const rows = fs.readFileSync(csvPath, 'utf8').trim().split('\n');
+    check(csv.suggestedFilename().endsWith('.csv') && rows.length > 2 && rows[0].includes(','),
+      `${kind}: the CSV download holds no table (${rows.length} lines)`);
+
+    await page.screenshot({ path: path.join(artifacts, `report-${kind}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, `report-${kind}-top.png`) });
+    console.log(`${kind}: ${canvases.length} charts drawn, ${legends.length} legends checked, no request, no console error`);
+    await context.close();
+  }
+} catch (e) {
+  failures++;
+  console.error(e.stack || String(e));
+} finally {
+  await browser.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (failures > 0 || check.failed) process.exit(1);
+console.log(`report pages pass in chromium; screenshots in ${artifacts}`);

@@ -1,0 +1,239 @@
+// parley's chart helpers, shared by the report and the classroom pages. Chart.js (Debian's
+// libjs-chart.js, embedded in the page) is loaded before this file.
+'use strict';
+
+const Parley = (function () {
+  // Option k gets colour k on every chart of a page.
+  const palette = ['#1f5fa8', '#d2691e', '#2e8b57', '#8e44ad', '#c0392b', '#16a085', '#b8860b',
+                   '#2c3e50', '#e84393', '#7f8c8d'];
+  const verdictColours = {
+    'better': '#2e8b57', 'worse': '#c0392b', 'higher': '#1f5fa8', 'lower': '#d2691e',
+    'no clear difference': '#8a8f98', 'no pairs': '#c8c8c8',
+  };
+
+  function colour(index, alpha) {
+    const hex = palette[index % palette.length];
+    if (alpha === undefined) return hex;
+    const n = parseInt(hex.slice(1), 16);
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  }
+
+  // Numbers as a reader wants them: 3 significant digits, no exponent for everyday sizes.
+  function fmt(v, digits) {
+    if (v === null || v === undefined || Number.isNaN(v)) return '–';
+    const d = digits === undefined ? 3 : digits;
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(d - 1);
+    return Number(v.toPrecision(d)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+  }
+  function signed(v, digits) {
+    const s = fmt(v, digits);
+    return v > 0 ? '+' + s : s;
+  }
+
+  function el(tag, attrs, children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'text') e.textContent = v;
+      else if (k === 'className') e.className = v;
+      else e.setAttribute(k, v);
+    }
+    for (const c of children || []) if (c) e.append(c);
+    return e;
+  }
+
+  function csvCell(v) {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function toCsv(rows) {
+    return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  }
+
+  function slug(text) {
+    return String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+      .slice(0, 60) || 'chart';
+  }
+
+  // A label as lines of at most `width` characters, broken at spaces (Chart.js draws an array
+  // as several lines).
+  function wrap(label, width) {
+    const lines = [];
+    let line = '';
+    for (const word of String(label).split(' ')) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + ' ' + word : word;
+      }
+    }
+    if (line) lines.push(line);
+    return lines.length > 1 ? lines : lines[0] || '';
+  }
+
+  // A tick callback that cuts category labels to `width` characters.
+  function cutTick(width) {
+    return function (value) {
+      const t = String(this.getLabelForValue(value));
+      return t.length > width ? t.slice(0, width - 1) + '…' : t;
+    };
+  }
+
+  function download(filename, href) {
+    const a = el('a', { href, download: filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  // Charts are drawn on a white background so that a downloaded PNG reads on any slide.
+  Chart.register({
+    id: 'parleyBackground',
+    beforeDraw(chart) {
+      const { ctx, width, height } = chart;
+      ctx.save();
+      ctx.globalCompositeOperation = 'destination-over';
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, width, height);
+      ctx.restore();
+    },
+  });
+
+  // options.plugins.parleyZero = { axis: 'x' }: a reference line at 0 (forest plots).
+  Chart.register({
+    id: 'parleyZero',
+    afterDatasetsDraw(chart, args, opts) {
+      if (!opts || !opts.axis) return;
+      const scale = chart.scales[opts.axis];
+      if (!scale || scale.min > 0 || scale.max < 0) return;
+      const { ctx, chartArea } = chart;
+      const p = scale.getPixelForValue(0);
+      ctx.save();
+      ctx.strokeStyle = '#333';
+      ctx.lineWidth = 1;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      if (opts.axis === 'x') {
+        ctx.moveTo(p, chartArea.top);
+        ctx.lineTo(p, chartArea.bottom);
+      } else {
+        ctx.moveTo(chartArea.left, p);
+        ctx.lineTo(chartArea.right, p);
+      }
+      ctx.stroke();
+      ctx.restore();
+    },
+  });
+
+  // A dataset with `whiskers: [[low, high], ...]` gets an interval drawn across each bar, and
+  // one with `markers: [value, ...]` a dot at each value (horizontal bar charts).
+  Chart.register({
+    id: 'parleyIntervals',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const x = chart.scales.x;
+      chart.data.datasets.forEach((ds, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (meta.hidden || (!ds.whiskers && !ds.markers)) return;
+        meta.data.forEach((bar, j) => {
+          const y = bar.y;
+          ctx.save();
+          if (ds.whiskers && ds.whiskers[j]) {
+            const [lo, hi] = ds.whiskers[j];
+            if (lo !== null && hi !== null) {
+              const a = x.getPixelForValue(lo), b = x.getPixelForValue(hi);
+              ctx.strokeStyle = '#222';
+              ctx.lineWidth = 1.2;
+              ctx.beginPath();
+              ctx.moveTo(a, y); ctx.lineTo(b, y);
+              ctx.moveTo(a, y - 4); ctx.lineTo(a, y + 4);
+              ctx.moveTo(b, y - 4); ctx.lineTo(b, y + 4);
+              ctx.stroke();
+            }
+          }
+          if (ds.markers && ds.markers[j] !== null && ds.markers[j] !== undefined) {
+            ctx.fillStyle = '#111';
+            ctx.beginPath();
+            ctx.arc(x.getPixelForValue(ds.markers[j]), y, 4, 0, 2 * Math.PI);
+            ctx.fill();
+          }
+          ctx.restore();
+        });
+      });
+    },
+  });
+
+  Chart.defaults.font.family =
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+  Chart.defaults.color = '#1d2330';
+  // Drawn at once: pages print and screenshot the same as they show.
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+
+  // A figure with a title, a line on how to read it, a canvas, and PNG and CSV buttons.
+  // spec: { title, note, filename, tall, csv: () => rows, config: Chart.js config }.
+  function chartFigure(parent, spec) {
+    const canvas = el('canvas', { role: 'img', 'aria-label': spec.title });
+    const box = el('div', { className: 'canvas-box' + (spec.tall ? ' tall' : '') }, [canvas]);
+    if (spec.height) box.style.height = spec.height + 'px';
+    const name = spec.filename || slug(spec.title);
+    const png = el('button', { type: 'button', text: 'PNG', title: 'Download this chart as a PNG image' });
+    const csv = el('button', { type: 'button', text: 'CSV', title: 'Download the numbers behind this chart' });
+    const fig = el('figure', { className: 'chart', 'data-chart': name }, [
+      el('figcaption', {}, [el('h3', { text: spec.title }), el('span', { className: 'tools' }, [png, csv])]),
+      spec.note ? el('p', { className: 'note', text: spec.note }) : null,
+      box,
+    ]);
+    parent.append(fig);
+    const chart = new Chart(canvas, spec.config);
+    png.addEventListener('click', () => download(name + '.png', chart.toBase64Image('image/png', 1)));
+    csv.addEventListener('click', () => {
+      const blob = new Blob([toCsv(spec.csv())], { type: 'text/csv' });
+      const url = URL.createObjectURL(blob);
+      download(name + '.csv', url);
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    });
+    return chart;
+  }
+
+  // A legend entry per option that shows or hides every dataset of that option (fan charts
+  // draw three datasets per option: band edges and median).
+  function optionLegend(labelOf) {
+    return {
+      labels: {
+        filter: (item, data) => data.datasets[item.datasetIndex].legend !== false,
+        generateLabels: (chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart)
+          .map((item) => Object.assign(item, { text: labelOf(chart.data.datasets[item.datasetIndex]) })),
+      },
+      onClick: (e, item, legend) => {
+        const chart = legend.chart;
+        const group = chart.data.datasets[item.datasetIndex].group;
+        const visible = chart.isDatasetVisible(item.datasetIndex);
+        chart.data.datasets.forEach((ds, i) => {
+          if (ds.group === group) chart.setDatasetVisibility(i, !visible);
+        });
+        chart.update();
+      },
+    };
+  }
+
+  function table(headers, rows, numeric) {
+    const head = el('tr', {}, headers.map((h) => el('th', { text: h })));
+    const body = rows.map((r) => el('tr', {}, r.map((c, i) => {
+      if (c instanceof Node) return el('td', {}, [c]);
+      return el('td', { text: c, className: numeric && numeric[i] ? 'num' : '' });
+    })));
+    return el('div', { className: 'table-box' },
+      [el('table', { className: 'data' }, [el('thead', {}, [head]), el('tbody', {}, body)])]);
+  }
+
+  function swatch(index) {
+    const s = el('span', { className: 'swatch' });
+    s.style.background = colour(index);
+    return s;
+  }
+
+  return { palette, verdictColours, colour, fmt, signed, el, toCsv, slug, wrap, cutTick, download,
+           chartFigure, optionLegend, table, swatch };
+})();
