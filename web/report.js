@@ -335,7 +335,7 @@
         el('span', {}, [P.swatch(indexOf(r.option)), document.createTextNode(labelOf(r.option))]),
         r.mean === null ? '–' : r.mean.toFixed(3),
         r.diff === undefined ? '' : `${fixed4(r.diff)} [${fixed4(r.low)}, ${fixed4(r.high)}]`,
-        r.p_greater === undefined ? '' : P.fmt(r.p_greater, 2),
+        r.p_greater === undefined ? '' : r.p_greater.toFixed(2),
         r.verdict === undefined ? el('span', { className: 'muted', text: 'baseline' }) : verdictSpan(r.verdict),
       ]);
       const fig = el('div', {}, [el('h3', { text: a.name + ' (' + a.actor + ')' }),

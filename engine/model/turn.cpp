@@ -427,44 +427,64 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
   s.made_by_timeline = static_cast<std::int32_t>(s.made.size());
 }
 
-void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng) {
-  Scratch& w = scratch();
+// The AI's pick for actor i from the prepared snapshot: the index into w.candidates (filled here
+// with i's available moves, w.scores with their scores), or -1 for pass. With a temperature the
+// draw comes from rng.split(i), so every actor's draw is its own whoever else moves.
+int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng, Scratch& w) {
   const double temperature = model_value(s, ModelKey::temperature);
+  w.candidates.clear();
+  for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
+    if (available_now(rules, p.option, m, s, w.box)) w.candidates.push_back(m);
+  w.scores.clear();
+  w.weights.clear();
+  if (w.candidates.empty()) return -1;
+  score_prepared(rules, p, s, i, w.candidates, w.scores, w);
+
+  int pick = -1;  // -1 = pass, whose score is 0
+  if (temperature <= 0.0) {
+    double best = 0.0;
+    for (size_t c = 0; c < w.scores.size(); ++c)
+      if (w.scores[c] > best) {
+        best = w.scores[c];
+        pick = static_cast<int>(c);
+      }
+    return pick;
+  }
+  double top = 0.0;
+  for (const double sc : w.scores) top = std::max(top, sc);
+  // Weights relative to the best score, so exp cannot overflow; pass scores 0.
+  w.weights.resize(w.scores.size());
+  const double pass_weight = std::exp((0.0 - top) / temperature);
+  double total = pass_weight;
+  for (size_t c = 0; c < w.scores.size(); ++c)
+    total += w.weights[c] = std::exp((w.scores[c] - top) / temperature);
+  double u = rng.split(static_cast<std::uint64_t>(i)).uniform() * total;
+  u -= pass_weight;
+  for (size_t c = 0; c < w.scores.size() && u >= 0.0; ++c) {
+    pick = static_cast<int>(c);
+    u -= w.weights[c];
+  }
+  return pick;
+}
+
+void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
+                           const Seats* seats) {
+  Scratch& w = scratch();
   prepare(rules, p, s, w);
   std::vector<std::int32_t>& chosen = w.chosen;
   chosen.clear();
   for (int i = 0; i < rules.actors; ++i) {
-    if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;
-    w.candidates.clear();
-    for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
-      if (available_now(rules, p.option, m, s, w.box)) w.candidates.push_back(m);
-    if (w.candidates.empty()) continue;
-    score_prepared(rules, p, s, i, w.candidates, w.scores, w);
-
-    int pick = -1;  // -1 = pass, whose score is 0
-    if (temperature <= 0.0) {
-      double best = 0.0;
-      for (size_t c = 0; c < w.scores.size(); ++c)
-        if (w.scores[c] > best) {
-          best = w.scores[c];
-          pick = static_cast<int>(c);
-        }
-    } else {
-      double top = 0.0;
-      for (const double sc : w.scores) top = std::max(top, sc);
-      // Weights relative to the best score, so exp cannot overflow; pass scores 0.
-      w.weights.resize(w.scores.size());
-      const double pass_weight = std::exp((0.0 - top) / temperature);
-      double total = pass_weight;
-      for (size_t c = 0; c < w.scores.size(); ++c)
-        total += w.weights[c] = std::exp((w.scores[c] - top) / temperature);
-      double u = rng.split(static_cast<std::uint64_t>(i)).uniform() * total;
-      u -= pass_weight;
-      for (size_t c = 0; c < w.scores.size() && u >= 0.0; ++c) {
-        pick = static_cast<int>(c);
-        u -= w.weights[c];
-      }
+    if (seats != nullptr && seats->human[static_cast<size_t>(i)] != 0) {
+      // A person's moves, if still theirs to make: the same snapshot the AI actors see.
+      for (const std::int32_t m : seats->moves[static_cast<size_t>(i)])
+        if (m >= 0 && m < rules.moves && rules.move_rules[static_cast<size_t>(m)].actor == i &&
+            available_now(rules, p.option, m, s, w.box) &&
+            std::find(chosen.begin(), chosen.end(), m) == chosen.end())
+          chosen.push_back(m);
+      continue;
     }
+    if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;
+    const int pick = ai_pick(rules, p, s, i, rng, w);
     if (pick >= 0) chosen.push_back(w.candidates[static_cast<size_t>(pick)]);
   }
   // Everyone chose from the same snapshot; now the choices take effect, in actor order.
@@ -472,6 +492,12 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
     apply_effects(rules, p, m, s);
     mark_made(s, m);
   }
+}
+
+// The stream of one phase of the current turn (1 drift, 2 timeline, 3 choices, 4 bargaining,
+// 5 influence), derived from the run's stream.
+Rng phase_rng(const Rng& run, int turn, std::uint64_t phase) {
+  return run.split(static_cast<std::uint64_t>(turn)).split(phase);
 }
 
 void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/) {
@@ -586,7 +612,7 @@ State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
 }
 
 State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
-  choose_moves_in_place(rules, p, s, rng);
+  choose_moves_in_place(rules, p, s, rng, nullptr);
   return s;
 }
 
@@ -600,21 +626,63 @@ State update_positions(const Rules& rules, const Params& p, State s, Rng& rng) {
   return s;
 }
 
-State step(const Rules& rules, const Params& p, State s, Rng& rng) {
+State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng) {
   s.turn += 1;
   s.made.clear();
   s.made_by_timeline = 0;
-  Rng turn_rng = rng.split(static_cast<std::uint64_t>(s.turn));
-  Rng drift_rng = turn_rng.split(1), timeline_rng = turn_rng.split(2),
-      choice_rng = turn_rng.split(3), bargain_rng = turn_rng.split(4),
-      influence_rng = turn_rng.split(5);
-  // The phases as above, run in place so a turn moves no State.
+  Rng drift_rng = phase_rng(rng, s.turn, 1), timeline_rng = phase_rng(rng, s.turn, 2);
   apply_drift_in_place(rules, p, s, drift_rng);
   fire_timeline_in_place(rules, p, s, timeline_rng);
-  choose_moves_in_place(rules, p, s, choice_rng);
+  return s;
+}
+
+State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng,
+                  const Seats* seats) {
+  Rng choice_rng = phase_rng(rng, s.turn, 3), bargain_rng = phase_rng(rng, s.turn, 4),
+      influence_rng = phase_rng(rng, s.turn, 5);
+  choose_moves_in_place(rules, p, s, choice_rng, seats);
   bargain_in_place(rules, p, s, bargain_rng);
   update_positions_in_place(rules, p, s, influence_rng);
   return s;
+}
+
+State step(const Rules& rules, const Params& p, State s, Rng& rng) {
+  // The two halves as a batch runs them; a classroom runs them apart, people choosing between.
+  return finish_turn(rules, p, begin_turn(rules, p, std::move(s), rng), rng, nullptr);
+}
+
+void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State& s) {
+  apply_effects(rules, p, m, s);
+  mark_made(s, m);
+  s.made_by_timeline = static_cast<std::int32_t>(s.made.size());
+}
+
+AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& rng, int actor) {
+  Scratch& w = scratch();
+  prepare(rules, p, s, w);
+  Rng choice_rng = phase_rng(rng, s.turn, 3);
+  const int pick = ai_pick(rules, p, s, actor, choice_rng, w);
+  AiAdvice a;
+  a.moves = w.candidates;
+  a.scores = w.scores;
+  a.choice = pick >= 0 ? w.candidates[static_cast<size_t>(pick)] : -1;
+  // The chance of each choice: softmax over the scores and pass (score 0), or all on the best
+  // reply at temperature 0.
+  const double temperature = model_value(s, ModelKey::temperature);
+  a.probability.assign(a.moves.size(), 0.0);
+  if (temperature <= 0.0) {
+    a.pass_probability = pick < 0 ? 1.0 : 0.0;
+    if (pick >= 0) a.probability[static_cast<size_t>(pick)] = 1.0;
+  } else if (!a.moves.empty()) {
+    double top = 0.0;
+    for (const double sc : a.scores) top = std::max(top, sc);
+    double total = std::exp(-top / temperature);
+    for (size_t c = 0; c < a.moves.size(); ++c)
+      total += a.probability[c] = std::exp((a.scores[c] - top) / temperature);
+    for (double& q : a.probability) q /= total;
+    a.pass_probability = std::exp(-top / temperature) / total;
+  }
+  return a;
 }
 
 }  // namespace parley

@@ -5,6 +5,8 @@
 /// The equations are in docs/MODEL.md.
 
 #include <Eigen/Core>
+#include <cstdint>
+#include <vector>
 
 #include "engine/core/rng.hpp"
 #include "engine/model/rules.hpp"
@@ -32,7 +34,44 @@ namespace parley {
 [[nodiscard]] State update_positions(const Rules& rules, const Params& p, State s, Rng& rng);
 
 /// One whole turn: advances `turn` and runs phases 1-5 (phase 6, recording, is `record`).
+/// Equal to finish_turn(begin_turn(s)) with no seats.
 [[nodiscard]] State step(const Rules& rules, const Params& p, State s, Rng& rng);
+
+/// Actors whose moves people choose (classroom mode), for one turn.
+struct Seats {
+  std::vector<std::uint8_t> human;  ///< per actor: 1 when a person holds the seat
+  /// Per actor: the moves the person chose this turn (empty: pass). Moves that are not the
+  /// actor's, not available at the choice snapshot or repeated are left out.
+  std::vector<std::vector<std::int32_t>> moves;
+};
+
+/// The first half of a turn: advances `turn`, clears the turn's moves, then phases 1-2 (drift,
+/// timeline). `rng` is the run's stream (as given to step); phases draw from its children.
+[[nodiscard]] State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng);
+
+/// The second half: phases 3-5 (choices, bargaining, influence) of the turn begin_turn opened.
+/// In the seats of `seats` (optional) the people's moves replace the AI's; every other actor
+/// chooses exactly as in step, from the same snapshot and the same random draws.
+[[nodiscard]] State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng,
+                                const Seats* seats = nullptr);
+
+/// Makes move `m` between the halves of a turn as a timeline row would (effects applied, no
+/// cost; an "inject" of the classroom facilitator), counted with the turn's timeline moves.
+void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State& s);
+
+/// What the AI of actor `actor` makes of its choice at this point of a turn (after begin_turn).
+struct AiAdvice {
+  std::vector<std::int32_t> moves;  ///< the actor's available moves, in move order
+  std::vector<double> scores;       ///< each move's score against passing (utility units)
+  std::vector<double> probability;  ///< each move's chance of being chosen, 0-1
+  double pass_probability = 1.0;    ///< the chance of passing, 0-1
+  std::int32_t choice = -1;         ///< the move the AI draws (-1 = pass): the batch's draw
+};
+
+/// The AI's advice for `actor` from the state between the halves of a turn: the same scores and
+/// random draw choose_moves would use for it (whatever control the scenario gives the actor).
+[[nodiscard]] AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& rng,
+                              int actor);
 
 /// Clips a proposed status quo `proposal` for issue `issue` to the interval every veto player
 /// prefers at least as much as the current status quo (its win set on one dimension).

@@ -136,6 +136,13 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
             Event{t, s.made[k], static_cast<std::int32_t>(k) < s.made_by_timeline});
   }
 
+  final_metrics(catalog, s, u, u_sum, q_hist, out);
+}
+
+void final_metrics(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& u,
+                   const Eigen::VectorXd& u_sum, const Eigen::Ref<const Eigen::MatrixXd>& q_hist,
+                   RunOutput& out) {
+  const int turns = static_cast<int>(q_hist.rows()) - 1;
   const double tolerance = s.model[static_cast<size_t>(ModelKey::settle_tolerance)];
   out.final.resize(catalog.final.size());
   for (size_t k = 0; k < catalog.final.size(); ++k) {

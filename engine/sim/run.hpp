@@ -83,6 +83,14 @@ void record(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd&
 void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p, std::uint64_t seed,
               std::uint64_t run, bool trace, RunOutput& out);
 
+/// The final metrics (RunOutput::final, by catalog.final) of a run that ended in state `s`:
+/// `u` every actor's utility in `s`, `u_sum` their utilities summed over turns 1..T, `q_hist`
+/// the (T + 1) x issues status quo history. Sets out.ok = false (with out.failure) on a
+/// non-finite value; never sets it back to true.
+void final_metrics(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& u,
+                   const Eigen::VectorXd& u_sum, const Eigen::Ref<const Eigen::MatrixXd>& q_hist,
+                   RunOutput& out);
+
 /// The settle turn of one issue's status-quo history q[0..T]: the smallest t < T such that every
 /// later value lies within `tolerance` of q[t]; -1 if there is none.
 [[nodiscard]] int settle_turn(const Eigen::Ref<const Eigen::VectorXd>& history, double tolerance);

@@ -113,6 +113,11 @@ try {
 
     await page.screenshot({ path: path.join(artifacts, `report-${kind}.png`), fullPage: true });
     await page.screenshot({ path: path.join(artifacts, `report-${kind}-top.png`) });
+    // The first charts of the page, as the README shows them.
+    const top = await page.evaluate(() =>
+      document.querySelectorAll('section')[1].getBoundingClientRect().top + window.scrollY);
+    await page.screenshot({ path: path.join(artifacts, `report-${kind}-charts.png`), fullPage: true,
+                            clip: { x: 0, y: Math.max(0, top - 10), width: 1400, height: 760 } });
     console.log(`${kind}: ${canvases.length} charts drawn, ${legends.length} legends checked, no request, no console error`);
     await context.close();
   }
