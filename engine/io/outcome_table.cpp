@@ -41,7 +41,6 @@ std::optional<OutcomeTable> parse_outcome_table(const CsvTable& t, Diagnostics& 
   if (diag.error_count() > errors_before) return std::nullopt;
   if (t.rows.empty()) {
     diag.error(t.file, t.header_line, 1, "no outcome rows, expected one row per issue");
-    return std::nullopt;
   }
   OutcomeTable out;
   out.file = t.file;
@@ -49,15 +48,15 @@ std::optional<OutcomeTable> parse_outcome_table(const CsvTable& t, Diagnostics& 
   for (const CsvRow& row : t.rows) {
     const CsvCell issue = row.cell(issue_col);
     const CsvCell value = row.cell(outcome_col);
-    bool ok = true;
+    bool keep = true;
     if (issue.text.empty()) {
       diag.error(t.file, row.line, issue.column, "issue is empty, expected an issue name");
-      ok = false;
+      keep = false;
     } else if (const auto [it, added] = seen.try_emplace(issue.text, row.line); !added) {
       diag.error(t.file, row.line, issue.column,
                  "issue '" + issue.text + "' appears again (first on line " +
                      std::to_string(it->second) + "), expected one outcome per issue");
-      ok = false;
+      keep = false;
     }
     const auto number = parse_number(value.text);
     if (!number) {
@@ -65,17 +64,16 @@ std::optional<OutcomeTable> parse_outcome_table(const CsvTable& t, Diagnostics& 
                  "outcome is " +
                      (value.text.empty() ? std::string("an empty cell") : "'" + value.text + "'") +
                      ", expected a number on the issue's position scale");
-      ok = false;
     }
-    if (ok) out.rows.push_back({issue.text, *number, row.line, issue.column});
+    if (keep)
+      out.rows.push_back(
+          {issue.text, number.value_or(0.0), number.has_value(), row.line, issue.column});
   }
-  if (diag.error_count() > errors_before) return std::nullopt;
   return out;
 }
 
 std::optional<OutcomeTable> load_outcome_table(const std::string& path,
                                                const std::string& display_name, Diagnostics& diag) {
-  const int errors_before = diag.error_count();
   const std::optional<CsvTable> table = read_csv(path, display_name, diag);
   if (!table) return std::nullopt;
   if (table->header.empty()) {
@@ -83,10 +81,9 @@ std::optional<OutcomeTable> load_outcome_table(const std::string& path,
                "no header row, expected a CSV table with columns issue, outcome");
     return std::nullopt;
   }
-  auto result = parse_outcome_table(*table, diag);
-  // A line read_csv could not split was reported and skipped: the table is incomplete.
-  if (diag.error_count() > errors_before) return std::nullopt;
-  return result;
+  // A line read_csv could not split was reported and skipped; the rows read are still returned
+  // so that the issues they name can be checked, and the caller sees the error in `diag`.
+  return parse_outcome_table(*table, diag);
 }
 
 std::optional<std::vector<double>> match_outcomes(const ForecastTable& table,
