@@ -58,6 +58,17 @@ Interval cluster_bootstrap_mean(std::span<const double> values, std::span<const 
     count[static_cast<std::size_t>(clusters[i])] += 1.0;
     total += values[i];
   }
+  // Only clusters that hold issues are drawn, so a draw is never empty even if some numbers
+  // between 0 and K-1 are unused.
+  std::size_t used = 0;
+  for (std::size_t j = 0; j < sum.size(); ++j) {
+    if (count[j] > 0.0) {
+      sum[used] = sum[j];
+      count[used] = count[j];
+      ++used;
+    }
+  }
+  k = static_cast<int>(used);
   out.estimate = total / static_cast<double>(values.size());
   const int draws = std::max(1, settings.draws);
   std::vector<double> means;
@@ -71,8 +82,7 @@ Interval cluster_bootstrap_mean(std::span<const double> values, std::span<const 
       s += sum[pick];
       c += count[pick];
     }
-    // Every cluster holds at least one issue, so c > 0.
-    means.push_back(s / c);
+    means.push_back(s / c);  // c >= 1: every drawn cluster holds an issue
   }
   std::sort(means.begin(), means.end());
   const double tail = 0.5 * (1.0 - settings.level);

@@ -49,7 +49,8 @@ struct BootstrapSettings {
 /// clusters as there are, with replacement, and takes the mean over all issues of the picked
 /// clusters (a cluster picked twice counts twice). The interval is the (1-level)/2 and
 /// (1+level)/2 quantiles of the draws (order statistics floor(q B) and ceil(q B) - 1, B draws).
-/// `clusters[i]` in 0..K-1 (as from clusters_by_prefix), one per value. Deterministic: the same
+/// `clusters[i]` >= 0 (as from clusters_by_prefix), one per value; numbers that no value uses are
+/// skipped, so K counts the clusters that hold values. Deterministic: the same
 /// inputs and settings give the same interval. O(B K + n). With values = errors of model A minus
 /// errors of model B this is the paired comparison of the two models.
 [[nodiscard]] Interval cluster_bootstrap_mean(std::span<const double> values,

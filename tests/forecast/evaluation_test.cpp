@@ -39,6 +39,10 @@ TEST_CASE("cluster bootstrap: the interval of two clusters by hand", "[forecast]
   CHECK(in.estimate == Approx(23.5 / 3.0));
   CHECK(in.lo == Approx(6.75));
   CHECK(in.hi == Approx(10.0));
+  // Cluster numbers that hold nothing are skipped: 0 and 2 behave like 0 and 1.
+  const auto gap = parley::cluster_bootstrap_mean(v, std::vector<int>{0, 0, 2}, st);
+  CHECK(gap.lo == in.lo);
+  CHECK(gap.hi == in.hi);
   // Resampling issues one by one instead (each its own cluster) reaches 5 at the bottom.
   const auto single = parley::cluster_bootstrap_mean(v, std::vector<int>{0, 1, 2}, st);
   CHECK(single.lo < 6.75);

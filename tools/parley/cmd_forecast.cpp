@@ -317,7 +317,9 @@ int cmd_forecast(const std::vector<std::string>& args) {
                       "EUM: probability Q that the status quo holds without a challenge (0-1)")(
       "scale", po::value(&scale_text),
       "LO,HI: the position scale (default: 0,100 for KTAB tables, else each issue's range)")(
-      "csv", "print CSV: issue,model,dim,forecast")(
+      "csv",
+      "print CSV: issue,model,dim,forecast (with --outcomes: the evaluation, one row per model, "
+      "pair and family)")(
       "history", po::value(&history_path),
       "write round-by-round positions to FILE (issue,model,round,actor,dim,position)")(
       "outcomes", po::value(&outcomes_path),
