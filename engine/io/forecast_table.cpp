@@ -137,6 +137,7 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   }
   ForecastIssue issue;
   issue.name = "1";
+  issue.line = head.line;
   for (int j = 0; j < dims; ++j) issue.dim_names.push_back(head.cell(3 + 2 * j).text);
   const int n = static_cast<int>(t.rows.size()) - 1;
   if (n != n_declared) {
@@ -242,15 +243,18 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
   std::vector<std::vector<Row>> issue_rows;
   std::unordered_map<std::string, std::size_t> issue_index;        // name -> index in issue_names
   std::vector<std::unordered_map<std::string, int>> issue_actors;  // per issue: actor -> line
+  std::vector<std::pair<int, int>> issue_where;  // per issue: line and column of its first cell
   bool percent = false;
   for (const CsvRow& row : t.rows) {
     std::string issue = "1";
+    int issue_column = 1;
     if (issue_col >= 0) {
       const CsvCell c = row.cell(issue_col);
       if (c.text.empty()) {
         diag.error(t.file, row.line, c.column, "issue is empty, expected an issue name");
       }
       issue = c.text;
+      issue_column = c.column;
     }
     // A hash lookup, not a scan of the names seen so far: tables with thousands of issues would
     // otherwise cost O(issues^2) string comparisons. (A row with errors may open an issue; the
@@ -260,6 +264,7 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
       issue_names.push_back(issue);
       issue_rows.emplace_back();
       issue_actors.emplace_back();
+      issue_where.emplace_back(row.line, issue_column);
     }
     const CsvCell name = row.cell(actor_col);
     bool ok = true;
@@ -292,6 +297,8 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
   for (std::size_t k = 0; k < issue_names.size(); ++k) {
     ForecastIssue issue;
     issue.name = issue_names[k];
+    issue.line = issue_where[k].first;
+    issue.column = issue_where[k].second;
     issue.dim_names = {"position"};
     const auto& rows = issue_rows[k];
     const auto n = static_cast<Eigen::Index>(rows.size());

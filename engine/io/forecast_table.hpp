@@ -24,6 +24,8 @@ struct ForecastIssue {
   std::vector<std::string> dim_names;  ///< one per dim ("position", or KTAB's position headers)
   std::vector<std::string> actors;     ///< actor names, in table order
   std::vector<int> lines;              ///< source line of each actor's row
+  int line = 0;    ///< source line where the issue first appears (its first row)
+  int column = 1;  ///< column of the issue cell on that line (1 when there is no issue column)
   /// Positions as written, saliences on 0-1 (divided by 100 when the table uses 0-100),
   /// capabilities >= 0, power empty. scale_lo/scale_hi: 0-100 for KTAB tables, else the range of
   /// the issue's positions (widened by 1 when all positions are equal).

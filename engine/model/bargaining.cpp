@@ -5,6 +5,7 @@
 #include "engine/model/bargaining.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <optional>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "engine/model/eum.hpp"
 #include "engine/model/nbs.hpp"
 #include "engine/model/smp.hpp"
+#include "engine/model/split.hpp"
 
 namespace parley {
 
@@ -32,6 +34,24 @@ double compromise_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
   }
   if (den > 0.0) return num / den;
   // All weights 0: nobody pulls harder than anybody else, so every actor counts the same.
+  return x.mean();
+}
+
+double compromise_power_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                           const Eigen::Ref<const Eigen::VectorXd>& s,
+                           const Eigen::Ref<const Eigen::VectorXd>& w, double capability_exponent,
+                           double salience_exponent) {
+  const Eigen::Index n = x.size();
+  if (n == 0) return 0.0;
+  double num = 0.0;
+  double den = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    // 0^0 = 1 in std::pow, so an exponent of 0 ignores that factor even where it is 0.
+    const double weight = std::pow(w[i], capability_exponent) * std::pow(s[i], salience_exponent);
+    num += weight * x[i];
+    den += weight;
+  }
+  if (den > 0.0) return num / den;
   return x.mean();
 }
 
@@ -104,6 +124,7 @@ int default_rounds(BargainingModel model) noexcept {
     case BargainingModel::compromise:
     case BargainingModel::median:
     case BargainingModel::nbs:
+    case BargainingModel::split:
       break;
   }
   return 1;
@@ -114,6 +135,7 @@ BargainingResult bargain(BargainingModel model, const BargainingInput& input,
   if (model == BargainingModel::smp) return smp_bargain(input, settings);
   if (model == BargainingModel::eum) return eum_bargain(input, settings);
   if (model == BargainingModel::blend) return blend_bargain(input, settings);
+  if (model == BargainingModel::split) return split_bargain(input, settings);
 
   // The one-shot models: each dim on its own.
   const Eigen::Index dims = input.position.cols();
@@ -142,6 +164,7 @@ BargainingResult bargain(BargainingModel model, const BargainingInput& input,
       case BargainingModel::eum:
       case BargainingModel::smp:
       case BargainingModel::blend:
+      case BargainingModel::split:
         break;  // handled above
     }
   }

@@ -53,7 +53,7 @@ struct BargainingResult {
 /// The number of rounds `model` runs by default (`parley forecast` without `--rounds`): 10 for
 /// eum and blend (Bueno de Mesquita's and Scholz et al.'s horizon), 100 for smp (KTAB's maximum
 /// iterations; KTAB's stopping rule ends its runs earlier, e.g. 27 on SOE-Pol-Comp), 1 for the
-/// one-shot models (compromise, median, nbs), which ignore it.
+/// one-shot models (compromise, median, nbs, split), which ignore it.
 [[nodiscard]] int default_rounds(BargainingModel model) noexcept;
 
 /// Runs model `model` on `input`. Preconditions: matching shapes, finite values.
@@ -66,6 +66,14 @@ struct BargainingResult {
 [[nodiscard]] double compromise_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
                                    const Eigen::Ref<const Eigen::VectorXd>& s,
                                    const Eigen::Ref<const Eigen::VectorXd>& w);
+
+/// sum_i a_i x_i / sum_i a_i with a_i = w_i^capability_exponent * s_i^salience_exponent (exponents
+/// >= 0; 1 and 1 give compromise_1d, 0 and 0 the plain mean; 0^0 counts as 1). Unweighted mean
+/// when the a_i sum to 0. Used by the cross-validated candidates of `parley forecast --cv`.
+[[nodiscard]] double compromise_power_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                                         const Eigen::Ref<const Eigen::VectorXd>& s,
+                                         const Eigen::Ref<const Eigen::VectorXd>& w,
+                                         double capability_exponent, double salience_exponent);
 
 /// Weighted median of x with weights w_i s_i (lower weighted median, documented in MODEL.md);
 /// unweighted median when the weights sum to 0.

@@ -66,8 +66,12 @@ class EumRun {
   [[nodiscard]] double median() const { return weighted_median(x_, a_, identity_); }
   [[nodiscard]] double mean() const { return a_.dot(x_) / a_.sum(); }
 
+  /// Actors that capitulated in the last round.
+  [[nodiscard]] int capitulations() const { return capitulations_; }
+
   /// One round: risk exponents, then offers and moves.
   void round() {
+    capitulations_ = 0;
     mu_ = median();
     update_risk();
     compute_probabilities();
@@ -267,6 +271,9 @@ class EumRun {
                     ? (std::abs(e_ij) * x_[i] + e_ji * x_[j]) / (std::abs(e_ij) + e_ji)
                     : std::abs(pos - x_[i]);
         } else {
+          // A capitulation. Without capitulations (the replication's behaviour) the offer does
+          // not exist and i may stay where it is.
+          if (!settings_.capitulations) continue;
           kind = 2;
           pos = x_[j];
           key = std::abs(pos - x_[i]);
@@ -278,10 +285,12 @@ class EumRun {
         }
       }
       double next = x_[i];
+      int taken = -1;
       if (settings_.offer_rule == EumOfferRule::scholz) {
         for (int kind = 0; kind < 3; ++kind) {
           if (best_key[kind] < HUGE_VAL) {
             next = best_pos[kind];
+            taken = kind;
             break;
           }
         }
@@ -291,10 +300,12 @@ class EumRun {
           if (best_key[kind] < least) {
             least = best_key[kind];
             next = best_pos[kind];
+            taken = kind;
           }
         }
       }
       chosen_[static_cast<std::size_t>(i)] = next;
+      capitulations_ += taken == 2 ? 1 : 0;
     }
     // All actors move at once: offers were made on the positions at the start of the round.
     for (Index i = 0; i < n_; ++i) x_[i] = chosen_[static_cast<std::size_t>(i)];
@@ -308,6 +319,7 @@ class EumRun {
   EumSettings settings_;
   Eigen::VectorXd r_;
   double mu_ = 0.0;
+  int capitulations_ = 0;
   std::vector<Index> identity_;
   std::vector<Index> sorted_;
   std::vector<double> sorted_x_;
@@ -342,6 +354,7 @@ EumResult1d eum_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
     for (int t = 0; t < settings.rounds; ++t) {
       result.round_median.push_back(x[0]);
       result.round_mean.push_back(x[0]);
+      result.round_capitulations.push_back(0);
       if (settings.record_history) result.history.emplace_back(x);
     }
     return result;
@@ -353,6 +366,7 @@ EumResult1d eum_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
     result.outcome = run.median();
     result.round_median.push_back(result.outcome);
     result.round_mean.push_back(run.mean());
+    result.round_capitulations.push_back(run.capitulations());
     if (settings.record_history) result.history.push_back(run.positions());
   }
   return result;

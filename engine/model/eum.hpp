@@ -33,6 +33,12 @@ struct EumSettings {
   /// 0-1: probability T that such a move of the status quo is toward i (matters only when q < 1).
   double t = 1.0;
   EumOfferRule offer_rule = EumOfferRule::scholz;
+  /// true (the published model): an actor whose only offers are capitulations (e_ij < 0 < e_ji
+  /// <= |e_ij|) moves to the challenger. false: such offers are ignored and the actor stays, which
+  /// is what the public Python replication of Scholz et al. does (its capitulation test compares
+  /// e_ji with its own absolute value and so never holds); kept for validation against it
+  /// (docs/VALIDATION.md, "EUM against the Python replication").
+  bool capitulations = true;
   bool record_history = false;  ///< fill EumResult1d::history
 };
 
@@ -41,6 +47,8 @@ struct EumResult1d {
   double outcome = 0.0;  ///< the weighted median after the last round (= the round-0 median if 0)
   std::vector<double> round_median;  ///< [r] = weighted median after round r+1
   std::vector<double> round_mean;    ///< [r] = weighted mean after round r+1
+  /// [r] = number of actors (0..n) that capitulated (took a capitulation offer) in round r+1.
+  std::vector<int> round_capitulations;
   /// [0] = input positions, [r] = positions after round r; empty unless record_history.
   std::vector<Eigen::VectorXd> history;
   /// True when all weights w_i s_i were 0 and every actor got vote/median weight 1.

@@ -6,8 +6,8 @@ namespace parley {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kBargainingNames{"compromise", "median", "nbs",
-                                                           "eum",        "smp",    "blend"};
+constexpr std::array<std::string_view, 7> kBargainingNames{"compromise", "median", "nbs",  "eum",
+                                                           "smp",        "blend",  "split"};
 
 }  // namespace
 

@@ -35,12 +35,15 @@ enum class Control : std::uint8_t {
 
 /// Bargaining model used on negotiable issues (`model.bargaining`).
 /// blend: fixed inverse-MSE combination of compromise and eum (docs/BARGAINING.md).
-enum class BargainingModel : std::uint8_t { compromise, median, nbs, eum, smp, blend };
+/// split: weighted median when the actors stand in two camps, else nbs (docs/BARGAINING.md).
+/// New models go at the end: the values of the others never change.
+enum class BargainingModel : std::uint8_t { compromise, median, nbs, eum, smp, blend, split };
 
 /// Every bargaining model, in declaration order (for listing names in messages and help).
-inline constexpr std::array<BargainingModel, 6> kBargainingModels{
+inline constexpr std::array<BargainingModel, 7> kBargainingModels{
     BargainingModel::compromise, BargainingModel::median, BargainingModel::nbs,
-    BargainingModel::eum,        BargainingModel::smp,    BargainingModel::blend};
+    BargainingModel::eum,        BargainingModel::smp,    BargainingModel::blend,
+    BargainingModel::split};
 
 /// actors.csv row.
 struct Actor {

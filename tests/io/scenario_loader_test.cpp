@@ -620,3 +620,16 @@ TEST_CASE("lookahead and rounds take whole numbers only; risk stops short of -1"
   CHECK(pe.message.find("whole number") != std::string::npos);
   CHECK(parse_set_list("model.rounds=7", sc->ids(), pe));
 }
+
+TEST_CASE("model.bargaining accepts split, in [model] and in an option's set", "[loader]") {
+  TempScenario t;
+  t.replace("scenario.ini", "bargaining = compromise", "bargaining = split");
+  t.replace("scenario.ini", "model.bargaining=median", "model.bargaining=split");
+  Diagnostics d;
+  const auto sc = load_scenario(t.folder(), d);
+  INFO(dump(d));
+  REQUIRE(sc.has_value());
+  CHECK(sc->model.bargaining == BargainingModel::split);
+  CHECK(sc->options[2].bargaining_set);
+  CHECK(sc->options[2].bargaining == BargainingModel::split);
+}

@@ -284,6 +284,8 @@ TEST_CASE("every bargaining model runs in the turn's bargaining phase", "[model]
   // Nash bargaining uses the status quo as the disagreement point: with A and B on opposite
   // sides of it, every move hurts one of them, so nothing is agreed.
   REQUIRE(outcome(BargainingModel::nbs) == Approx(50.0));
+  // Two camps (A at 100, B at 0): split is the weighted median, A's 100, where nbs stays at 50.
+  REQUIRE(outcome(BargainingModel::split) == Approx(100.0));
   // The iterative models move the issue toward the stronger side, within the positions' span.
   for (const BargainingModel m : {BargainingModel::eum, BargainingModel::smp}) {
     INFO(bargaining_name(m));
