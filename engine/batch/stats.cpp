@@ -103,4 +103,20 @@ double MetricStats::quantile(double p) const noexcept {
   return max_;
 }
 
+double MetricStats::fraction_below(double v) const noexcept {
+  if (n_ == 0) return 0.0;
+  const double c = std::clamp(v, lo_, hi_);
+  const double nb = static_cast<double>(bins_.size());
+  const double pos = integer_ ? c - lo_ : (c - lo_) / span_ * nb;  // in bins
+  const auto whole = static_cast<size_t>(std::clamp(std::floor(pos), 0.0, nb - 1.0));
+  double below = 0.0;
+  for (size_t b = 0; b < whole; ++b) below += static_cast<double>(bins_[b]);
+  // Within its bin: half of an integer's equal values, a linear share of a continuous bin.
+  const double inside = integer_ ? 0.5 : std::clamp(pos - static_cast<double>(whole), 0.0, 1.0);
+  below += inside * static_cast<double>(bins_[whole]);
+  if (v < min_) return 0.0;
+  if (v > max_) return 1.0;
+  return below / static_cast<double>(n_);
+}
+
 }  // namespace parley

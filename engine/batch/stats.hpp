@@ -62,6 +62,10 @@ class MetricStats {
   /// The p-quantile, 0 <= p <= 1, interpolated within its bin (0 when empty).
   [[nodiscard]] double quantile(double p) const noexcept;
 
+  /// The share of values below `v`, 0-1, interpolated within v's bin (an integer metric counts
+  /// half of the values equal to v); 0 when empty. The inverse of quantile() up to a bin.
+  [[nodiscard]] double fraction_below(double v) const noexcept;
+
   /// Start of the range values are clamped to.
   [[nodiscard]] double lo() const noexcept { return lo_; }
   /// End of the range values are clamped to (> lo()).

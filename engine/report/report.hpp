@@ -36,8 +36,4 @@ struct ReportSettings {
 /// one, "utility, 0-1", "actors", "times per run" or "turn".
 [[nodiscard]] std::string metric_axis(const MetricRef& ref, const ScenarioInfo& info);
 
-/// The labels of turns 0..turns: calendar months ("2025-01") when the scenario starts at a
-/// YYYY-MM date with one month per turn, else "0", "1", ...
-[[nodiscard]] std::vector<std::string> turn_labels(const ScenarioInfo& info);
-
 }  // namespace parley

@@ -511,27 +511,6 @@ std::string metric_axis(const MetricRef& ref, const ScenarioInfo& info) {
   return "";
 }
 
-std::vector<std::string> turn_labels(const ScenarioInfo& info) {
-  std::vector<std::string> out;
-  int year = 0, month = 0;
-  const std::string& s = info.start;
-  const bool monthly = info.turn_label == "month" && s.size() == 7 && s[4] == '-' &&
-                       std::sscanf(s.c_str(), "%4d-%2d", &year, &month) == 2 && month >= 1 &&
-                       month <= 12;
-  for (int t = 0; t <= info.turns; ++t) {
-    if (!monthly) {
-      out.push_back(std::to_string(t));
-      continue;
-    }
-    const int m = (month - 1 + t) % 12 + 1;
-    const int y = year + (month - 1 + t) / 12;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
-    out.emplace_back(buf);
-  }
-  return out;
-}
-
 nlohmann::ordered_json report_data(const ResultFolder& f, const ReportSettings& settings) {
   const ResultManifest& m = f.manifest;
   OJson j;

@@ -72,4 +72,8 @@ struct ScenarioInfo {
 /// The description of `scenario`.
 [[nodiscard]] ScenarioInfo describe(const Scenario& scenario);
 
+/// The labels of turns 0..turns: calendar months ("2025-01") when the scenario starts at a
+/// YYYY-MM date with one month per turn, else "0", "1", ...
+[[nodiscard]] std::vector<std::string> turn_labels(const ScenarioInfo& info);
+
 }  // namespace parley

@@ -52,7 +52,8 @@ bool SteppedRun::inject(std::int32_t m) {
 }
 
 bool SteppedRun::available(std::int32_t m) const {
-  return open_ && m >= 0 && m < rules_.moves && parley::available(rules_, params_.option, m, state_);
+  return open_ && m >= 0 && m < rules_.moves &&
+         parley::available(rules_, params_.option, m, state_);
 }
 
 AiAdvice SteppedRun::advice(int actor) const {

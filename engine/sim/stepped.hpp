@@ -31,8 +31,8 @@ enum class MoveSource : std::uint8_t {
 
 /// One move of a stepped run.
 struct SteppedEvent {
-  int turn = 0;             ///< 1..turns
-  std::int32_t move = 0;    ///< index into Rules::moves
+  int turn = 0;           ///< 1..turns
+  std::int32_t move = 0;  ///< index into Rules::moves
   MoveSource source = MoveSource::ai;
 };
 
@@ -92,8 +92,8 @@ class SteppedRun {
   int resolved_ = 0;
   bool open_ = false;
   std::vector<SteppedEvent> events_;
-  RowMatrix trajectory_;          // (resolved + 1) x per-turn metrics
-  Eigen::MatrixXd q_hist_;       // (resolved + 1) x issues
+  RowMatrix trajectory_;    // (resolved + 1) x per-turn metrics
+  Eigen::MatrixXd q_hist_;  // (resolved + 1) x issues
   Eigen::VectorXd utility_;
   Eigen::VectorXd u_sum_;
 };

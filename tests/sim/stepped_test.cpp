@@ -144,7 +144,8 @@ TEST_CASE("a person's seat replaces that actor's choice only", "[sim][stepped]")
     if (rules.move_rules[static_cast<size_t>(e.move)].actor != us) others_alone.push_back(e);
   REQUIRE(person);
   REQUIRE(others_seated.size() == others_alone.size());
-  for (size_t k = 0; k < others_alone.size(); ++k) REQUIRE(others_seated[k].move == others_alone[k].move);
+  for (size_t k = 0; k < others_alone.size(); ++k)
+    REQUIRE(others_seated[k].move == others_alone[k].move);
   REQUIRE(seated.state().count[pick] == alone.state().count[pick] + 1);
 }
 

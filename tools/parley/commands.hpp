@@ -23,6 +23,8 @@ int cmd_compare(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 /// `parley report DIR ...`
 int cmd_report(const std::vector<std::string>& args);
+/// `parley serve SCENARIO ...`
+int cmd_serve(const std::vector<std::string>& args);
 
 /// Writes the HTML report of the result folder `dir` into `out` (empty: `dir`/report.html) with
 /// `title` (empty: the scenario's), for `parley report` and the --report option of run, compare

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  sweep SCENARIO     vary paths over a design (lhs, grid, sobol); Sobol' sensitivity\n"
     "  forecast TABLE     forecast one-shot bargaining outcomes from an actor table\n"
     "  report DIR         one self-contained HTML page with charts of a result folder\n"
+    "  serve SCENARIO     classroom exercise: teams play the actors in their browsers\n"
     "\n"
     "  parley COMMAND --help   shows the options of a command\n"
     "  parley --version        shows the version\n"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     if (command == "compare") return parley::cli::cmd_compare(args);
     if (command == "sweep") return parley::cli::cmd_sweep(args);
     if (command == "report") return parley::cli::cmd_report(args);
+    if (command == "serve") return parley::cli::cmd_serve(args);
   } catch (const std::exception& e) {
     std::cerr << "parley: internal error: " << e.what() << '\n';
     return 1;
