@@ -374,6 +374,26 @@ struct ClassroomServer::Impl {
                       {"scenario", scenario.name},
                       {"worlds", session.worlds().size()}});
     });
+    http.Get("/api/me", [this](const httplib::Request& req, httplib::Response& res) {
+      std::shared_lock lock(m);
+      const Caller c = session.who(token_of(req));
+      if (c.kind == Caller::Kind::nobody)
+        return send_error(res, 403, "unknown token; expected the token of your link");
+      if (c.kind == Caller::Kind::facilitator) {
+        nlohmann::ordered_json worlds = nlohmann::ordered_json::array();
+        for (const auto& w : session.worlds()) worlds.push_back(w.id);
+        return send_json(res, {{"role", "facilitator"}, {"worlds", worlds}});
+      }
+      const classroom::Player& p = session.players()[static_cast<size_t>(c.player)];
+      send_json(
+          res, {{"role", p.actor >= 0 ? "team" : "waiting"},
+                {"player", p.id},
+                {"name", p.name},
+                {"world", p.world},
+                {"actor", p.actor >= 0 ? nlohmann::ordered_json(
+                                             session.info().actors[static_cast<size_t>(p.actor)].id)
+                                       : nlohmann::ordered_json(nullptr)}});
+    });
     http.Get("/api/lobby", [this](const httplib::Request& req, httplib::Response& res) {
       std::this_thread::sleep_for(throttle.penalty(req.remote_addr));
       std::shared_lock lock(m);
