@@ -57,6 +57,13 @@ std::optional<Refusal> need_bool(const Json& d, const char* key) {
   return std::nullopt;
 }
 
+// A whole number >= 0 (JSON read from text has it unsigned, built in code maybe signed).
+bool whole_number(const Json& d, const char* key) {
+  const auto it = d.find(key);
+  return it != d.end() &&
+         (it->is_number_unsigned() || (it->is_number_integer() && it->get<std::int64_t>() >= 0));
+}
+
 // Compares secrets in time that does not depend on where they first differ.
 bool same_secret(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size() || a.empty()) return false;
@@ -125,8 +132,7 @@ std::optional<Refusal> Session::check(const Action& a) const {
     if (scenario_.option_index(d["option"].get<std::string>()) < 0)
       return bad("unknown option '" + d["option"].get<std::string>() +
                  "'; expected an option of the scenario");
-    if (!d.contains("seed") || !d["seed"].is_number_unsigned())
-      return bad("\"seed\" is missing; expected a whole number >= 0");
+    if (!whole_number(d, "seed")) return bad("\"seed\" is missing; expected a whole number >= 0");
     return std::nullopt;
   }
   if (!created_) return conflict("no session yet; expected the \"session\" action first");
@@ -151,8 +157,7 @@ std::optional<Refusal> Session::check(const Action& a) const {
     if (scenario_.option_index(d["option"].get<std::string>()) < 0)
       return bad("unknown option '" + d["option"].get<std::string>() +
                  "'; expected an option of the scenario");
-    if (!d.contains("seed") || !d["seed"].is_number_unsigned())
-      return bad("\"seed\" is missing; expected a whole number >= 0");
+    if (!whole_number(d, "seed")) return bad("\"seed\" is missing; expected a whole number >= 0");
     if (d.contains("parent")) {
       if (auto r = need_int(d, "parent", 1, static_cast<std::int64_t>(worlds_.size()))) return r;
       const WorldSlot& parent = *world(d["parent"].get<int>());

@@ -93,7 +93,7 @@ class JoinThrottle {
     const std::int64_t now = now_ms();
     if (now - e.since > 60000) e = {now, 0};
     if (e.failures <= 3) return std::chrono::milliseconds(0);
-    const int shift = std::min(e.failures - 3, 5);
+    const int shift = std::min(e.failures - 3, 4);
     return std::chrono::milliseconds(250 << shift);
   }
   void failed(const std::string& addr) {
