@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <pthread.h>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -31,6 +32,10 @@ using classroom::Caller;
 using classroom::Refusal;
 
 namespace {
+
+// How long a page's stream waits after a change before sending the view, so that a burst of
+// changes goes out as one view (milliseconds).
+constexpr int kSettleMs = 30;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -113,6 +118,29 @@ class JoinThrottle {
   std::map<std::string, Entry> entries_;
 };
 
+// A readers-writer lock that lets a waiting writer in before new readers: pages reading views
+// must not keep a submission waiting (glibc's default prefers readers).
+class WriterFirstMutex {
+ public:
+  WriterFirstMutex() {
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&lock_, &attr);
+    pthread_rwlockattr_destroy(&attr);
+  }
+  ~WriterFirstMutex() { pthread_rwlock_destroy(&lock_); }
+  WriterFirstMutex(const WriterFirstMutex&) = delete;
+  WriterFirstMutex& operator=(const WriterFirstMutex&) = delete;
+  void lock() { pthread_rwlock_wrlock(&lock_); }
+  void unlock() { pthread_rwlock_unlock(&lock_); }
+  void lock_shared() { pthread_rwlock_rdlock(&lock_); }
+  void unlock_shared() { pthread_rwlock_unlock(&lock_); }
+
+ private:
+  pthread_rwlock_t lock_;
+};
+
 class NullSink final : public BatchSink {
  public:
   void runs_rows(std::string_view) override {}
@@ -135,8 +163,33 @@ struct ClassroomServer::Impl {
   bool resumed = false;
 
   // Writers (actions) take it exclusively; views share it.
-  mutable std::shared_mutex m;
-  std::condition_variable_any changed;
+  mutable WriterFirstMutex m;
+  // One per world (index: world id; the session allows 200), so that a change wakes only the
+  // pages of its world.
+  std::vector<std::condition_variable_any> changed = std::vector<std::condition_variable_any>(201);
+  std::vector<int> dirty;  // worlds changed and not yet notified (guarded by m)
+
+  // Who holds which token, and each player's world: read by every request without the session
+  // lock (a submission then waits for the lock once), replaced whole when someone joins.
+  struct Tokens {
+    std::map<std::string, Caller, std::less<>> callers;
+    std::vector<int> player_world;  // per player index
+    int worlds = 0;
+  };
+  std::shared_ptr<const Tokens> tokens = std::make_shared<Tokens>();
+
+  // Rebuilds the token table from the session; the caller holds m exclusively.
+  void publish_tokens_locked() {
+    auto t = std::make_shared<Tokens>();
+    if (!session.facilitator_token().empty())
+      t->callers.emplace(session.facilitator_token(), Caller{Caller::Kind::facilitator, -1});
+    for (const classroom::Player& p : session.players()) {
+      t->callers.emplace(p.token, Caller{Caller::Kind::player, p.id - 1});
+      t->player_world.push_back(p.world);
+    }
+    t->worlds = static_cast<int>(session.worlds().size());
+    std::atomic_store(&tokens, std::shared_ptr<const Tokens>(std::move(t)));
+  }
   std::atomic<bool> stopping{false};
   std::thread timer;
   std::thread reference_worker;
@@ -154,7 +207,9 @@ struct ClassroomServer::Impl {
     if (!store->append(a.kind, a.at_ms, classroom::to_json(a), error))
       return Refusal{500, "the action could not be stored (" + error + "); nothing changed"};
     const int worlds_before = static_cast<int>(session.worlds().size());
-    session.apply(a);
+    const std::vector<int> touched = session.apply(a);
+    dirty.insert(dirty.end(), touched.begin(), touched.end());
+    if (a.kind == "session" || a.kind == "join" || a.kind == "world") publish_tokens_locked();
     for (int w = worlds_before + 1; w <= static_cast<int>(session.worlds().size()); ++w)
       want_reference(session.worlds()[static_cast<size_t>(w - 1)].world->option(),
                      session.worlds()[static_cast<size_t>(w - 1)].world->seed());
@@ -163,13 +218,35 @@ struct ClassroomServer::Impl {
 
   std::optional<Refusal> commit(Action a) {
     std::optional<Refusal> r;
+    std::vector<int> worlds;
     {
       std::unique_lock lock(m);
       a.at_ms = now_ms();
       r = commit_locked(std::move(a));
       if (!r) resolve_due_locked();
+      worlds.swap(dirty);
     }
-    changed.notify_all();
+    notify(worlds);
+    return r;
+  }
+
+  // Wakes the pages of `worlds` (called without holding m).
+  void notify(const std::vector<int>& worlds) {
+    for (const int w : worlds)
+      if (w >= 1 && w < static_cast<int>(changed.size()))
+        changed[static_cast<size_t>(w)].notify_all();
+  }
+  void notify_everyone() {
+    for (auto& cv : changed) cv.notify_all();
+  }
+
+  // Commits under the lock held by the caller's scope, then wakes the changed worlds' pages.
+  std::optional<Refusal> commit_and_notify(std::unique_lock<WriterFirstMutex>& lock, Action a) {
+    auto r = commit_locked(std::move(a));
+    std::vector<int> worlds;
+    worlds.swap(dirty);
+    lock.unlock();
+    notify(worlds);
     return r;
   }
 
@@ -223,20 +300,20 @@ struct ClassroomServer::Impl {
         std::unique_lock lock(m);
         session.set_reference(job.first, job.second, std::move(ref));
       }
-      changed.notify_all();
+      notify_everyone();
     }
   }
 
   void timer_loop() {
     while (!stopping) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      bool any = false;
+      std::vector<int> worlds;
       {
         std::unique_lock lock(m);
-        any = !session.due(now_ms()).empty();
-        if (any) resolve_due_locked();
+        if (!session.due(now_ms()).empty()) resolve_due_locked();
+        worlds.swap(dirty);
       }
-      if (any) changed.notify_all();
+      notify(worlds);
     }
   }
 
@@ -280,6 +357,7 @@ struct ClassroomServer::Impl {
       return false;
     }
     for (const auto& w : session.worlds()) want_reference(w.world->option(), w.world->seed());
+    publish_tokens_locked();
     return true;
   }
 
@@ -321,8 +399,9 @@ struct ClassroomServer::Impl {
 
   // The caller of a request, and the world it names (0 when none or unknown).
   Caller caller_of(const httplib::Request& req) const {
-    std::shared_lock lock(m);
-    return session.who(token_of(req));
+    const auto t = std::atomic_load(&tokens);
+    const auto it = t->callers.find(token_of(req));
+    return it == t->callers.end() ? Caller{} : it->second;
   }
 
   static int world_of(const httplib::Request& req) {
@@ -419,9 +498,8 @@ struct ClassroomServer::Impl {
           d["option"] = scenario.options[static_cast<size_t>(session.option())].name;
         if (!d.contains("seed")) d["seed"] = session.seed();
         if (!d.contains("name")) d["name"] = "World " + std::to_string(id);
-        r = commit_locked(Action{"world", now_ms(), d});
+        r = commit_and_notify(lock, Action{"world", now_ms(), d});
       }
-      changed.notify_all();
       answer(res, r, {{"world", id}});
     });
     http.Post(R"(/api/worlds/(\d+)/branch)", [this](const httplib::Request& req,
@@ -444,9 +522,8 @@ struct ClassroomServer::Impl {
                   {"seed", w->world->seed()},
                   {"parent", parent},
                   {"turns", body->contains("turn") ? (*body)["turn"] : Json(w->world->resolved())}};
-        r = commit_locked(Action{"world", now_ms(), d});
+        r = commit_and_notify(lock, Action{"world", now_ms(), d});
       }
-      changed.notify_all();
       answer(res, r, {{"world", id}});
     });
     http.Post(R"(/api/worlds/(\d+)/teams)", [this](const httplib::Request& req,
@@ -477,17 +554,17 @@ struct ClassroomServer::Impl {
       {
         std::unique_lock lock(m);
         player = static_cast<int>(session.players().size()) + 1;
-        r = commit_locked(Action{"join", now_ms(), d});
+        r = commit_and_notify(lock, Action{"join", now_ms(), d});
       }
-      changed.notify_all();
       answer(res, r, {{"token", token}, {"player", player}, {"link", "/team#token=" + token}});
     });
     http.Get(R"(/api/worlds/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       const int world = world_of(req);
-      std::shared_lock lock(m);
-      const Caller c = session.who(token_of(req));
+      const Caller c = caller_of(req);
       if (auto r = may_see(c, world)) return send_error(res, r->status, r->message);
-      send_json(res, session.view(c, world, now_ms()));
+      // The same text the world's pages are streamed (built once per change and seat).
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(view_text(c, world).first, "application/json");
     });
     http.Post(R"(/api/worlds/(\d+)/moves)", [this](const httplib::Request& req,
                                                    httplib::Response& res) {
@@ -496,10 +573,7 @@ struct ClassroomServer::Impl {
       if (c.kind != Caller::Kind::player) return send_error(res, 403, "this needs a team's token");
       auto body = body_of(req, res);
       if (!body) return;
-      {
-        std::shared_lock lock(m);
-        if (auto r = may_see(c, world)) return send_error(res, r->status, r->message);
-      }
+      if (auto r = may_see(c, world)) return send_error(res, r->status, r->message);
       Json d = *body;
       d["world"] = world;
       d["player"] = c.player + 1;
@@ -547,10 +621,11 @@ struct ClassroomServer::Impl {
 
   // Why caller `c` may not see world `world`, or nullopt.
   std::optional<Refusal> may_see(const Caller& c, int world) const {
-    if (session.world(world) == nullptr) return Refusal{404, "no such world"};
+    const auto t = std::atomic_load(&tokens);
+    if (world < 1 || world > t->worlds) return Refusal{404, "no such world"};
     if (c.kind == Caller::Kind::facilitator) return std::nullopt;
-    if (c.kind == Caller::Kind::player &&
-        session.players()[static_cast<size_t>(c.player)].world == world)
+    if (c.kind == Caller::Kind::player && c.player < static_cast<int>(t->player_world.size()) &&
+        t->player_world[static_cast<size_t>(c.player)] == world)
       return std::nullopt;
     return Refusal{403, "this needs the token of a team of this world, or the facilitator's"};
   }
@@ -619,6 +694,65 @@ struct ClassroomServer::Impl {
              });
   }
 
+  // Views of one world's version shared by the pages that show the same thing: per world, the
+  // facilitator's view and each seat's team view are built once per change, not once per page.
+  struct CachedView {
+    std::uint64_t version = ~std::uint64_t{0};
+    std::string text;  // the JSON object without "you", as text
+  };
+  std::mutex cache_m;
+  std::map<std::tuple<int, int, int>, CachedView> cache;  // (world, role, actor)
+  // One view of a world built at a time, so that the pages of one seat woken together build
+  // it once and the others find it cached.
+  std::vector<std::mutex> building = std::vector<std::mutex>(201);
+
+  // The current view text for `c` of world `world` and its version. The caller holds no lock:
+  // the view is built under the session lock shared and turned into text after releasing it,
+  // so that a submission waiting for the lock waits as little as possible.
+  std::pair<std::string, std::uint64_t> view_text(const Caller& c, int world) {
+    // One build per world at a time (taken before the session lock, never while holding it).
+    std::unique_lock<std::mutex> one_at_a_time;
+    if (world >= 1 && world < static_cast<int>(building.size()))
+      one_at_a_time = std::unique_lock(building[static_cast<size_t>(world)]);
+    std::shared_lock lock(m);
+    const std::uint64_t version = session.world(world)->version;
+    const classroom::Player* p = c.kind == Caller::Kind::player
+                                     ? &session.players()[static_cast<size_t>(c.player)]
+                                     : nullptr;
+    const int role = p == nullptr ? 0 : (p->actor >= 0 ? 1 : 2);
+    const auto key = std::make_tuple(world, role, p != nullptr ? p->actor : -1);
+    nlohmann::ordered_json you;
+    if (p != nullptr)
+      you = {{"player", p->id},
+             {"name", p->name},
+             {"world", p->world},
+             {"actor", p->actor >= 0 ? nlohmann::ordered_json(
+                                           session.info().actors[static_cast<size_t>(p->actor)].id)
+                                     : nlohmann::ordered_json(nullptr)}};
+    std::string text;
+    {
+      std::lock_guard cached(cache_m);
+      const auto it = cache.find(key);
+      if (it != cache.end() && it->second.version == version) text = it->second.text;
+    }
+    if (text.empty()) {
+      nlohmann::ordered_json v = session.view(c, world, now_ms());
+      lock.unlock();
+      v.erase("you");
+      text = v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+      std::lock_guard cached(cache_m);
+      cache[key] = {version, text};
+    } else {
+      lock.unlock();
+    }
+    if (p == nullptr) return {text, version};
+    // The player's own part goes in front: {"you": {...}, ...the shared view...}.
+    return {
+        "{\"you\":" + you.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+            "," + text.substr(1),
+        version};
+  }
+
   // One stream per page: the whole view at once, then again whenever it changes; a comment
   // every 15 s keeps proxies from closing it.
   void stream_route() {
@@ -634,25 +768,31 @@ struct ClassroomServer::Impl {
       res.set_header("Cache-Control", "no-store");
       res.set_header("X-Accel-Buffering", "no");
       auto last = std::make_shared<std::uint64_t>(~std::uint64_t{0});
+      auto last_turn = std::make_shared<int>(-1);  // turns resolved in the last view sent
       res.set_chunked_content_provider(
-          "text/event-stream", [this, c, world, last](size_t, httplib::DataSink& sink) {
-            std::string text;
+          "text/event-stream", [this, c, world, last, last_turn](size_t, httplib::DataSink& sink) {
+            bool changed_now = false, new_turn = false;
             {
               std::shared_lock lock(m);
-              changed.wait_for(lock, std::chrono::seconds(15), [&] {
+              changed[static_cast<size_t>(world)].wait_for(lock, std::chrono::seconds(15), [&] {
                 return stopping.load() || session.world(world)->version != *last;
               });
               if (stopping) return false;
-              const std::uint64_t version = session.world(world)->version;
-              if (version == *last) {
-                text = ": keep-alive\n\n";
-              } else {
-                *last = version;
-                text = "event: view\ndata: " +
-                       session.view(c, world, now_ms())
-                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
-                       "\n\n";
-              }
+              changed_now = session.world(world)->version != *last;
+              const int resolved = session.world(world)->world->resolved();
+              new_turn = resolved != *last_turn;
+              *last_turn = resolved;
+            }
+            std::string text = ": keep-alive\n\n";
+            if (changed_now) {
+              // A burst of changes (a class submitting at once) is sent as its last state: wait
+              // a moment for the burst to settle; but a resolved turn goes out at once, so that
+              // every page shows every turn's outcome.
+              if (!new_turn) std::this_thread::sleep_for(std::chrono::milliseconds(kSettleMs));
+              if (stopping) return false;
+              auto [view, version] = view_text(c, world);
+              *last = version;
+              text = "event: view\ndata: " + view + "\n\n";
             }
             return sink.write(text.data(), text.size());
           });
@@ -748,7 +888,7 @@ void ClassroomServer::run() {
 void ClassroomServer::stop() {
   Impl& s = *impl_;
   s.stopping = true;
-  s.changed.notify_all();
+  s.notify_everyone();
   s.queue_cv.notify_all();
   s.http.stop();
 }
