@@ -51,7 +51,7 @@
   function renderTabs() {
     const tabs = view.worlds.map((w) => {
       const b = el('button', { type: 'button', role: 'tab', className: 'cl-tab', 'aria-selected': String(w.world === world),
-        text: `${w.name} · ${w.ended ? 'ended' : w.open ? 'turn ' + (w.resolved + 1) + ' open' : w.resolved + ' played'}` });
+        text: `${w.name} · ${w.ended ? 'ended' : w.open ? 'turn ' + (w.resolved + 1) + ' open' : w.resolved === 0 ? 'not started' : C.plural(w.resolved, 'turn') + ' played'}` });
       b.addEventListener('click', () => { if (w.world !== world) select(w.world); });
       return b;
     });
@@ -382,7 +382,9 @@
     try {
       me = await C.api('GET', '/api/me');
     } catch (e) {
-      C.flash(e.message + '. Open the facilitator link that parley serve printed.', 'error');
+      $('problem-text').textContent = e.status === 0 ? e.message : `The server says: ${e.message}.`;
+      $('problem').hidden = false;
+      document.body.classList.add('cl-refused');
       bar.connection('refused', e.message);
       return;
     }

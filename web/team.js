@@ -204,18 +204,24 @@
     }
   });
 
+  // Without a valid link there is nothing to show but the way back in.
+  function problem(text) {
+    $('problem-text').textContent = text;
+    $('problem').hidden = false;
+    document.body.classList.add('cl-refused');
+    bar.connection('refused', text);
+  }
+
   async function start() {
     if (!C.token()) {
-      C.flash('This page needs your team link (it ends with #token=…). Open the link you got when you joined, or join again.', 'error');
-      bar.connection('refused');
+      problem('The address of this page has no team token (a team link ends with #token=…).');
       return;
     }
     let me;
     try {
       me = await C.api('GET', '/api/me');
     } catch (e) {
-      C.flash(e.message + '. Open the link you got when you joined, or join again at /join.', 'error');
-      bar.connection('refused', e.message);
+      problem(e.status === 0 ? e.message : `The server says: ${e.message}.`);
       return;
     }
     if (me.role === 'facilitator') {

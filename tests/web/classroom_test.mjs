@@ -3,10 +3,10 @@
 // its own, play three turns through the pages alone. The teams join through the join page;
 // the facilitator opens every turn with a deadline from the console; one team misses a turn
 // that resolves at its deadline; the facilitator announces an event (its headline reaches the
-// teams' news), resolves a turn by force, undoes (the turn number goes back on every page),
-// ends the game, and the debrief draws its charts in the console and on a team's page. No page
-// may log an error or make a request to anything but the server. Screenshots and a printed
-// brief are kept.
+// teams' news), pauses and resumes, turns the advisor on, sends a message, resolves a turn by
+// force, undoes (the turn number goes back on every page), exports the events, ends the game,
+// and the debrief draws its charts in the console and on a team's page. No page may log an
+// error or make a request to anything but the server. Screenshots and a printed brief are kept.
 //
 // usage: node tests/web/classroom_test.mjs PARLEY_BINARY ARTIFACTS_DIR
 import { spawn } from 'node:child_process';
@@ -230,6 +230,7 @@ try {
   await play('US', 2);
   await play('TLB', 2);
   await expectText(teams.PAK, '#submission', /Not submitted yet/, 'the page of a team that has not submitted does not say so');
+  await teams.TLB.page.evaluate(() => window.scrollTo(0, 0));
   await teams.TLB.page.screenshot({ path: path.join(artifacts, 'classroom-team.png') });
   await everyPage('.cl-clock', /Turn 2 is over/, 'turn 2 did not resolve at its deadline');
   const waited = (Date.now() - opened) / 1000;
@@ -242,12 +243,25 @@ try {
   await openTurn(3, 3, 0);
   await fac.page.selectOption('#inject-move', 'irn_chabahar_link');
   await fac.page.click('#inject');
-  const injected = (await worldView()).public.events.find((e) => e.move === 'irn_chabahar_link' && e.by === 'inject');
-  check(Boolean(injected), 'the announced event is not among the events');
   for (const t of Object.values(teams)) {
     await expectText(t, '#events li[data-move="irn_chabahar_link"]', /Chabahar.*news from the facilitator/, 'the announced event is not in the news');
     await expectText(t, '#notice', /News: Iran opens a Chabahar transit link/, 'the announcement is not on top of the page');
   }
+  const injected = (await worldView()).public.events.find((e) => e.move === 'irn_chabahar_link' && e.by === 'inject');
+  check(Boolean(injected), 'the announced event is not among the events');
+  // Pause and resume: the teams' clocks say so, and a paused team cannot submit.
+  await fac.page.click('#pause');
+  await expectText(teams.US, '.cl-clock', /^Paused/, 'pausing does not show on the team page');
+  check(await teams.US.page.locator('#pass').isDisabled(), 'a team can still pass while the game is paused');
+  await fac.page.click('#resume');
+  await expectText(teams.US, '.cl-clock', /left$/, 'resuming does not restart the countdown on the team page');
+  // The advisor: the teams see how the AI rates their moves.
+  await fac.page.check('#advisor');
+  await expectText(teams.US, '#moves', /AI rates it/, 'the advisor does not show on the team page');
+  // A message to every world reaches every team.
+  await fac.page.fill('#message-text', 'Two minutes to agree on your move.');
+  await fac.page.click('#message-all');
+  for (const t of Object.values(teams)) await expectText(t, '#notice', /Two minutes to agree/, 'the message is not on top of the page');
   // PAK thinks too long: the facilitator resolves the turn by force.
   await play('US', 3);
   await play('TLB', 3);
@@ -261,7 +275,16 @@ try {
   await everyPage('.cl-turn', /^Turn 3 of 24/, 'undoing the open turn 4 did not bring the pages back to turn 3');
   await everyPage('.cl-clock', /Turn 3 is over/, 'after the undo, turn 3 is not shown as played');
   check((await worldView()).status.resolved === 3, 'after the undo, the world has not 3 turns played');
+  // The record of the world, downloaded from the console.
+  const [download] = await Promise.all([fac.page.waitForEvent('download'), fac.page.click('#export-events')]);
+  const csvPath = path.join(data, 'events.csv');
+  await download.saveAs(csvPath);
+  const csv = fs.readFileSync(csvPath, 'utf8');
+  check(csv.startsWith('run,option,turn,actor,move,headline,by') && csv.includes('irn_chabahar_link'),
+    `the events.csv export is not the world's record (${csv.slice(0, 80)})`);
   phaseDone('the undo');
+  // From the top, so that the sticky status bar sits in its place on the full-page picture.
+  await fac.page.evaluate(() => window.scrollTo(0, 0));
   await fac.page.screenshot({ path: path.join(artifacts, 'classroom-facilitator.png'), fullPage: true });
   await fac.page.screenshot({ path: path.join(artifacts, 'classroom-facilitator-top.png') });
 
