@@ -89,7 +89,8 @@ const Classroom = (function () {
       if (kind === 'error' || !e.classList.contains('error')) e.remove();
     });
     box.append(item);
-    if (kind !== 'error') setTimeout(() => item.remove(), 4000);
+    // Long enough to read: about a second per ten words, four at least.
+    if (kind !== 'error') setTimeout(() => item.remove(), Math.max(4000, text.length * 60));
   }
 
   // Runs an API action from a button: the button is disabled while the request is under way,

@@ -95,10 +95,11 @@
     else if (s.open) help = `Turn ${s.turn} is open. Resolve now plays it at once (teams that did not submit ${s.missed === 'ai' ? 'get the AI’s choice' : 'pass'}); Undo closes it and drops its choices.`;
     else if (s.resolved > 0) {
       help = `Undo re-opens turn ${s.resolved} with the choices made in it.`;
-      // The server resolves a turn as soon as every seated team has submitted, so a turn in
-      // which everyone did resolves again at once, the same way.
+      // The server resolves a turn as soon as every team seated now has submitted, so a turn in
+      // which they all did resolves again at once, the same way.
       const last = view.debrief.choices.filter((c) => c.turn === s.resolved);
-      if (last.length > 0 && last.every((c) => c.submitted)) {
+      const submitted = (actor) => last.some((c) => c.actor === actor && c.submitted);
+      if (s.teams.length > 0 && s.teams.every((t) => submitted(t.actor))) {
         help += ` As every team submitted in it, it would resolve again at once with the same result: to replay it differently, branch from turn ${s.resolved - 1}.`;
       }
     }
@@ -302,7 +303,8 @@
     const answer = await C.act($('branch'), () => post(here('branch'), body));
     if (answer) {
       $('branch-name').value = '';
-      C.flash(`World ${answer.world} starts from turn ${body.turn} of ${view.status.name}.`, 'ok');
+      C.flash(`World ${answer.world} starts from turn ${body.turn} of ${view.status.name}. Nobody sits in it yet: ` +
+        'students join it on the join page, where they pick the world.', 'ok');
       select(answer.world);
     }
   });
