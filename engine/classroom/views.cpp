@@ -98,7 +98,12 @@ OJson Session::public_view(const WorldSlot& w) const {
                {"value", shown(st.status_quo[i], 1)},
                {"shown", with_unit(is, st.status_quo[i])},
                {"history", history}};
-    if (!is.unit.empty()) e["value_unit"] = shown(is.to_unit(st.status_quo[i]), 3);
+    if (!is.unit.empty()) {
+      e["value_unit"] = shown(is.to_unit(st.status_quo[i]), 3);
+      // The unit's ends, so that pages can draw the history (0-100) in the issue's unit.
+      e["unit_low"] = is.unit_low;
+      e["unit_high"] = is.unit_high;
+    }
     issues.push_back(std::move(e));
   }
   OJson recognition = OJson::array();
@@ -292,17 +297,27 @@ OJson Session::debrief(const WorldSlot& w) const {
     const TurnRecord& r = world.history()[turn];
     for (size_t a = 0; a < r.seated.size(); ++a) {
       if (r.seated[a] == 0) continue;
-      OJson moves = OJson::array();
-      for (const std::int32_t mv : r.moves[a])
+      OJson moves = OJson::array(), names = OJson::array();
+      for (const std::int32_t mv : r.moves[a]) {
         moves.push_back(info_.moves[static_cast<size_t>(mv)].id);
-      choices.push_back(
-          {{"turn", turn + 1},
-           {"actor", info_.actors[a].id},
-           {"submitted", r.submitted[a] != 0},
-           {"moves", r.submitted[a] != 0 ? moves : OJson::array()},
-           {"ai_choice", r.ai_choice[a] >= 0
-                             ? OJson(info_.moves[static_cast<size_t>(r.ai_choice[a])].id)
-                             : OJson(nullptr)}});
+        names.push_back(info_.moves[static_cast<size_t>(mv)].name);
+      }
+      const bool submitted = r.submitted[a] != 0;
+      OJson c = {{"turn", turn + 1},
+                 {"actor", info_.actors[a].id},
+                 {"submitted", submitted},
+                 {"moves", submitted ? moves : OJson::array()},
+                 {"ai_choice", r.ai_choice[a] >= 0
+                                   ? OJson(info_.moves[static_cast<size_t>(r.ai_choice[a])].id)
+                                   : OJson(nullptr)}};
+      // Names for pages (a team's page knows only its own moves), and the rule a missed turn
+      // was played by.
+      c["move_names"] = submitted ? names : OJson::array();
+      c["ai_choice_name"] = r.ai_choice[a] >= 0
+                                ? OJson(info_.moves[static_cast<size_t>(r.ai_choice[a])].name)
+                                : OJson(nullptr);
+      if (!submitted) c["missed"] = missed_turn_name(r.missed);
+      choices.push_back(std::move(c));
     }
   }
   d["choices"] = choices;
@@ -385,6 +400,11 @@ OJson Session::view(const Caller& caller, int world_id, std::int64_t now_ms) con
                         {"ended", o.ended}});
     v["worlds"] = worlds;
     v["join_code"] = join_code_;
+    // The scenario's options, for the form that creates a world.
+    OJson options = OJson::array();
+    for (const InfoOption& o : info_.options)
+      options.push_back({{"name", o.name}, {"description", o.description}});
+    v["options"] = options;
     v["settings"] = {{"missed", missed_turn_name(settings_.missed)},
                      {"team_choice", settings_.team_choice},
                      {"max_moves", settings_.max_moves},
