@@ -94,14 +94,9 @@
     if (s.ended) help = 'The game has ended. Branch a new world to play on from any turn.';
     else if (s.open) help = `Turn ${s.turn} is open. Resolve now plays it at once (teams that did not submit ${s.missed === 'ai' ? 'get the AI’s choice' : 'pass'}); Undo closes it and drops its choices.`;
     else if (s.resolved > 0) {
-      help = `Undo re-opens turn ${s.resolved} with the choices made in it.`;
-      // The server resolves a turn as soon as every team seated now has submitted, so a turn in
-      // which they all did resolves again at once, the same way.
-      const last = view.debrief.choices.filter((c) => c.turn === s.resolved);
-      const submitted = (actor) => last.some((c) => c.actor === actor && c.submitted);
-      if (s.teams.length > 0 && s.teams.every((t) => submitted(t.actor))) {
-        help += ` As every team submitted in it, it would resolve again at once with the same result: to replay it differently, branch from turn ${s.resolved - 1}.`;
-      }
+      // A reopened turn waits for Resolve (or a team's new submission), even when every team
+      // had submitted in it.
+      help = `Undo re-opens turn ${s.resolved} with the choices made in it; teams may change them, and it resolves when you press Resolve now or a team submits again.`;
     }
     else help = 'Open the first turn when the teams have read their briefs.';
     if (!s.open && !s.ended) help += ' Events can be announced while a turn is open.';

@@ -379,6 +379,7 @@ std::vector<int> Session::apply_world_action(const Action& a, WorldSlot& w) {
   World& world = *w.world;
   const int turn = world.resolved() + (world.open() ? 1 : 0);
   if (a.kind == "open") {
+    w.held = false;
     world.open_turn();
     const std::int64_t seconds = d.value("deadline_seconds", std::int64_t{0});
     w.deadline_ms = seconds > 0 ? a.at_ms + seconds * 1000 : 0;
@@ -389,6 +390,7 @@ std::vector<int> Session::apply_world_action(const Action& a, WorldSlot& w) {
     std::vector<std::int32_t> moves;
     for (const Json& m : d["moves"]) moves.push_back(info_.move_index(m.get<std::string>()));
     world.submit(p.actor, std::move(moves));
+    w.held = false;
   } else if (a.kind == "inject") {
     const int m = info_.move_index(d["move"].get<std::string>());
     world.inject(m);
@@ -402,6 +404,7 @@ std::vector<int> Session::apply_world_action(const Action& a, WorldSlot& w) {
     w.remaining_ms = 0;
   } else if (a.kind == "undo") {
     world.undo();
+    w.held = world.open();
     w.deadline_ms = 0;
     w.paused = false;
     w.remaining_ms = 0;
@@ -444,7 +447,7 @@ std::vector<std::pair<int, ResolveReason>> Session::due(std::int64_t now_ms) con
       any = true;
       all = all && w.world->current().submitted[a] != 0;
     }
-    if (any && all) {
+    if (any && all && !w.held) {
       out.emplace_back(w.id, ResolveReason::all_submitted);
     } else if (w.deadline_ms > 0 &&
                now_ms >=

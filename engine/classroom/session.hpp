@@ -79,6 +79,9 @@ struct WorldSlot {
   bool paused = false;
   bool advisor = false;  ///< teams see the AI's score of each move
   bool ended = false;    ///< the facilitator ended the game
+  /// A turn reopened by undo waits for the facilitator (or a new submission) even when every
+  /// team has submitted, or it would resolve again at once.
+  bool held = false;
   std::vector<Notice> notices;
   std::uint64_t version = 0;  ///< grows with every change of what the world's pages show
 };

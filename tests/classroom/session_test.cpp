@@ -169,11 +169,13 @@ TEST_CASE("undo and branch replay the history; a replayed log gives the same ses
   }
   const auto after3 = d.session.world(1)->world->run().trajectory();
   const auto state3 = d.session.world(1)->world->run().state().status_quo;
-  // Undo reopens turn 3 with its submission; resolving it again gives the same turn.
+  // Undo reopens turn 3 with its submission; resolving it again gives the same turn. Though
+  // every team has submitted, the reopened turn waits for the facilitator.
   d.ok("undo", {{"world", 1}});
   CHECK(d.session.world(1)->world->open());
   CHECK(d.session.world(1)->world->resolved() == 2);
   CHECK(d.session.world(1)->world->current().submitted[0] == 1);
+  CHECK(d.session.due(d.clock).empty());
   d.ok("resolve", {{"world", 1}, {"reason", "forced"}});
   CHECK(d.session.world(1)->world->run().trajectory() == after3);
   // Undo twice: the open turn closes, then turn 3 reopens.
