@@ -2,6 +2,8 @@
 
 #include <libfccp/csv.h>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <exception>
 #include <filesystem>
 #include <system_error>
@@ -188,6 +190,16 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::string& dis
     return std::nullopt;
   }
   return table;
+}
+
+std::optional<double> parse_finite(std::string_view text) noexcept {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
 }
 
 }  // namespace parley

@@ -50,4 +50,8 @@ struct CsvTable {
 [[nodiscard]] bool split_csv_line(std::string_view line, std::vector<CsvCell>& cells,
                                   int& bad_column);
 
+/// The finite number a cell holds, written in full (an optional leading '+' allowed, no
+/// spaces), or nullopt: what every result and forecast table reads its numbers with.
+[[nodiscard]] std::optional<double> parse_finite(std::string_view text) noexcept;
+
 }  // namespace parley

@@ -4,27 +4,15 @@
 #include "engine/io/forecast_table.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <cstddef>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
+#include "engine/io/csv_table.hpp"
+
 namespace parley {
 namespace {
-
-/// A parsed number or the reason it is not one.
-std::optional<double> parse_number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text.front() == '+') text.remove_prefix(1);
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 /// What `what` was found to be, for messages: "'abc'" or "an empty cell".
 std::string shown(const std::string& text) {
@@ -44,7 +32,7 @@ std::optional<double> number_cell(const CsvTable& t, const CsvRow& row, int inde
                                   const std::string& what, const std::string& expected,
                                   Diagnostics& diag) {
   const CsvCell cell = row.cell(index);
-  const auto value = parse_number(cell.text);
+  const auto value = parse_finite(cell.text);
   if (!value) {
     diag.error(t.file, row.line, cell.column,
                what + " is " + shown(cell.text) + ", expected " + expected);
@@ -105,8 +93,8 @@ bool check_duplicate(const CsvTable& t, const CsvRow& row, const CsvCell& actor_
 
 bool looks_like_ktab(const CsvTable& t) {
   if (t.column_index("actor") >= 0 || t.header.size() < 4) return false;
-  const auto actors = parse_number(t.header[2].text);
-  const auto dims = parse_number(t.header[3].text);
+  const auto actors = parse_finite(t.header[2].text);
+  const auto dims = parse_finite(t.header[3].text);
   return actors && dims && *actors >= 1 && *dims >= 1 && std::floor(*actors) == *actors &&
          std::floor(*dims) == *dims;
 }
@@ -116,8 +104,8 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   ForecastTable out;
   out.file = t.file;
   out.layout = ForecastLayout::ktab;
-  const int n_declared = static_cast<int>(*parse_number(t.header[2].text));
-  const int dims = static_cast<int>(*parse_number(t.header[3].text));
+  const int n_declared = static_cast<int>(*parse_finite(t.header[2].text));
+  const int dims = static_cast<int>(*parse_finite(t.header[3].text));
   if (t.rows.empty()) {
     diag.error(t.file, t.header_line, 1,
                "KTAB table without its column header row, expected row 2 'Actor, Description, "

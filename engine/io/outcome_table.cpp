@@ -3,28 +3,13 @@
 
 #include "engine/io/outcome_table.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <cstddef>
 #include <string_view>
 #include <unordered_map>
 
+#include "engine/io/csv_table.hpp"
+
 namespace parley {
-namespace {
-
-/// A finite number written in full (an optional '+' allowed), or nullopt.
-std::optional<double> parse_number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text.front() == '+') text.remove_prefix(1);
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-}  // namespace
 
 std::optional<OutcomeTable> parse_outcome_table(const CsvTable& t, Diagnostics& diag) {
   const int errors_before = diag.error_count();
@@ -58,7 +43,7 @@ std::optional<OutcomeTable> parse_outcome_table(const CsvTable& t, Diagnostics& 
                      std::to_string(it->second) + "), expected one outcome per issue");
       keep = false;
     }
-    const auto number = parse_number(value.text);
+    const auto number = parse_finite(value.text);
     if (!number) {
       diag.error(t.file, row.line, value.column,
                  "outcome is " +

@@ -440,16 +440,14 @@ class CsvReader {
   // The number in `cell`, or an error naming the column.
   double number(const CsvRow& r, int index, std::string_view column) {
     const CsvCell c = r.cell(index);
-    double v = 0.0;
-    const char* end = c.text.data() + c.text.size();
-    const auto [ptr, err] = std::from_chars(c.text.data(), end, v);
-    if (c.text.empty() || err != std::errc() || ptr != end || !std::isfinite(v)) {
+    const std::optional<double> v = parse_finite(c.text);
+    if (!v) {
       error(r.line, c.column,
             "'" + c.text + "' is not a number; expected a number in column '" +
                 std::string(column) + "'");
       return 0.0;
     }
-    return v;
+    return *v;
   }
   // A whole number >= 0 in `cell`.
   std::uint64_t whole(const CsvRow& r, int index, std::string_view column) {
@@ -844,13 +842,11 @@ void read_sweep(ResultFolder& f, const std::string& shown, Diagnostics& diag,
       f.sweep_max.assign(values, std::nan(""));
     }
     for (size_t c = 0; c < values; ++c) {
-      const std::string& text = r.cell(first_value + static_cast<int>(c)).text;
-      double v = 0.0;
-      const auto [ptr, err] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (text.empty() || err != std::errc() || !std::isfinite(v)) continue;
+      const std::optional<double> v = parse_finite(r.cell(first_value + static_cast<int>(c)).text);
+      if (!v) continue;
       // fmin/fmax skip the NaN the range starts from.
-      f.sweep_min[c] = std::fmin(f.sweep_min[c], v);
-      f.sweep_max[c] = std::fmax(f.sweep_max[c], v);
+      f.sweep_min[c] = std::fmin(f.sweep_min[c], *v);
+      f.sweep_max[c] = std::fmax(f.sweep_max[c], *v);
     }
     if (sample % stride != 0) return;
     std::vector<double> point;

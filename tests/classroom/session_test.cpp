@@ -6,6 +6,7 @@
 
 #include "engine/classroom/session.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "tests/support/scenarios.hpp"
 
 using namespace parley;
 using namespace parley::classroom;
@@ -15,14 +16,7 @@ using Json = nlohmann::json;
 namespace {
 
 const Scenario& afghanistan() {
-  static const Scenario sc = [] {
-    Diagnostics diag;
-    auto s = load_scenario(
-        (fs::path(PARLEY_SOURCE_DIR) / "scenarios" / "afghanistan-2025").string(), diag);
-    REQUIRE(s.has_value());
-    return *s;
-  }();
-  return sc;
+  return parley::test::shipped("afghanistan-2025");
 }
 
 // Applies an action that must be accepted, recording it for a replay.

@@ -12,6 +12,7 @@
 #include "engine/io/scenario_loader.hpp"
 #include "engine/server/classroom_server.hpp"
 #include "tests/support/results.hpp"
+#include "tests/support/scenarios.hpp"
 
 // Last: it defines _res, a name Eigen uses.
 #include <httplib.h>
@@ -24,14 +25,7 @@ using Json = nlohmann::json;
 namespace {
 
 const Scenario& afghanistan() {
-  static const Scenario sc = [] {
-    Diagnostics diag;
-    auto s = load_scenario(
-        (fs::path(PARLEY_SOURCE_DIR) / "scenarios" / "afghanistan-2025").string(), diag);
-    REQUIRE(s.has_value());
-    return *s;
-  }();
-  return sc;
+  return parley::test::shipped("afghanistan-2025");
 }
 
 // A server on a free port of 127.0.0.1, serving from its own thread until destroyed.
@@ -160,7 +154,8 @@ TEST_CASE("bad requests get 400, 403 or 404 and change nothing", "[server][error
   const std::string other = s.join("TLB", "Cy", 2);
   CHECK(s.post("/api/worlds/1/open", f).first == 200);
   // The debrief's reference arriving changes the pages too: wait for it first.
-  REQUIRE(eventually([&] { return s.get("/api/worlds/1", f).second["debrief"]["ready"] == true; }, 20));
+  REQUIRE(
+      eventually([&] { return s.get("/api/worlds/1", f).second["debrief"]["ready"] == true; }, 20));
   const std::uint64_t version = s.get("/api/worlds/1", f).second["status"]["version"];
 
   // Malformed JSON, an unknown move, a move of another actor: 400, with a message.

@@ -8,17 +8,15 @@
 #include "engine/sim/compile.hpp"
 #include "engine/sim/run.hpp"
 #include "engine/sim/stepped.hpp"
+#include "tests/support/scenarios.hpp"
 
 using namespace parley;
 namespace fs = std::filesystem;
 
 namespace {
 
-Scenario load(const std::string& name) {
-  Diagnostics diag;
-  auto sc = load_scenario((fs::path(PARLEY_SOURCE_DIR) / "scenarios" / name).string(), diag);
-  REQUIRE(sc.has_value());
-  return *sc;
+const Scenario& load(const std::string& name) {
+  return parley::test::shipped(name);
 }
 
 // Steps `run` through every turn with nobody seated.
@@ -34,7 +32,7 @@ void play_unattended(SteppedRun& run) {
 TEST_CASE("an unattended stepped run is the batch's run, move for move and number for number",
           "[sim][stepped]") {
   for (const char* name : {"afghanistan-2025", "arctic-fisheries"}) {
-    const Scenario sc = load(name);
+    const Scenario& sc = load(name);
     const Rules rules = compile(sc);
     const MetricCatalog catalog = metric_catalog(sc);
     for (int option = 0; option < static_cast<int>(sc.options.size()); ++option)
@@ -60,7 +58,7 @@ TEST_CASE("an unattended stepped run is the batch's run, move for move and numbe
 }
 
 TEST_CASE("the AI's advice is the move the batch's AI makes", "[sim][stepped]") {
-  const Scenario sc = load("afghanistan-2025");
+  const Scenario& sc = load("afghanistan-2025");
   const Rules rules = compile(sc);
   const MetricCatalog catalog = metric_catalog(sc);
   for (int option = 0; option < static_cast<int>(sc.options.size()); ++option) {
@@ -97,7 +95,7 @@ TEST_CASE("the AI's advice is the move the batch's AI makes", "[sim][stepped]") 
 }
 
 TEST_CASE("a person's seat replaces that actor's choice only", "[sim][stepped]") {
-  const Scenario sc = load("afghanistan-2025");
+  const Scenario& sc = load("afghanistan-2025");
   const Rules rules = compile(sc);
   const MetricCatalog catalog = metric_catalog(sc);
   const int us = 0;
@@ -150,7 +148,7 @@ TEST_CASE("a person's seat replaces that actor's choice only", "[sim][stepped]")
 }
 
 TEST_CASE("an injected move takes effect at once and counts with the timeline", "[sim][stepped]") {
-  const Scenario sc = load("afghanistan-2025");
+  const Scenario& sc = load("afghanistan-2025");
   const Rules rules = compile(sc);
   const MetricCatalog catalog = metric_catalog(sc);
   SteppedRun run(rules, catalog, 0, 2025, 0);
