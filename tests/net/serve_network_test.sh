@@ -3,6 +3,8 @@
 # by a virtual cable) reaches `parley serve --host 0.0.0.0` through the machine's address,
 # joins, submits and receives the live stream; the default (--host 127.0.0.1) is unreachable
 # from it. Needs root and iproute2 (tools/check installs it; CI runs as root).
+# With PARLEY_LAPTOP_SCREENSHOT=FILE, a browser on that host (Debian's chromium through
+# playwright-core, tests/web/laptop.mjs) also joins through the pages and plays a turn.
 # usage: serve_network_test.sh PARLEY_BINARY SCENARIO
 set -euo pipefail
 parley="$1"
@@ -76,6 +78,26 @@ sleep 0.5
 views=$(grep -c '^event: view' "$tmp/stream" || true)
 if [ "$views" -lt 2 ] || ! grep -q '"resolved":1' "$tmp/stream"; then
   echo "FAILED: the laptop's stream got $views views and not the resolved turn" >&2; status=1
+fi
+
+# A browser on the laptop: joins through the pages at the network address, goes live, sees the
+# facilitator open a turn and passes it.
+if [ -n "${PARLEY_LAPTOP_SCREENSHOT:-}" ]; then
+  ip netns exec "$ns" node "$(dirname "$0")/../web/laptop.mjs" "http://$host_ip:$port" "$code" TLB \
+    "Laptop browser" 2 "$PARLEY_LAPTOP_SCREENSHOT" >"$tmp/laptop.log" 2>&1 &
+  laptop_pid=$!
+  for _ in $(seq 1 500); do
+    grep -q 'team page is live' "$tmp/laptop.log" && break
+    kill -0 $laptop_pid 2>/dev/null || break
+    sleep 0.05
+  done
+  # Turn 1 has resolved above; the facilitator opens turn 2.
+  curl -s -m 5 -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/worlds/1/open" -d '{}' >/dev/null
+  if ! wait $laptop_pid; then
+    echo "FAILED: the laptop's browser:" >&2; cat "$tmp/laptop.log" >&2; status=1
+  else
+    cat "$tmp/laptop.log"
+  fi
 fi
 
 # By default the server listens on loopback only: the laptop cannot reach it.

@@ -246,6 +246,19 @@ TEST_CASE("a missed deadline resolves the turn; the facilitator's tools work", "
   CHECK(scored);
   CHECK(s.post("/api/worlds/1/end", f).first == 200);
   CHECK(s.post("/api/worlds/1/open", f).first == 409);
+  // Export: the world's files and the whole session, for the facilitator only.
+  const auto [es, exported] = s.get("/api/worlds/1/export", f);
+  REQUIRE(es == 200);
+  CHECK(exported["events_csv"].get<std::string>().rfind("run,option,turn,actor,move,headline,by\n", 0) == 0);
+  CHECK(exported["events_csv"].get<std::string>().find(",inject\n") != std::string::npos);
+  CHECK(exported["trajectory_csv"].get<std::string>().rfind("option,turn,metric,mean,p05,p50,p95\n", 0) == 0);
+  const auto [ss, session] = s.get("/api/session.json", f);
+  REQUIRE(ss == 200);
+  CHECK(session["actions"][0]["kind"] == "session");
+  CHECK(session["actions"].back()["kind"] == "end");
+  CHECK(session["worlds"].size() == 2);
+  CHECK(s.get("/api/session.json", us).first == 403);
+  CHECK(s.get("/api/worlds/1/export", us).first == 403);
   // The debrief gets its Monte Carlo reference.
   CHECK(eventually([&] { return s.get("/api/worlds/1", us).second["debrief"]["ready"] == true; },
                    20));
