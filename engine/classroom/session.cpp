@@ -125,86 +125,87 @@ std::vector<std::string> Session::team_members(int world, int actor) const {
 std::optional<Refusal> Session::check(const Action& a) const {
   const Json& d = a.data;
   if (!d.is_object()) return bad("the action's data is not an object; expected one");
-  if (a.kind == "session") {
-    if (created_) return conflict("the session exists already");
-    for (const char* key : {"option", "facilitator_token", "join_code"})
-      if (auto r = need_string(d, key, 200)) return r;
-    if (scenario_.option_index(d["option"].get<std::string>()) < 0)
-      return bad("unknown option '" + d["option"].get<std::string>() +
-                 "'; expected an option of the scenario");
-    if (!whole_number(d, "seed")) return bad("\"seed\" is missing; expected a whole number >= 0");
-    return std::nullopt;
-  }
+  if (a.kind == "session") return check_session(d);
   if (!created_) return conflict("no session yet; expected the \"session\" action first");
-  if (a.kind == "settings") {
-    if (d.contains("missed") &&
-        (!d["missed"].is_string() || !parse_missed_turn(d["missed"].get<std::string>())))
-      return bad("\"missed\" is not \"pass\" or \"ai\"; expected one of them");
-    if (d.contains("team_choice"))
-      if (auto r = need_bool(d, "team_choice")) return r;
-    if (d.contains("max_moves"))
-      if (auto r = need_int(d, "max_moves", 1, 10)) return r;
-    if (d.contains("grace_seconds"))
-      if (auto r = need_int(d, "grace_seconds", 0, 600)) return r;
-    return std::nullopt;
-  }
-  if (a.kind == "world") {
-    if (worlds_.size() >= static_cast<size_t>(kMaxWorlds))
-      return conflict("the session has " + std::to_string(kMaxWorlds) +
-                      " worlds; expected no more");
-    if (auto r = need_string(d, "name", kMaxName)) return r;
-    if (auto r = need_string(d, "option", 200)) return r;
-    if (scenario_.option_index(d["option"].get<std::string>()) < 0)
-      return bad("unknown option '" + d["option"].get<std::string>() +
-                 "'; expected an option of the scenario");
-    if (!whole_number(d, "seed")) return bad("\"seed\" is missing; expected a whole number >= 0");
-    if (d.contains("parent")) {
-      if (auto r = need_int(d, "parent", 1, static_cast<std::int64_t>(worlds_.size()))) return r;
-      const WorldSlot& parent = *world(d["parent"].get<int>());
-      if (auto r = need_int(d, "turns", 0, parent.world->resolved())) return r;
-    }
-    return std::nullopt;
-  }
-  if (a.kind == "join") {
-    if (players_.size() >= static_cast<size_t>(kMaxPlayers))
-      return conflict("the session is full; expected at most " + std::to_string(kMaxPlayers) +
-                      " players");
-    if (auto r = need_int(d, "world", 1, static_cast<std::int64_t>(worlds_.size())))
-      return Refusal{404, r->message};
-    if (auto r = need_string(d, "name", kMaxName)) return r;
-    if (auto r = need_string(d, "token", 200)) return r;
-    if (world(d["world"].get<int>())->ended) return conflict("this world's game has ended");
-    if (d.contains("actor") && !d["actor"].is_null()) {
-      if (!d["actor"].is_string()) return bad("\"actor\" is not an actor id; expected one");
-      const int actor = info_.actor_index(d["actor"].get<std::string>());
-      if (actor < 0)
-        return bad("unknown actor '" + d["actor"].get<std::string>() +
-                   "'; expected an actor id of the scenario");
-      if (rules_->moves_of_actor[static_cast<size_t>(actor)].empty())
-        return bad("actor '" + d["actor"].get<std::string>() +
-                   "' has no moves to make; expected an actor with moves");
-    }
-    return std::nullopt;
-  }
-  if (a.kind == "seat") {
-    if (auto r = need_int(d, "player", 1, static_cast<std::int64_t>(players_.size())))
-      return Refusal{404, r->message};
-    if (d.contains("actor") && !d["actor"].is_null()) {
-      if (!d["actor"].is_string() || info_.actor_index(d["actor"].get<std::string>()) < 0)
-        return bad("unknown actor; expected an actor id of the scenario or null");
-      const int actor = info_.actor_index(d["actor"].get<std::string>());
-      if (rules_->moves_of_actor[static_cast<size_t>(actor)].empty())
-        return bad("that actor has no moves to make; expected an actor with moves");
-    }
-    return std::nullopt;
-  }
-  if (a.kind == "message" && d.contains("world") && d["world"] == 0) {
-    if (auto r = need_string(d, "text", kMaxMessage)) return r;
-    return std::nullopt;
-  }
+  if (a.kind == "settings") return check_settings(d);
+  if (a.kind == "world") return check_new_world(d);
+  if (a.kind == "join") return check_join(d);
+  if (a.kind == "seat") return check_seat(d);
+  if (a.kind == "message" && d.contains("world") && d["world"] == 0)
+    return need_string(d, "text", kMaxMessage);
   if (auto r = need_int(d, "world", 1, static_cast<std::int64_t>(worlds_.size())))
     return Refusal{404, "no such world: " + r->message};
   return check_world_action(a, *world(d["world"].get<int>()));
+}
+
+std::optional<Refusal> Session::check_session(const Json& d) const {
+  if (created_) return conflict("the session exists already");
+  for (const char* key : {"option", "facilitator_token", "join_code"})
+    if (auto r = need_string(d, key, 200)) return r;
+  if (scenario_.option_index(d["option"].get<std::string>()) < 0)
+    return bad("unknown option '" + d["option"].get<std::string>() +
+               "'; expected an option of the scenario");
+  if (!whole_number(d, "seed")) return bad("\"seed\" is missing; expected a whole number >= 0");
+  return std::nullopt;
+}
+
+std::optional<Refusal> Session::check_settings(const Json& d) const {
+  if (d.contains("missed") &&
+      (!d["missed"].is_string() || !parse_missed_turn(d["missed"].get<std::string>())))
+    return bad("\"missed\" is not \"pass\" or \"ai\"; expected one of them");
+  if (d.contains("team_choice"))
+    if (auto r = need_bool(d, "team_choice")) return r;
+  if (d.contains("max_moves"))
+    if (auto r = need_int(d, "max_moves", 1, 10)) return r;
+  if (d.contains("grace_seconds"))
+    if (auto r = need_int(d, "grace_seconds", 0, 600)) return r;
+  return std::nullopt;
+}
+
+std::optional<Refusal> Session::check_new_world(const Json& d) const {
+  if (worlds_.size() >= static_cast<size_t>(kMaxWorlds))
+    return conflict("the session has " + std::to_string(kMaxWorlds) + " worlds; expected no more");
+  if (auto r = need_string(d, "name", kMaxName)) return r;
+  if (auto r = need_string(d, "option", 200)) return r;
+  if (scenario_.option_index(d["option"].get<std::string>()) < 0)
+    return bad("unknown option '" + d["option"].get<std::string>() +
+               "'; expected an option of the scenario");
+  if (!whole_number(d, "seed")) return bad("\"seed\" is missing; expected a whole number >= 0");
+  if (d.contains("parent")) {
+    if (auto r = need_int(d, "parent", 1, static_cast<std::int64_t>(worlds_.size()))) return r;
+    const WorldSlot& parent = *world(d["parent"].get<int>());
+    if (auto r = need_int(d, "turns", 0, parent.world->resolved())) return r;
+  }
+  return std::nullopt;
+}
+
+std::optional<Refusal> Session::check_seat_actor(const Json& d) const {
+  if (!d.contains("actor") || d["actor"].is_null()) return std::nullopt;
+  if (!d["actor"].is_string()) return bad("\"actor\" is not an actor id; expected one or null");
+  const std::string id = d["actor"].get<std::string>();
+  const int actor = info_.actor_index(id);
+  if (actor < 0) return bad("unknown actor '" + id + "'; expected an actor id of the scenario");
+  if (rules_->moves_of_actor[static_cast<size_t>(actor)].empty())
+    return bad("actor '" + id + "' has no moves to make; expected an actor with moves");
+  return std::nullopt;
+}
+
+std::optional<Refusal> Session::check_join(const Json& d) const {
+  if (players_.size() >= static_cast<size_t>(kMaxPlayers))
+    return conflict("the session is full; expected at most " + std::to_string(kMaxPlayers) +
+                    " players");
+  if (auto r = need_int(d, "world", 1, static_cast<std::int64_t>(worlds_.size())))
+    return Refusal{404, r->message};
+  if (auto r = need_string(d, "name", kMaxName)) return r;
+  if (auto r = need_string(d, "token", 200)) return r;
+  if (world(d["world"].get<int>())->ended) return conflict("this world's game has ended");
+  return check_seat_actor(d);
+}
+
+std::optional<Refusal> Session::check_seat(const Json& d) const {
+  if (auto r = need_int(d, "player", 1, static_cast<std::int64_t>(players_.size())))
+    return Refusal{404, r->message};
+  return check_seat_actor(d);
 }
 
 std::optional<Refusal> Session::check_moves(const WorldSlot& w, int actor,

@@ -150,6 +150,12 @@ class Session {
 
  private:
   std::vector<int> apply_world_action(const Action& a, WorldSlot& w);
+  [[nodiscard]] std::optional<Refusal> check_session(const nlohmann::json& d) const;
+  [[nodiscard]] std::optional<Refusal> check_settings(const nlohmann::json& d) const;
+  [[nodiscard]] std::optional<Refusal> check_new_world(const nlohmann::json& d) const;
+  [[nodiscard]] std::optional<Refusal> check_join(const nlohmann::json& d) const;
+  [[nodiscard]] std::optional<Refusal> check_seat(const nlohmann::json& d) const;
+  [[nodiscard]] std::optional<Refusal> check_seat_actor(const nlohmann::json& d) const;
   [[nodiscard]] std::optional<Refusal> check_world_action(const Action& a,
                                                           const WorldSlot& w) const;
   [[nodiscard]] std::optional<Refusal> check_moves(const WorldSlot& w, int actor,

@@ -445,7 +445,8 @@ struct ClassroomServer::Impl {
               });
   }
 
-  void routes() {
+  // Health, who holds a token, and the join page's lobby.
+  void entry_routes() {
     http.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
       std::shared_lock lock(m);
       send_json(res, {{"ok", true},
@@ -483,6 +484,10 @@ struct ClassroomServer::Impl {
       }
       send_json(res, session.lobby_view());
     });
+  }
+
+  // Making worlds, branching them, and joining them.
+  void world_routes() {
     http.Post("/api/worlds", [this](const httplib::Request& req, httplib::Response& res) {
       if (caller_of(req).kind != Caller::Kind::facilitator)
         return send_error(res, 403, "this needs the facilitator's token");
@@ -558,6 +563,10 @@ struct ClassroomServer::Impl {
       }
       answer(res, r, {{"token", token}, {"player", player}, {"link", "/team#token=" + token}});
     });
+  }
+
+  // What a page shows, and a team's choice.
+  void team_routes() {
     http.Get(R"(/api/worlds/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       const int world = world_of(req);
       const Caller c = caller_of(req);
@@ -582,6 +591,10 @@ struct ClassroomServer::Impl {
           res, r,
           {{"ok", true}, {"turn", d.value("turn", 0)}, {"moves", d.value("moves", Json::array())}});
     });
+  }
+
+  // The facilitator's actions.
+  void facilitator_routes() {
     world_action("open", "open");
     world_action("inject", "inject");
     world_action("undo", "undo");
@@ -614,6 +627,13 @@ struct ClassroomServer::Impl {
       (*body)["world"] = 0;
       answer(res, commit(Action{"message", 0, *body}), {{"ok", true}});
     });
+  }
+
+  void routes() {
+    entry_routes();
+    world_routes();
+    team_routes();
+    facilitator_routes();
     export_routes();
     stream_route();
     page_routes();
