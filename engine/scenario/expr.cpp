@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <string>
 
 namespace parley {
@@ -50,6 +51,61 @@ struct Token {
 
 /// Nesting beyond this is certainly a mistake; bounding it also bounds the parser's recursion.
 constexpr int kMaxNesting = 64;
+
+/// The message for a byte >= 0x80 at `i` of `text`: the whole UTF-8 character it starts (a
+/// single byte would print as a broken character) and, for the typographic signs that word
+/// processors and spreadsheets substitute for operators, the ASCII spelling to type instead.
+[[nodiscard]] std::string non_ascii_problem(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  bool valid = length > 1 && lead < 0xF8 && i + length <= text.size();
+  std::uint32_t code = length == 2 ? lead & 0x1Fu : length == 3 ? lead & 0x0Fu : lead & 0x07u;
+  for (std::size_t k = 1; valid && k < length; ++k) {
+    valid = (byte(i + k) & 0xC0) == 0x80;
+    code = (code << 6) | (byte(i + k) & 0x3Fu);
+  }
+  const std::string expected =
+      "expected a path, a number, a comparison (< <= > >= == !=), and, or, not, or parentheses";
+  if (!valid) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(lead));
+    return "unexpected byte " + std::string(hex) + " (the file is not UTF-8 text?); " + expected;
+  }
+  char where[16];
+  std::snprintf(where, sizeof where, "U+%04X", static_cast<unsigned>(code));
+  const std::string shown =
+      "unexpected character '" + std::string(text.substr(i, length)) + "' (" + where + ")";
+  std::string_view ascii;
+  switch (code) {
+    case 0x2265:  // greater-than or equal to
+    case 0x2A7E:  // greater-than or slanted equal to
+      ascii = ">=";
+      break;
+    case 0x2264:  // less-than or equal to
+    case 0x2A7D:  // less-than or slanted equal to
+      ascii = "<=";
+      break;
+    case 0x2260:  // not equal to
+      ascii = "!=";
+      break;
+    case 0x2010:  // hyphen
+    case 0x2011:  // non-breaking hyphen
+    case 0x2012:  // figure dash
+    case 0x2013:  // en dash
+    case 0x2014:  // em dash
+    case 0x2212:  // minus sign
+      ascii = "-";
+      break;
+    case 0x00A0:  // no-break space
+    case 0x202F:  // narrow no-break space
+      ascii = " ";
+      break;
+    default:
+      return shown + "; " + expected + " (conditions are written in plain ASCII)";
+  }
+  return shown + "; expected '" + std::string(ascii) + "' (conditions are written in plain ASCII)";
+}
 
 /// Splits a condition into tokens. Returns false and fills `error` on a character that cannot
 /// start a token, with a hint for the spellings people bring from other languages.
@@ -129,6 +185,13 @@ bool tokenize(std::string_view text, std::vector<Token>& out, ParseError& error)
       t.kind = Tok::cmp;
       t.cmp = CmpOp::ne;
       i += 2;
+    } else if (c == '=' && (next == '>' || next == '<')) {
+      // "=>" and "=<" are ">=" and "<=" written backwards, not a mistaken assignment.
+      const std::string wrote{c, next};
+      const std::string meant{next, c};
+      error = {at, "'" + wrote + "' is not an operator; expected '" + meant + "' (" +
+                       (next == '>' ? "greater than or equal" : "less than or equal") + ")"};
+      return false;
     } else if (c == '=') {
       error = {at, "'=' assigns; expected '==' to compare"};
       return false;
@@ -140,6 +203,9 @@ bool tokenize(std::string_view text, std::vector<Token>& out, ParseError& error)
       return false;
     } else if (c == '!') {
       error = {at, "unexpected '!'; expected 'not' (or '!=' to compare)"};
+      return false;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      error = {at, non_ascii_problem(text, i)};
       return false;
     } else {
       error = {at, "unexpected character '" + std::string(1, c) +

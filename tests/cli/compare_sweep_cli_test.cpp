@@ -77,8 +77,9 @@ TEST_CASE("compare rejects bad input with exit 2 and writes nothing", "[compare]
   const Run unknown =
       run_cli("compare " + kMini + " --options engage,hardlin --out " + tmp.sub("a"));
   CHECK(unknown.status == 2);
-  CHECK(unknown.out.find("--option 1:1:8: error: unknown option 'hardlin' (did you mean "
-                         "'hardline'?)") != std::string::npos);
+  CHECK(unknown.out.find("--options 'engage,hardlin': error: at character 8 of the value: "
+                         "unknown option 'hardlin' (did you mean 'hardline'?)") !=
+        std::string::npos);
   CHECK_FALSE(fs::exists(tmp.sub("a")));
 
   const Run only_baseline =
@@ -89,7 +90,7 @@ TEST_CASE("compare rejects bad input with exit 2 and writes nothing", "[compare]
 
   const Run metrics = run_cli("compare " + kMini + " --metrics 'utilty.*' --out " + tmp.sub("c"));
   CHECK(metrics.status == 2);
-  CHECK(metrics.out.find("--metrics:1:1: error: 'utilty.*' matches no metric") !=
+  CHECK(metrics.out.find("--metrics 'utilty.*': error: 'utilty.*' matches no metric") !=
         std::string::npos);
   CHECK_FALSE(fs::exists(tmp.sub("c")));
 
@@ -142,17 +143,20 @@ TEST_CASE("sweep rejects bad --vary with exit 2 and writes nothing", "[sweep][cl
   };
   const Case cases[] = {
       {"--vary salience.ALF.acces=0..1",
-       "--vary 1:1:14: error: unknown issue 'acces' in path; did you mean 'access'?"},
+       "--vary 'salience.ALF.acces=0..1': error: at character 14 of the value: unknown issue "
+       "'acces' in path; did you mean 'access'?"},
       {"--vary model.settle_rate=0.1..0.4 --vary model.settle_rate=0.5..0.1",
-       "--vary 2:1:19: error: expected LO < HI, got 0.5..0.1"},
+       "--vary 'model.settle_rate=0.5..0.1': error: at character 19 of the value: expected LO "
+       "< HI, got 0.5..0.1"},
       {"--vary salience.ALF.aid=0.5..1.5",
-       "--vary 1:1:23: error: salience.ALF.aid: 0.5..1.5 "
-       "reaches outside the path's range"},
-      {"--vary position.ALF.aid=0..100:1 --design grid", "--vary 1:1:25: error: expected STEPS"},
+       "--vary 'salience.ALF.aid=0.5..1.5': error: at character 23 of the value: "
+       "salience.ALF.aid: 0.5..1.5 reaches outside the path's range"},
+      {"--vary position.ALF.aid=0..100:1 --design grid",
+       "--vary 'position.ALF.aid=0..100:1': error: at character 25 of the value: expected STEPS"},
       {"--vary position.ALF.aid=0..100 --design grid", "--design grid needs the number of levels"},
       {"--vary position.ALF.aid=0..100:3", ":STEPS applies to --design grid only"},
       {"--vary position.ALF.aid=0..100 --option hardlin",
-       "--option:1:1: error: unknown option 'hardlin' (did you mean 'hardline'?)"},
+       "--option 'hardlin': error: unknown option 'hardlin' (did you mean 'hardline'?)"},
       {"--vary position.ALF.aid=0..100 --design sobl", "unknown design 'sobl' (did you mean"},
       {"--design lhs", "nothing to vary"},
   };

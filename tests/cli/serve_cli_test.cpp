@@ -147,7 +147,7 @@ TEST_CASE("parley serve refuses bad arguments and a folder it cannot use", "[cli
   auto r = run_parley("serve " + scenario + " --option nope --port 0 --data " +
                       quoted(tmp.path() / "a"));
   CHECK(r.status == 2);
-  CHECK(r.err.find("--option: error: unknown option 'nope'") != std::string::npos);
+  CHECK(r.err.find("--option 'nope': error: unknown option 'nope'") != std::string::npos);
   r = run_parley("serve " + scenario + " --port 70000");
   CHECK(r.status == 2);
   CHECK(r.err.find("expected a port from 0 to 65535") != std::string::npos);

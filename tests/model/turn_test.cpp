@@ -116,6 +116,58 @@ TEST_CASE("timeline rows fire in their turns, options and conditions", "[model][
   }
 }
 
+TEST_CASE("the AI of a turn sees that turn's timeline moves through done, not last",
+          "[model][timeline][phases]") {
+  // A turn runs drift, timeline, choices, bargaining, influence. A move the timeline makes in
+  // turn t is done.M == 1 at once (for later rows and for the AI choosing in turn t), but
+  // last.M == 1 only in turn t + 1: last means "made in the previous turn".
+  Scenario sc = tiny_scenario();
+  const Slot x{SlotKind::issue, 0, 0};
+  // B's scripted signal (B's AI never makes it: its cost is above any gain), and two replies
+  // of A that pay (A wants x high), one waiting for done.signal, one for last.signal.
+  sc.moves = {make_move("signal", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 1.0, 1.0),
+              make_move("after_done", 0, x, EffectOp::add, 10.0),
+              make_move("after_last", 0, x, EffectOp::add, 10.0)};
+  ParseError err;
+  sc.moves[1].requirement = *parse_condition("done.signal == 1", sc.ids(), err);
+  sc.moves[1].cooldown = 100;  // once only, so that turn 3 tells the replies apart
+  sc.moves[2].requirement = *parse_condition("last.signal == 1", sc.ids(), err);
+  sc.timeline = {make_row(0, 2, 2)};
+  World w(sc);
+  Rng rng(1, 1);
+  State s = step(w.rules, w.params, w.state, rng);  // turn 1: no signal, no reply
+  REQUIRE(s.count.sum() == 0);
+
+  const State mid = begin_turn(w.rules, w.params, s, rng);  // turn 2, drift and timeline done
+  REQUIRE(mid.turn == 2);
+  REQUIRE(mid.count[0] == 1);
+  CHECK(available(w.rules, 0, 1, mid));        // done.signal == 1 already
+  CHECK_FALSE(available(w.rules, 0, 2, mid));  // last.signal == 0: made this turn, not the last
+  s = finish_turn(w.rules, w.params, mid, rng);
+  CHECK(s.last_turn[1] == 2);
+  CHECK(s.count[2] == 0);
+
+  s = step(w.rules, w.params, s, rng);  // turn 3: the signal was made in the previous turn
+  CHECK(s.last_turn[2] == 3);
+  CHECK(s.count[1] == 1);
+}
+
+TEST_CASE("a move the timeline makes is not chosen again in the same turn",
+          "[model][timeline][phases]") {
+  // The timeline runs before the choices and sets the move's last turn, so the move is cooling
+  // down for its AI actor in that turn even with cooldown 0; the turn after, it may choose it.
+  Scenario sc = tiny_scenario();
+  sc.moves = {make_move("push", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0)};
+  sc.timeline = {make_row(0, 1, 1)};
+  World w(sc);
+  Rng rng(1, 1);
+  State s = step(w.rules, w.params, w.state, rng);
+  CHECK(s.count[0] == 1);  // by the timeline only
+  CHECK(s.status_quo[0] == Approx(60.0));
+  s = step(w.rules, w.params, s, rng);
+  CHECK(s.count[0] == 2);  // by A's AI
+}
+
 TEST_CASE("AI actors pick the move that pays and pass on one that does not", "[model][choice]") {
   Scenario sc = tiny_scenario();
   // A wants x high: +10 on x is worth 10/100 * 1/1.5 = 0.0667 to A.
@@ -233,6 +285,27 @@ TEST_CASE("a veto player blocks moves of the status quo that hurt it",
   REQUIRE(clip_to_veto(w.rules, w.state, 0, 62.5) == Approx(62.5));
   REQUIRE(clip_to_veto(w.rules, w.state, 0, 75.0) == Approx(70.0));
   REQUIRE(clip_to_veto(w.rules, w.state, 0, 40.0) == Approx(50.0));
+}
+
+TEST_CASE("a veto player accepts any point as close to it as the status quo, on either side",
+          "[model][bargaining][veto]") {
+  // What a veto means, in the case a scenario author met: B holds a veto on x and wants relief
+  // at 35 with the status quo at 0. B accepts every point from 0 to 70 (no farther from 35 than
+  // 0 is), so bargaining may carry x past B's own position, and B asks nothing in return.
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 1.0);
+  sc.actors[0].capability = Number::constant(3.0);
+  sc.stances[2].veto = true;  // B holds a veto on x
+  World w(sc);
+  w.state.status_quo[0] = 0.0;
+  w.state.position(1, 0) = 35.0;
+  CHECK(clip_to_veto(w.rules, w.state, 0, 80.0) == 70.0);
+  CHECK(clip_to_veto(w.rules, w.state, 0, 50.0) == 50.0);
+  CHECK(clip_to_veto(w.rules, w.state, 0, -10.0) == 0.0);
+  // A whole bargaining step: A (at 100, three times B's weight) pulls the compromise to
+  // (3 x 100 + 35) / 4 = 83.75; the veto stops x at 70, not at B's 35.
+  Rng rng(1, 1);
+  CHECK(bargain(w.rules, w.params, w.state, rng).status_quo[0] == Approx(70.0));
 }
 
 TEST_CASE("positions drift toward liked actors only", "[model][influence]") {

@@ -136,6 +136,45 @@ TEST_CASE("conditions that do not parse report the offending token", "[condition
   CHECK_THAT(cond_bad("position.US > 1").message, Catch::Contains("position.ACTOR.ISSUE"));
 }
 
+TEST_CASE("operators written backwards or in typography get the ASCII spelling", "[condition]") {
+  // "=>" and "=<" are >= and <= written backwards, not assignments.
+  const ParseError ge = cond_bad("issue.reserves => 50");
+  CHECK(ge.offset == 15);
+  CHECK(ge.message == "'=>' is not an operator; expected '>=' (greater than or equal)");
+  const ParseError le = cond_bad("turn =< 3");
+  CHECK(le.offset == 5);
+  CHECK(le.message == "'=<' is not an operator; expected '<=' (less than or equal)");
+
+  // A character a word processor substitutes is shown whole (all its UTF-8 bytes), with the
+  // ASCII operator to type instead, at the column of its first byte.
+  const struct {
+    const char* text;
+    int offset;
+    const char* shown;
+    const char* ascii;
+  } typographic[] = {
+      {"issue.reserves \u2265 50", 15, "'\u2265' (U+2265)", "expected '>='"},
+      {"turn \u2264 3", 5, "'\u2264' (U+2264)", "expected '<='"},
+      {"done.talks \u2260 1", 11, "'\u2260' (U+2260)", "expected '!='"},
+      {"issue.reserves > \u20135", 17, "'\u2013' (U+2013)", "expected '-'"},
+      {"issue.reserves > \u22125", 17, "'\u2212' (U+2212)", "expected '-'"},
+  };
+  for (const auto& t : typographic) {
+    const ParseError e = cond_bad(t.text);
+    INFO(t.text << " -> " << e.message);
+    CHECK(e.offset == t.offset);
+    CHECK_THAT(e.message, Catch::StartsWith(std::string("unexpected character ") + t.shown));
+    CHECK_THAT(e.message, Catch::Contains(t.ascii));
+  }
+  // Other characters are shown whole too; a byte that is not UTF-8 is named as a byte.
+  const ParseError accent = cond_bad("turn > 1 \u00e9");
+  CHECK(accent.offset == 9);
+  CHECK_THAT(accent.message, Catch::StartsWith("unexpected character '\u00e9' (U+00E9); expected"));
+  const ParseError latin1 = cond_bad("turn > 1 \xE9");
+  CHECK(latin1.offset == 9);
+  CHECK_THAT(latin1.message, Catch::StartsWith("unexpected byte 0xE9 (the file is not UTF-8"));
+}
+
 TEST_CASE("deep or complex conditions are refused, not overflowed", "[condition]") {
   const std::string deep = std::string(5000, '(') + "turn > 1" + std::string(5000, ')');
   CHECK_THAT(cond_bad(deep).message, Catch::Contains("nested too deeply"));

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "engine/core/rng.hpp"
@@ -106,6 +108,37 @@ TEST_CASE("a run's metrics come from its final state", "[sim][metrics]") {
   // B wants y at 100 with salience 0.5 and x at 0 (q = 50) with salience 1.
   REQUIRE(value("utility.B") == Approx((0.5 * 1.0 + 0.5 * 0.7) / 1.5));
   REQUIRE(out.trajectory.rows() == 6);
+}
+
+TEST_CASE("a costly move is left to the timeline, which makes it without charging the cost",
+          "[sim][metrics][cost]") {
+  // A move's cost weighs only in its AI actor's choice (gain minus cost); no utility is ever
+  // reduced by it. A cost above every gain therefore keeps the move for the timeline.
+  Scenario sc = test::tiny_scenario();
+  // +20 on x is worth 20/100 x 1/1.5 = 0.133 to A, far below the cost of 0.5.
+  sc.moves = {test::make_move("costly", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 20.0, 0.5)};
+  const auto metrics_of = [](const Scenario& s) {
+    const Rules rules = compile(s);
+    const MetricCatalog catalog = metric_catalog(s);
+    RunOutput out;
+    simulate(rules, catalog, sample_params(rules, 0, 1, 0), 1, 0, false, out);
+    REQUIRE(out.ok);
+    std::map<std::string, double> m;
+    for (size_t k = 0; k < catalog.final.size(); ++k) m[catalog.final[k].name] = out.final[k];
+    return m;
+  };
+  auto alone = metrics_of(sc);
+  CHECK(alone["moves.costly"] == 0);  // A's AI never pays 0.5 for 0.133
+
+  sc.timeline = {test::make_row(0, 1, 1)};
+  auto scripted = metrics_of(sc);
+  CHECK(scripted["moves.costly"] == 1);
+  CHECK(scripted["issue.x"] == Approx(70.0));
+  // A (position 100 on x, salience 1; 0 on y at 20, salience 0.5): the closeness formula at
+  // x = 70, with nothing taken off for the move's cost.
+  const double u = (1.0 * 0.7 + 0.5 * 0.8) / 1.5;
+  CHECK(scripted["utility.A"] == Approx(u).epsilon(1e-12));
+  CHECK(scripted["utility.A.mean"] == Approx(u).epsilon(1e-12));
 }
 
 TEST_CASE("a reused RunOutput gives the same run as a fresh one", "[sim][metrics]") {

@@ -157,7 +157,7 @@ int cmd_compare(const std::vector<std::string>& args) {
     const std::vector<std::string> wanted = vm.count("options")
                                                 ? vm["options"].as<std::vector<std::string>>()
                                                 : std::vector<std::string>{"all"};
-    for (const int o : select_options(*scenario, wanted, diag))
+    for (const int o : select_options(*scenario, wanted, "--options", diag))
       if (o != 0) spec.options.push_back(o);
     if (spec.options.empty() && !diag.has_errors())
       diag.error(vm.count("options") ? "--options" : scenario->folder + "/scenario.ini", 0, 0,
@@ -178,12 +178,7 @@ int cmd_compare(const std::vector<std::string>& args) {
     metrics = select_metrics(catalog, patterns, unmatched);
     std::vector<std::string> names;
     for (const MetricInfo& m : catalog.final) names.push_back(m.name);
-    for (const std::string& u : unmatched) {
-      const size_t at = patterns.find(u);
-      diag.error("--metrics", 1, static_cast<int>(at == std::string::npos ? 0 : at) + 1,
-                 "'" + u + "' matches no metric" + did_you_mean(u, names) +
-                     "; expected metric names or globs such as utility.*, issue.*");
-    }
+    for (const std::string& u : unmatched) metric_pattern_error(diag, patterns, u, names);
   }
   spec.threads =
       vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());

@@ -153,7 +153,7 @@ int cmd_run(const std::vector<std::string>& args) {
     options = select_options(*scenario,
                              vm.count("option") ? vm["option"].as<std::vector<std::string>>()
                                                 : std::vector<std::string>{},
-                             diag);
+                             "--option", diag);
   }
   BatchSpec spec;
   if (scenario) {

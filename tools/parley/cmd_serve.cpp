@@ -60,8 +60,8 @@ int cmd_serve(const std::vector<std::string>& args) {
     if (vm.count("option")) {
       options.option = vm["option"].as<std::string>();
       if (scenario->option_index(options.option) < 0)
-        diag.error("--option", 0, 0,
-                   "unknown option '" + options.option + "'; expected an option of the scenario");
+        option_error(diag, "--option", options.option, 0,
+                     "unknown option '" + options.option + "'; expected an option of the scenario");
     }
     if (vm.count("seed")) options.seed = seed_option(vm, scenario->default_seed, diag);
   }

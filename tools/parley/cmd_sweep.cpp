@@ -147,10 +147,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const std::string design_text = vm["design"].as<std::string>();
   const auto design = parse_design(design_text);
   if (!design)
-    diag.error("--design", 1, 1,
-               "unknown design '" + design_text + "'" +
-                   did_you_mean(design_text, {"lhs", "grid", "sobol"}) +
-                   "; expected lhs, grid or sobol");
+    option_error(diag, "--design", design_text, 0,
+                 "unknown design '" + design_text + "'" +
+                     did_you_mean(design_text, {"lhs", "grid", "sobol"}) +
+                     "; expected lhs, grid or sobol");
   if (vary_args.empty())
     diag.error("--vary", 0, 0,
                "nothing to vary; expected at least one --vary PATH=LO..HI, e.g. "
@@ -163,26 +163,28 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (scenario) {
     const IdTables ids = scenario->ids();
     for (size_t k = 0; k < vary_args.size(); ++k) {
-      const std::string where = "--vary " + std::to_string(k + 1);
+      const std::string& arg = vary_args[k];
       ParseError err;
-      auto v = parse_vary(vary_args[k], ids, err);
+      auto v = parse_vary(arg, ids, err);
       if (!v) {
-        diag.error(where, 1, err.offset + 1, err.message);
+        option_error(diag, "--vary", arg, err.offset + 1, err.message);
         continue;
       }
-      const size_t steps_at = vary_args[k].find(':');
+      const size_t steps_at = arg.find(':');
       if (design == Design::grid && v->steps == 0)
-        diag.error(where, 1, static_cast<int>(vary_args[k].size()) + 1,
-                   "--design grid needs the number of levels: expected PATH=LO..HI:STEPS, e.g. " +
-                       v->path + "=" + format_double(v->lo) + ".." + format_double(v->hi) + ":5");
+        option_error(diag, "--vary", arg, 0,
+                     "--design grid needs the number of levels: expected PATH=LO..HI:STEPS, "
+                     "e.g. " +
+                         v->path + "=" + format_double(v->lo) + ".." + format_double(v->hi) + ":5");
       else if (design && design != Design::grid && v->steps != 0)
-        diag.error(where, 1, static_cast<int>(steps_at) + 1,
-                   ":STEPS applies to --design grid only; expected PATH=LO..HI with --design " +
-                       std::string(design_name(*design)));
+        option_error(diag, "--vary", arg, static_cast<int>(steps_at) + 1,
+                     ":STEPS applies to --design grid only; expected PATH=LO..HI with --design " +
+                         std::string(design_name(*design)));
       const bool repeated = std::any_of(vary.begin(), vary.end(),
                                         [&](const VaryRange& o) { return o.slot == v->slot; });
       if (repeated)
-        diag.error(where, 1, 1, "'" + v->path + "' is varied twice; expected each path once");
+        option_error(diag, "--vary", arg, 0,
+                     "'" + v->path + "' is varied twice; expected each path once");
       else
         vary.push_back(std::move(*v));
     }
@@ -193,9 +195,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       for (const Option& o : scenario->options) names.push_back(o.name);
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      diag.error("--option", 1, 1,
-                 "unknown option '" + option_name + "'" + did_you_mean(option_name, names) +
-                     ", expected one of: " + list);
+      option_error(diag, "--option", option_name, 0,
+                   "unknown option '" + option_name + "'" + did_you_mean(option_name, names) +
+                       "; expected one of: " + list);
       base_option = 0;
     }
     catalog = metric_catalog(*scenario);
@@ -204,12 +206,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     metrics = select_metrics(catalog, patterns, unmatched);
     std::vector<std::string> names;
     for (const MetricInfo& m : catalog.final) names.push_back(m.name);
-    for (const std::string& u : unmatched) {
-      const size_t at = patterns.find(u);
-      diag.error("--metrics", 1, static_cast<int>(at == std::string::npos ? 0 : at) + 1,
-                 "'" + u + "' matches no metric" + did_you_mean(u, names) +
-                     "; expected metric names or globs such as utility.*, issue.*");
-    }
+    for (const std::string& u : unmatched) metric_pattern_error(diag, patterns, u, names);
   }
 
   // Sizes.

@@ -19,6 +19,30 @@
 
 namespace parley::cli {
 
+void option_error(Diagnostics& diag, std::string_view flag, std::string_view value, int at,
+                  const std::string& message) {
+  std::string where(flag);
+  if (!value.empty()) {
+    // Quoted as a shell would take it back, so the value can be told apart from the message.
+    where += " '";
+    for (const char c : value) where += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    where += '\'';
+  }
+  // A problem at the first character concerns the value as a whole: no position needed.
+  diag.error(std::move(where), 0, 0,
+             at > 1 ? "at character " + std::to_string(at) + " of the value: " + message : message);
+}
+
+void metric_pattern_error(Diagnostics& diag, const std::string& patterns,
+                          const std::string& pattern, const std::vector<std::string>& names) {
+  // The position matters only within a comma-separated list.
+  const size_t at = patterns.find(pattern);
+  const bool listed = patterns.find(',') != std::string::npos && at != std::string::npos;
+  option_error(diag, "--metrics", patterns, listed ? static_cast<int>(at) + 1 : 0,
+               "'" + pattern + "' matches no metric" + did_you_mean(pattern, names) +
+                   "; expected metric names or globs such as utility.*, issue.*");
+}
+
 std::optional<Scenario> load_with_overrides(const std::string& folder,
                                             const std::vector<std::string>& sets,
                                             Diagnostics& diag) {
@@ -29,16 +53,18 @@ std::optional<Scenario> load_with_overrides(const std::string& folder,
   for (size_t k = 0; k < sets.size(); ++k) {
     // One --set holds one PATH=VALUE; ';' would silently add more, so it is not allowed here.
     ParseError err;
-    const std::string where = "--set " + std::to_string(k + 1);
     if (const size_t semi = sets[k].find(';'); semi != std::string::npos) {
-      diag.error(where, 1, static_cast<int>(semi) + 1,
-                 "one --set takes one PATH=VALUE; repeat --set for more");
+      option_error(diag, "--set", sets[k], static_cast<int>(semi) + 1,
+                   "one --set takes one PATH=VALUE; repeat --set for more");
       continue;
     }
     const auto list = parse_set_list(sets[k], ids, err);
     if (!list || (list->overrides.empty() && !list->bargaining)) {
-      diag.error(where, 1, err.offset + 1,
-                 list ? "expected PATH=VALUE (e.g. salience.US.reserves=0.3)" : err.message);
+      if (list)
+        option_error(diag, "--set", sets[k], 0,
+                     "expected PATH=VALUE (e.g. salience.US.reserves=0.3)");
+      else
+        option_error(diag, "--set", sets[k], err.offset + 1, err.message);
       continue;
     }
     for (Option& o : sc->options) {
@@ -54,7 +80,7 @@ std::optional<Scenario> load_with_overrides(const std::string& folder,
 }
 
 std::vector<int> select_options(const Scenario& scenario, const std::vector<std::string>& wanted,
-                                Diagnostics& diag) {
+                                std::string_view flag, Diagnostics& diag) {
   std::vector<std::string> names;
   for (const auto& o : scenario.options) names.push_back(o.name);
   std::vector<bool> chosen(scenario.options.size(), false);
@@ -72,10 +98,12 @@ std::vector<int> select_options(const Scenario& scenario, const std::vector<std:
         chosen[static_cast<size_t>(idx)] = true;
         any = true;
       } else {
-        diag.error(
-            "--option " + std::to_string(k + 1), 1, static_cast<int>(column),
+        // The position matters only within a comma-separated list.
+        const bool listed = wanted[k].find(',') != std::string::npos;
+        option_error(
+            diag, flag, wanted[k], listed ? static_cast<int>(column) : 0,
             "unknown option '" + name + "'" + did_you_mean(name, names) +
-                ", expected one of: " + [&] {
+                "; expected one of: " + [&] {
                   std::string all = "all";
                   for (const auto& n : names) all += ", " + n;
                   return all;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -24,11 +25,24 @@ namespace parley::cli {
                                                           const std::vector<std::string>& sets,
                                                           Diagnostics& diag);
 
-/// Resolves `--option` values (names, comma-separated lists, or "all") to option indices in
-/// scenario order; an empty list means baseline only. Unknown names are errors in `diag`.
+/// Records a problem with a command-line option in `diag` as `--flag 'value': error: message`
+/// (`--flag: error: message` when `value` is empty): a command line has no lines or columns, so
+/// none is invented. `at` (1-based; 0 for none) is the character of `value` where the problem
+/// starts, given in the message as "at character N of the value: ..." when it is past the first.
+void option_error(Diagnostics& diag, std::string_view flag, std::string_view value, int at,
+                  const std::string& message);
+
+/// Records that `pattern`, one of the comma-separated globs of `--metrics` (`patterns` as
+/// given), matches none of `names`, with the nearest name as a suggestion.
+void metric_pattern_error(Diagnostics& diag, const std::string& patterns,
+                          const std::string& pattern, const std::vector<std::string>& names);
+
+/// Resolves option names given to `flag` (names, comma-separated lists, or "all") to option
+/// indices in scenario order; an empty list means baseline only. Unknown names are errors in
+/// `diag`, under `flag` (e.g. "--option").
 [[nodiscard]] std::vector<int> select_options(const Scenario& scenario,
                                               const std::vector<std::string>& wanted,
-                                              Diagnostics& diag);
+                                              std::string_view flag, Diagnostics& diag);
 
 /// Parses `parley COMMAND SCENARIO [options]`: the options of `visible` plus one positional
 /// SCENARIO folder, into `vm`. Returns the exit status when the command should stop now:
