@@ -165,6 +165,20 @@ class Session {
   [[nodiscard]] nlohmann::ordered_json moves_view(const WorldSlot& w, int actor) const;
   [[nodiscard]] nlohmann::ordered_json status_view(const WorldSlot& w, std::int64_t now_ms) const;
   [[nodiscard]] nlohmann::ordered_json debrief(const WorldSlot& w) const;
+  /// The debrief's parts: each per-turn metric's path over the reference fan (`ref` may be
+  /// null while the reference runs), each seated team's utility against the AI's runs, and
+  /// every seat's choices per resolved turn next to the AI's.
+  [[nodiscard]] nlohmann::ordered_json debrief_metrics(const WorldSlot& w,
+                                                       const Reference* ref) const;
+  [[nodiscard]] nlohmann::ordered_json debrief_teams(const WorldSlot& w,
+                                                     const Reference* ref) const;
+  [[nodiscard]] nlohmann::ordered_json debrief_choices(const WorldSlot& w) const;
+  /// Adds to `v` what a seated (or waiting) player sees of world `w`: who they are, and for a
+  /// team its brief, its moves and its current submission.
+  void player_view(const WorldSlot& w, const Player& p, nlohmann::ordered_json& v) const;
+  /// Adds to `v` what the facilitator alone sees: every team, player (with tokens), move,
+  /// world, the join code, the options and the settings.
+  void facilitator_view(const WorldSlot& w, nlohmann::ordered_json& v) const;
   [[nodiscard]] std::vector<std::string> team_members(int world, int actor) const;
   WorldSlot& slot(int id);
 

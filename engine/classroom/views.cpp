@@ -220,13 +220,9 @@ OJson Session::moves_view(const WorldSlot& w, int actor) const {
   return out;
 }
 
-OJson Session::debrief(const WorldSlot& w) const {
+OJson Session::debrief_metrics(const WorldSlot& w, const Reference* ref) const {
   const World& world = *w.world;
   const SteppedRun& run = world.run();
-  const auto ref = reference(world.option(), world.seed());
-  OJson d;
-  d["ready"] = ref != nullptr;
-  d["runs"] = ref ? ref->runs : 0;
   const auto& per_turn = catalog_->per_turn;
   const std::size_t m = per_turn.size();
   const int resolved = world.resolved();
@@ -265,8 +261,12 @@ OJson Session::debrief(const WorldSlot& w) const {
     }
     metrics.push_back(std::move(e));
   }
-  d["metrics"] = metrics;
-  // Each team's utility against the distribution of the AI's runs.
+  return metrics;
+}
+
+OJson Session::debrief_teams(const WorldSlot& w, const Reference* ref) const {
+  const World& world = *w.world;
+  const SteppedRun& run = world.run();
   OJson teams = OJson::array();
   std::vector<std::uint8_t> ever(static_cast<size_t>(rules_->actors), 0);
   for (const TurnRecord& r : world.history())
@@ -290,8 +290,11 @@ OJson Session::debrief(const WorldSlot& w) const {
         }
     teams.push_back(std::move(t));
   }
-  d["teams"] = teams;
-  // Per resolved turn and seat: what the team did and what the AI would have done.
+  return teams;
+}
+
+OJson Session::debrief_choices(const WorldSlot& w) const {
+  const World& world = *w.world;
   OJson choices = OJson::array();
   for (size_t turn = 0; turn < world.history().size(); ++turn) {
     const TurnRecord& r = world.history()[turn];
@@ -320,7 +323,19 @@ OJson Session::debrief(const WorldSlot& w) const {
       choices.push_back(std::move(c));
     }
   }
-  d["choices"] = choices;
+  return choices;
+}
+
+OJson Session::debrief(const WorldSlot& w) const {
+  const auto ref = reference(w.world->option(), w.world->seed());
+  OJson d;
+  d["ready"] = ref != nullptr;
+  d["runs"] = ref ? ref->runs : 0;
+  d["metrics"] = debrief_metrics(w, ref.get());
+  // Each team's utility against the distribution of the AI's runs.
+  d["teams"] = debrief_teams(w, ref.get());
+  // Per resolved turn and seat: what the team did and what the AI would have done.
+  d["choices"] = debrief_choices(w);
   return d;
 }
 
@@ -337,81 +352,86 @@ OJson Session::view(const Caller& caller, int world_id, std::int64_t now_ms) con
                    {"turn_labels", turn_labels(info_)}};
   v["status"] = status_view(w, now_ms);
   v["public"] = public_view(w);
-  if (p != nullptr) {
-    v["you"] = {{"player", p->id},
-                {"name", p->name},
-                {"world", p->world},
-                {"actor", p->actor >= 0 ? OJson(info_.actors[static_cast<size_t>(p->actor)].id)
-                                        : OJson(nullptr)}};
-    if (p->actor >= 0) {
-      v["brief"] = brief(w, p->actor);
-      v["moves"] = moves_view(w, p->actor);
-      const TurnRecord& cur = w.world->current();
-      if (w.world->open() && cur.submitted[static_cast<size_t>(p->actor)] != 0) {
-        OJson moves = OJson::array();
-        for (const std::int32_t m : cur.moves[static_cast<size_t>(p->actor)])
-          moves.push_back(info_.moves[static_cast<size_t>(m)].id);
-        v["submission"] = {{"turn", w.world->resolved() + 1}, {"moves", moves}};
-      } else {
-        v["submission"] = nullptr;
-      }
-    }
-  }
-  if (facilitator) {
-    OJson teams = OJson::array();
-    const std::vector<std::uint8_t> seats = seated(w.id);
-    for (int a = 0; a < rules_->actors; ++a) {
-      if (rules_->moves_of_actor[static_cast<size_t>(a)].empty()) continue;
-      OJson t = {{"actor", info_.actors[static_cast<size_t>(a)].id},
-                 {"name", info_.actors[static_cast<size_t>(a)].name},
-                 {"seated", seats[static_cast<size_t>(a)] != 0},
-                 {"brief", brief(w, a)},
-                 {"moves", moves_view(w, a)}};
-      const TurnRecord& cur = w.world->current();
-      if (w.world->open() && cur.submitted[static_cast<size_t>(a)] != 0) {
-        OJson moves = OJson::array();
-        for (const std::int32_t m : cur.moves[static_cast<size_t>(a)])
-          moves.push_back(info_.moves[static_cast<size_t>(m)].id);
-        t["submission"] = moves;
-      }
-      teams.push_back(std::move(t));
-    }
-    v["teams"] = teams;
-    OJson players = OJson::array();
-    for (const Player& pl : players_)
-      if (pl.world == w.id)
-        players.push_back(
-            {{"player", pl.id},
-             {"name", pl.name},
-             {"actor", pl.actor >= 0 ? OJson(info_.actors[static_cast<size_t>(pl.actor)].id)
-                                     : OJson(nullptr)},
-             {"token", pl.token}});
-    v["players"] = players;
-    OJson all_moves = OJson::array();
-    for (const InfoMove& mv : info_.moves)
-      all_moves.push_back({{"id", mv.id}, {"actor", mv.actor}, {"name", mv.name}});
-    v["all_moves"] = all_moves;
-    OJson worlds = OJson::array();
-    for (const WorldSlot& o : worlds_)
-      worlds.push_back({{"world", o.id},
-                        {"name", o.name},
-                        {"resolved", o.world->resolved()},
-                        {"open", o.world->open()},
-                        {"ended", o.ended}});
-    v["worlds"] = worlds;
-    v["join_code"] = join_code_;
-    // The scenario's options, for the form that creates a world.
-    OJson options = OJson::array();
-    for (const InfoOption& o : info_.options)
-      options.push_back({{"name", o.name}, {"description", o.description}});
-    v["options"] = options;
-    v["settings"] = {{"missed", missed_turn_name(settings_.missed)},
-                     {"team_choice", settings_.team_choice},
-                     {"max_moves", settings_.max_moves},
-                     {"grace_seconds", settings_.grace_seconds}};
-  }
+  if (p != nullptr) player_view(w, *p, v);
+  if (facilitator) facilitator_view(w, v);
   if (facilitator || w.ended || w.world->finished()) v["debrief"] = debrief(w);
   return v;
+}
+
+void Session::player_view(const WorldSlot& w, const Player& player, OJson& v) const {
+  const Player* p = &player;
+  v["you"] = {{"player", p->id},
+              {"name", p->name},
+              {"world", p->world},
+              {"actor", p->actor >= 0 ? OJson(info_.actors[static_cast<size_t>(p->actor)].id)
+                                      : OJson(nullptr)}};
+  if (p->actor >= 0) {
+    v["brief"] = brief(w, p->actor);
+    v["moves"] = moves_view(w, p->actor);
+    const TurnRecord& cur = w.world->current();
+    if (w.world->open() && cur.submitted[static_cast<size_t>(p->actor)] != 0) {
+      OJson moves = OJson::array();
+      for (const std::int32_t m : cur.moves[static_cast<size_t>(p->actor)])
+        moves.push_back(info_.moves[static_cast<size_t>(m)].id);
+      v["submission"] = {{"turn", w.world->resolved() + 1}, {"moves", moves}};
+    } else {
+      v["submission"] = nullptr;
+    }
+  }
+}
+
+void Session::facilitator_view(const WorldSlot& w, OJson& v) const {
+  OJson teams = OJson::array();
+  const std::vector<std::uint8_t> seats = seated(w.id);
+  for (int a = 0; a < rules_->actors; ++a) {
+    if (rules_->moves_of_actor[static_cast<size_t>(a)].empty()) continue;
+    OJson t = {{"actor", info_.actors[static_cast<size_t>(a)].id},
+               {"name", info_.actors[static_cast<size_t>(a)].name},
+               {"seated", seats[static_cast<size_t>(a)] != 0},
+               {"brief", brief(w, a)},
+               {"moves", moves_view(w, a)}};
+    const TurnRecord& cur = w.world->current();
+    if (w.world->open() && cur.submitted[static_cast<size_t>(a)] != 0) {
+      OJson moves = OJson::array();
+      for (const std::int32_t m : cur.moves[static_cast<size_t>(a)])
+        moves.push_back(info_.moves[static_cast<size_t>(m)].id);
+      t["submission"] = moves;
+    }
+    teams.push_back(std::move(t));
+  }
+  v["teams"] = teams;
+  OJson players = OJson::array();
+  for (const Player& pl : players_)
+    if (pl.world == w.id)
+      players.push_back(
+          {{"player", pl.id},
+           {"name", pl.name},
+           {"actor",
+            pl.actor >= 0 ? OJson(info_.actors[static_cast<size_t>(pl.actor)].id) : OJson(nullptr)},
+           {"token", pl.token}});
+  v["players"] = players;
+  OJson all_moves = OJson::array();
+  for (const InfoMove& mv : info_.moves)
+    all_moves.push_back({{"id", mv.id}, {"actor", mv.actor}, {"name", mv.name}});
+  v["all_moves"] = all_moves;
+  OJson worlds = OJson::array();
+  for (const WorldSlot& o : worlds_)
+    worlds.push_back({{"world", o.id},
+                      {"name", o.name},
+                      {"resolved", o.world->resolved()},
+                      {"open", o.world->open()},
+                      {"ended", o.ended}});
+  v["worlds"] = worlds;
+  v["join_code"] = join_code_;
+  // The scenario's options, for the form that creates a world.
+  OJson options = OJson::array();
+  for (const InfoOption& o : info_.options)
+    options.push_back({{"name", o.name}, {"description", o.description}});
+  v["options"] = options;
+  v["settings"] = {{"missed", missed_turn_name(settings_.missed)},
+                   {"team_choice", settings_.team_choice},
+                   {"max_moves", settings_.max_moves},
+                   {"grace_seconds", settings_.grace_seconds}};
 }
 
 OJson Session::lobby_view() const {
