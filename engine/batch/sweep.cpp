@@ -502,12 +502,16 @@ SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, co
   // mutex guards `state` and the checkpointer when chunks run in parallel.
   std::mutex state_mutex;
   auto last_save = std::chrono::steady_clock::now();
+  // A big design's checkpoint holds every finished sample's means (hundreds of MB for 10^5
+  // samples), and writing it can take seconds: the gap between saves grows with the cost of the
+  // last one so that saving takes at most about 1/kSaveShare of the time.
+  constexpr double kSaveShare = 20.0;
+  double save_cost = 0.0;
   const auto save_locked = [&](bool force) {
     if (spec.checkpointer == nullptr) return;
     const auto now = std::chrono::steady_clock::now();
-    if (!force && std::chrono::duration<double>(now - last_save).count() < spec.checkpoint_seconds)
-      return;
-    last_save = now;
+    const double gap = std::max(spec.checkpoint_seconds, kSaveShare * save_cost);
+    if (!force && std::chrono::duration<double>(now - last_save).count() < gap) return;
     std::uint64_t sims = 0;
     for (Eigen::Index c = 0; c < chunks; ++c) {
       if (state.done[static_cast<size_t>(c)])
@@ -516,6 +520,8 @@ SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, co
         sims += static_cast<std::uint64_t>(chunk_size(c)) * state.current_runs;
     }
     spec.checkpointer->save(sims, encode_sweep_state(state, result, runs));
+    last_save = std::chrono::steady_clock::now();
+    save_cost = std::chrono::duration<double>(last_save - now).count();
   };
   // Forwards one chunk's batch checkpoints into the sweep's (sequential chunks only).
   class ChunkCheckpointer final : public BatchCheckpointer {

@@ -3,9 +3,11 @@
 // plan-and-estimate path the command uses.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/batch/runner.hpp"
@@ -281,4 +283,37 @@ TEST_CASE("sweep.csv and sensitivity.csv have the documented columns", "[sweep]"
   CHECK(std::count(sens.begin(), sens.end(), '\n') == 1 + 2 * 2);
   // issue.sanctions never moves in mini: its indices are left empty, not made up.
   CHECK(sens.find("issue.sanctions,model.settle_rate,,,,\n") != std::string::npos);
+}
+
+TEST_CASE("a checkpoint that is slow to write is written less often", "[sweep][checkpoint]") {
+  // A big design's checkpoint holds every finished sample, so writing it can take seconds; at a
+  // fixed interval the sweep would spend most of its time saving. Here every save takes 20 ms
+  // and the interval asked for is 1 ms: the sweep must space its saves to about 20 times their
+  // cost, not save after each of its 63 chunks.
+  const Scenario sc = mini_scenario();
+  const MetricCatalog catalog = metric_catalog(sc);
+  struct Slow final : BatchCheckpointer {
+    int saves = 0;
+    void save(std::uint64_t, std::string_view) override {
+      ++saves;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  } slow;
+  const SweepPlan plan =
+      make_sweep_plan(Design::lhs, {vary(sc, "model.settle_rate=0.05..0.5")}, 2000, 3);
+  SweepSpec spec;
+  spec.runs_per_sample = 1;
+  spec.seed = 11;
+  spec.threads = 1;
+  spec.checkpointer = &slow;
+  spec.checkpoint_seconds = 0.001;
+  const auto start = std::chrono::steady_clock::now();
+  const SweepResult result = run_sweep(sc, catalog, plan, spec);
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(result.failed == 0);
+  INFO("saves " << slow.saves << " in " << elapsed << " s");
+  CHECK(slow.saves >= 1);
+  // At most one save per 20 x 20 ms of sweep, plus the first.
+  CHECK(slow.saves <= 2 + static_cast<int>(elapsed / 0.4));
 }
