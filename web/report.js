@@ -454,10 +454,57 @@
     scatterSection();
   }
 
+  // ---- given (--given) ----------------------------------------------------------------------
+
+  function pct(v) {
+    return v === null || v === undefined ? '–' : (100 * v).toFixed(1) + '%';
+  }
+
+  function givenSection() {
+    const g = data.given;
+    const paired = data.kind === 'compare';
+    const s = section('given', 'Given ' + g.condition,
+      paired
+        ? 'How often the condition held at the end of a run under each option (95% Wilson interval), and the paired differences to the baseline over the runs in which it held under both the option and the baseline.'
+        : 'How often the condition held at the end of a run under each option (95% Wilson interval), and where the outcomes end in those runs, beside their mean over all runs.');
+    s.dataset.condition = g.condition;
+    const shareRows = g.shares.map((r) => {
+      const cells = [el('span', {}, [P.swatch(indexOf(r.option)), document.createTextNode(labelOf(r.option))]),
+        `${r.held.toLocaleString('en-US')} of ${r.runs.toLocaleString('en-US')}`,
+        r.share === undefined ? '–' : `${pct(r.share)} [${pct(r.low)}–${pct(r.high)}]`];
+      if (paired) cells.push(r.both === undefined ? '' : r.both.toLocaleString('en-US'));
+      return cells;
+    });
+    const shareHead = ['option', 'runs in which it held', 'share [95% interval]'];
+    if (paired) shareHead.push('pairs: held in both');
+    s.append(P.table(shareHead, shareRows, [false, true, true, true]));
+    const never = g.shares.filter((r) => r.held === 0).map((r) => labelOf(r.option));
+    if (never.length > 0) {
+      s.append(el('p', { className: 'warning', text: 'The condition never held under ' + never.join(', ') +
+        ': nothing to summarise there.' }));
+    }
+    const rows = [];
+    g.metrics.forEach((m) => m.rows.forEach((r) => {
+      const name = el('span', {}, [P.swatch(indexOf(r.option)), document.createTextNode(labelOf(r.option))]);
+      if (paired) {
+        rows.push([m.title, name, `${fixed4(r.diff)} [${fixed4(r.low)}, ${fixed4(r.high)}]`, verdictSpan(r.verdict)]);
+      } else {
+        rows.push([m.title, name, `${P.fmt(r.mean, 3)} [${P.fmt(r.p05, 3)}–${P.fmt(r.p95, 3)}]`,
+          r.all_mean === undefined ? '–' : P.fmt(r.all_mean, 3)]);
+      }
+    }));
+    if (rows.length > 0) {
+      s.append(paired
+        ? P.table(['outcome', 'option', 'vs baseline, given [95% CI]', 'verdict'], rows, [false, false, true, false])
+        : P.table(['outcome', 'option', 'given: mean [p05–p95]', 'all runs: mean'], rows, [false, false, true, true]));
+    }
+  }
+
   header();
   if (data.kind !== 'sweep') whatWasRun();
   if (data.kind === 'run') runReport();
   if (data.kind === 'compare') compareReport();
+  if (data.given) givenSection();
   if (data.kind === 'sweep') sweepReport();
   manifest();
   document.body.dataset.ready = 'true';

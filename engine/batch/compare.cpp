@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/batch/bytes.hpp"
+
 namespace parley {
 
 namespace {
@@ -42,6 +44,40 @@ class ProgressSink final : public BatchSink {
 
  private:
   const std::function<void(std::uint64_t, std::uint64_t)>& fn_;
+};
+
+// Two observers as one: each sees every run, and a saved state holds both states.
+class BothObservers final : public RunObserver {
+ public:
+  BothObservers(RunObserver& first, RunObserver& second) : first_(first), second_(second) {}
+  void observe(int worker, std::uint64_t run, const std::vector<RunOutput>& outputs) override {
+    first_.observe(worker, run, outputs);
+    second_.observe(worker, run, outputs);
+  }
+  [[nodiscard]] std::string save() const override {
+    std::string out;
+    ByteWriter w(out);
+    w.bytes(first_.save());
+    w.bytes(second_.save());
+    return out;
+  }
+  void merge_saved(std::string_view state) override {
+    ByteReader r(state);
+    const std::string_view a = r.bytes();
+    const std::string_view b = r.bytes();
+    // A malformed state goes whole to both, which reject it (and say so through their ok()).
+    if (!r.ok() || !r.at_end()) {
+      first_.merge_saved(state);
+      second_.merge_saved(state);
+      return;
+    }
+    first_.merge_saved(a);
+    second_.merge_saved(b);
+  }
+
+ private:
+  RunObserver& first_;
+  RunObserver& second_;
 };
 
 }  // namespace
@@ -278,7 +314,8 @@ CompareResult run_compare(const Scenario& scenario, const Rules& rules,
   batch.threads = std::max(1, spec.threads);
   batch.options = {0};
   batch.options.insert(batch.options.end(), result.options.begin(), result.options.end());
-  batch.observer = &observer;
+  BothObservers both(observer, spec.also != nullptr ? *spec.also : observer);
+  batch.observer = spec.also != nullptr ? static_cast<RunObserver*>(&both) : &observer;
   batch.checkpointer = spec.checkpointer;
   batch.checkpoint_seconds = spec.checkpoint_seconds;
   batch.resume_runs = spec.resume_runs;

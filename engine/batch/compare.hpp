@@ -152,6 +152,9 @@ struct CompareSpec {
   /// MPI: this process's rank and the number of ranks (as BatchSpec); 0 and 1 without MPI.
   int rank = 0;
   int ranks = 1;  ///< see rank
+  /// Optional: another observer of every run (outputs[0] the baseline, outputs[1 + k] option
+  /// k), e.g. `--given`; its state is checkpointed and gathered with the comparison's.
+  RunObserver* also = nullptr;
 };
 
 /// The result of a comparison.

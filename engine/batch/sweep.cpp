@@ -278,8 +278,9 @@ void decode_sweep_state(std::string_view text, std::uint64_t runs, SweepState& s
 }
 
 // A copy of the scenario whose options after the original ones are samples [first, first + n)
-// of the plan: the base option with the varied paths appended as constants (so they win over
-// the base option's own overrides, which are applied in order).
+// of the plan: the base option with the varied paths appended as constants that always hold
+// (Option::set_always: they win over the base option's own overrides, and hold from the start
+// even when the base option starts later).
 Scenario chunk_scenario(const Scenario& sc, const SweepPlan& plan, int base, Eigen::Index first,
                         Eigen::Index n) {
   Scenario c = sc;
@@ -294,7 +295,7 @@ Scenario chunk_scenario(const Scenario& sc, const SweepPlan& plan, int base, Eig
       const Range r = writable_range(v.slot);
       value.lo = r.lo;
       value.hi = r.hi;
-      o.set.push_back(Override{v.slot, value});
+      o.set_always.push_back(Override{v.slot, value});
     }
     c.options.push_back(std::move(o));
   }

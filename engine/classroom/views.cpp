@@ -47,6 +47,9 @@ OJson Session::status_view(const WorldSlot& w, std::int64_t now_ms) const {
   s["name"] = w.name;
   s["option"] = scenario_.options[static_cast<size_t>(world.option())].name;
   s["option_description"] = scenario_.options[static_cast<size_t>(world.option())].description;
+  // An option that starts later: the turn its changes and forbid list take effect.
+  if (const int from = scenario_.options[static_cast<size_t>(world.option())].from; from > 0)
+    s["option_from"] = from;
   s["turn"] = turn;
   s["turns"] = rules_->turns;
   s["turn_label"] = labels[static_cast<size_t>(std::min(turn, rules_->turns))];
@@ -186,7 +189,7 @@ OJson Session::moves_view(const WorldSlot& w, int actor) const {
   OJson out = OJson::array();
   std::optional<AiAdvice> advice;
   if (world.open() && w.advisor) advice = run.advice(actor);
-  const auto& forbidden = rules_->options[static_cast<size_t>(world.option())].forbidden;
+  const OptionRules& option = rules_->options[static_cast<size_t>(world.option())];
   for (const std::int32_t m : rules_->moves_of_actor[static_cast<size_t>(actor)]) {
     const InfoMove& mv = info_.moves[static_cast<size_t>(m)];
     OJson e = {{"id", mv.id},
@@ -198,7 +201,7 @@ OJson Session::moves_view(const WorldSlot& w, int actor) const {
     if (!available && world.open()) {
       // Why not, in the order a player would check.
       const int cooldown = rules_->move_rules[static_cast<size_t>(m)].cooldown;
-      if (forbidden[static_cast<size_t>(m)] != 0) {
+      if (option.forbids(m, st.turn)) {
         e["why"] = "not allowed under this option";
       } else if (st.turn - st.last_turn[m] <= cooldown) {
         e["why"] = "made recently: available again at turn " +
@@ -425,8 +428,11 @@ void Session::facilitator_view(const WorldSlot& w, OJson& v) const {
   v["join_code"] = join_code_;
   // The scenario's options, for the form that creates a world.
   OJson options = OJson::array();
-  for (const InfoOption& o : info_.options)
-    options.push_back({{"name", o.name}, {"description", o.description}});
+  for (const InfoOption& o : info_.options) {
+    OJson e = {{"name", o.name}, {"description", o.description}};
+    if (o.from > 0) e["from"] = o.from;
+    options.push_back(std::move(e));
+  }
   v["options"] = options;
   v["settings"] = {{"missed", missed_turn_name(settings_.missed)},
                    {"team_choice", settings_.team_choice},

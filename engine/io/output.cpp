@@ -124,6 +124,7 @@ std::string manifest_json(const Manifest& m, const Scenario& sc) {
   if (m.ranks > 1) j["ranks"] = m.ranks;
   j["options"] = m.options;
   j["overrides"] = m.overrides;
+  if (!m.given.empty()) j["given"] = m.given;
   j["failed_runs"] = m.failed;
   if (m.command == "sweep") {
     nlohmann::ordered_json sw;
@@ -169,8 +170,11 @@ std::string manifest_json(const Manifest& m, const Scenario& sc) {
     info["moves"].push_back(
         {{"id", mv.id}, {"actor", mv.actor}, {"name", mv.name}, {"headline", mv.headline}});
   info["options"] = nlohmann::ordered_json::array();
-  for (const InfoOption& o : si.options)
-    info["options"].push_back({{"name", o.name}, {"description", o.description}});
+  for (const InfoOption& o : si.options) {
+    nlohmann::ordered_json e{{"name", o.name}, {"description", o.description}};
+    if (o.from > 0) e["from"] = o.from;  // written only for an option that starts later
+    info["options"].push_back(std::move(e));
+  }
   j["scenario_info"] = std::move(info);
   j["command_line"] = m.command_line;
   // Invalid UTF-8 in a scenario's text is replaced rather than failing the batch at its end.

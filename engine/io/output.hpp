@@ -120,6 +120,8 @@ struct Manifest {
   int ranks = 1;            ///< MPI ranks; written only when > 1
   std::vector<std::string> options;
   std::vector<std::string> overrides;  ///< --set arguments as given
+  /// run and compare: the --given condition as written (empty: none; then not written).
+  std::string given;
   std::string command_line;
   std::uint64_t failed = 0;
   ManifestSweep sweep;  ///< written only when command is "sweep"

@@ -271,6 +271,7 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
   m.ranks = static_cast<int>(std::min<std::uint64_t>(ranks, 1 << 20));
   r.texts(j, "options", 0, m.options);
   r.texts(j, "overrides", 0, m.overrides);
+  if (m.kind != ResultKind::sweep) r.text(j, "given", 0, m.given, false);
   r.whole(j, "failed_runs", 0, m.failed);
   r.text(j, "command_line", 0, m.command_line);
   if (m.options.empty() && !diag.has_errors())
@@ -346,6 +347,9 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
       InfoOption o;
       r.text(e, "name", pos, o.name);
       r.text(e, "description", pos, o.description);
+      std::uint64_t from = 0;
+      r.whole(e, "from", pos, from, false);
+      o.from = static_cast<int>(std::min<std::uint64_t>(from, 1 << 20));
       si.options.push_back(std::move(o));
     });
     for (const std::string& name : m.options)
@@ -557,14 +561,29 @@ void count_row(std::vector<std::vector<std::uint64_t>>& count, int option, int m
   ++per[static_cast<size_t>(metric)];
 }
 
-void read_summary(ResultFolder& f, const std::string& shown, Diagnostics& diag) {
-  CsvReader in(f.dir, "summary.csv", shown + "summary.csv", diag);
+// True when cells [first, last) of the row are all empty (statistics of no runs).
+bool empty_cells(const CsvRow& r, int first, int last) {
+  bool empty = true;
+  for (int c = first; c < last; ++c) empty = empty && r.cell(c).text.empty();
+  return empty;
+}
+
+// summary.csv, or summary_given.csv (`given`: rows of options in which the --given condition
+// never held have empty cells, and are counted but not kept).
+void read_summary(ResultFolder& f, const std::string& shown, Diagnostics& diag,
+                  bool given = false) {
+  const std::string file = given ? "summary_given.csv" : "summary.csv";
+  CsvReader in(f.dir, file, shown + file, diag);
   Names names(f.manifest, f.final_metrics, f.final_refs);
   std::vector<std::vector<std::uint64_t>> count(f.manifest.options.size());
   in.read({"option", "metric", "mean", "sd", "p05", "p50", "p95"}, [&](const CsvRow& r) {
     SummaryRow row;
     row.option = names.option(in, r, 0);
     row.metric = names.metric(in, r, 1);
+    if (given && empty_cells(r, 2, 7)) {
+      if (row.option >= 0 && row.metric >= 0) count_row(count, row.option, row.metric);
+      return;
+    }
     row.mean = in.number(r, 2, "mean");
     row.sd = in.number(r, 3, "sd");
     row.p05 = in.number(r, 4, "p05");
@@ -572,7 +591,7 @@ void read_summary(ResultFolder& f, const std::string& shown, Diagnostics& diag) 
     row.p95 = in.number(r, 6, "p95");
     if (row.option < 0 || row.metric < 0) return;
     count_row(count, row.option, row.metric);
-    f.summary.push_back(row);
+    (given ? f.summary_given : f.summary).push_back(row);
   });
   if (!in.failed()) check_complete(in, f.manifest, f.final_metrics, count, 1, "rows");
 }
@@ -719,8 +738,12 @@ void read_events(ResultFolder& f, const std::string& shown, Diagnostics& diag) {
     }
 }
 
-void read_comparison(ResultFolder& f, const std::string& shown, Diagnostics& diag) {
-  CsvReader in(f.dir, "comparison.csv", shown + "comparison.csv", diag);
+// comparison.csv, or comparison_given.csv (`given`: over the pairs in which the --given
+// condition held in both arms; rows without such pairs have empty cells and are not kept).
+void read_comparison(ResultFolder& f, const std::string& shown, Diagnostics& diag,
+                     bool given = false) {
+  const std::string file = given ? "comparison_given.csv" : "comparison.csv";
+  CsvReader in(f.dir, file, shown + file, diag);
   Names names(f.manifest, f.final_metrics, f.final_refs);
   std::vector<std::vector<std::uint64_t>> count(f.manifest.options.size());
   in.read({"option", "metric", "baseline_mean", "option_mean", "diff_mean", "diff_ci_low",
@@ -753,9 +776,49 @@ void read_comparison(ResultFolder& f, const std::string& shown, Diagnostics& dia
             }
             if (row.option < 0 || row.metric < 0) return;
             count_row(count, row.option, row.metric);
-            f.comparison.push_back(row);
+            if (given && empty) return;
+            (given ? f.comparison_given : f.comparison).push_back(row);
           });
   if (!in.failed()) check_complete(in, f.manifest, f.final_metrics, count, 1, "rows", 1);
+}
+
+// given.csv: one row per option run (compare: with the pairs in which it held in both arms).
+void read_given(ResultFolder& f, const std::string& shown, Diagnostics& diag) {
+  CsvReader in(f.dir, "given.csv", shown + "given.csv", diag);
+  Names names(f.manifest, f.final_metrics, f.final_refs);
+  const bool paired = f.manifest.kind == ResultKind::compare;
+  std::vector<std::string> header{"option", "runs", "held", "share", "share_low", "share_high"};
+  if (paired) header.emplace_back("both");
+  std::vector<char> seen(f.manifest.options.size(), 0);
+  in.read(header, [&](const CsvRow& r) {
+    GivenRow row;
+    row.option = names.option(in, r, 0);
+    row.runs = in.whole(r, 1, "runs");
+    row.held = in.whole(r, 2, "held");
+    if (row.runs > 0) {
+      row.share = in.number(r, 3, "share");
+      row.low = in.number(r, 4, "share_low");
+      row.high = in.number(r, 5, "share_high");
+    }
+    if (paired) row.both = in.whole(r, 6, "both");
+    if (row.held > row.runs || row.low > row.high) {
+      in.error(r.line, r.cell(2).column,
+               "the counts or interval are out of order; expected held <= runs and share_low <= "
+               "share_high");
+      return;
+    }
+    if (row.option < 0) return;
+    seen[static_cast<size_t>(row.option)] += 1;
+    f.given.push_back(row);
+  });
+  if (in.failed()) return;
+  for (size_t o = 0; o < seen.size(); ++o)
+    if (seen[o] != 1) {
+      in.error(0, 0,
+               "option '" + f.manifest.options[o] + "' has " + std::to_string(seen[o]) +
+                   " rows; expected 1 (is the file complete?)");
+      return;
+    }
 }
 
 int vary_index(const ResultManifest& m, std::string_view path) {
@@ -892,9 +955,17 @@ std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnosti
       read_histograms(f, shown, diag);
       read_trajectory(f, shown, diag);
       read_events(f, shown, diag);
+      if (!f.manifest.given.empty()) {
+        read_given(f, shown, diag);
+        read_summary(f, shown, diag, true);
+      }
       break;
     case ResultKind::compare:
       read_comparison(f, shown, diag);
+      if (!f.manifest.given.empty()) {
+        read_given(f, shown, diag);
+        read_comparison(f, shown, diag, true);
+      }
       break;
     case ResultKind::sweep:
       read_sweep(f, shown, diag, limits);

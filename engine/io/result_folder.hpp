@@ -49,6 +49,7 @@ struct ResultManifest {
   int ranks = 1;
   std::vector<std::string> options;  ///< options run, in output order
   std::vector<std::string> overrides;
+  std::string given;  ///< run and compare: the --given condition; empty when none
   std::uint64_t failed = 0;
   std::string command_line;
   ManifestSweep sweep;  ///< sweep only
@@ -95,6 +96,17 @@ struct ComparisonRow {
   PairedSummary summary;
 };
 
+/// One row of given.csv (--given): how often the condition held under one option.
+struct GivenRow {
+  int option = 0;          ///< index into ResultManifest::options
+  std::uint64_t runs = 0;  ///< runs counted (not failed)
+  std::uint64_t held = 0;  ///< runs in which the condition held
+  std::uint64_t both = 0;  ///< compare: pairs in which it held here and under the baseline
+  double share = 0.0;      ///< held / runs (0 when runs = 0)
+  double low = 0.0;        ///< Wilson 95% interval
+  double high = 1.0;
+};
+
 /// One row of sensitivity.csv: Sobol' indices of one metric with respect to one varied path.
 struct SensitivityRow {
   int metric = 0;       ///< index into ResultFolder::final_metrics
@@ -119,6 +131,11 @@ struct ResultFolder {
   std::vector<std::uint64_t> traced_runs;  ///< per option: runs whose events events.csv holds
   // compare
   std::vector<ComparisonRow> comparison;
+  // --given (run and compare): given.csv, and summary_given.csv (run) or comparison_given.csv
+  // (compare) without the rows of options in which the condition never held.
+  std::vector<GivenRow> given;
+  std::vector<SummaryRow> summary_given;
+  std::vector<ComparisonRow> comparison_given;
   // sweep
   std::vector<SensitivityRow> sensitivity;
   std::uint64_t sweep_rows = 0;  ///< rows (samples) of sweep.csv

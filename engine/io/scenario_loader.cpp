@@ -143,6 +143,7 @@ struct RawOption {
   std::optional<IniEntry> description;
   std::optional<IniEntry> set;
   std::optional<IniEntry> forbid;
+  std::optional<IniEntry> from;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -541,8 +542,10 @@ class Loader {
           it->set = e;
         } else if (e.key == "forbid") {
           it->forbid = e;
+        } else if (e.key == "from") {
+          it->from = e;
         } else {
-          unknown_key({"description", "set", "forbid"});
+          unknown_key({"description", "set", "forbid", "from"});
         }
       }
       // Keys of unknown sections were reported with their section header.
@@ -1179,6 +1182,16 @@ class Loader {
       Option o;
       o.name = raw.name;
       if (raw.description) o.description = raw.description->value;
+      // Checked against the turns only once they are known (a bad `turns` is reported alone).
+      if (raw.from && turns_known_) {
+        if (const auto v = ini_int<int>(*raw.from, 1, sc_.turns,
+                                        "the turn from which the option applies, a whole number "
+                                        "from 1 to " +
+                                            std::to_string(sc_.turns) +
+                                            " (the scenario's turns); leave 'from' out for an "
+                                            "option in force from the start"))
+          o.from = *v;
+      }
       if (raw.set && ids_ok()) {
         ParseError pe;
         if (const auto list = parse_set_list(raw.set->value, ids_, pe)) {

@@ -42,13 +42,28 @@ struct RuleTimeline {
   Condition when;
 };
 
-/// What one policy option changes.
+/// What one policy option changes, and from which turn (Option::from).
 struct OptionRules {
   std::string name;
-  BargainingModel bargaining = BargainingModel::compromise;
-  std::vector<std::uint8_t> forbidden;               ///< per move: 1 = nobody may make it
-  std::vector<std::uint8_t> timeline_active;         ///< per timeline row: 1 = the row applies
+  BargainingModel bargaining = BargainingModel::compromise;         ///< from turn `from` on
+  BargainingModel bargaining_before = BargainingModel::compromise;  ///< before turn `from`
+  std::vector<std::uint8_t> forbidden;        ///< per move: 1 = nobody may make it from turn `from`
+  std::vector<std::uint8_t> timeline_active;  ///< per timeline row: 1 = the row applies
   std::vector<std::pair<Slot, NumberId>> overrides;  ///< applied to the initial state, in order
+  /// Applied, in order, to the state at the start of turn `from` (before its drift); empty
+  /// when `from` is 0.
+  std::vector<std::pair<Slot, NumberId>> later;
+  int from = 0;  ///< first turn the option is in force; 0 = from the initial state
+
+  /// Whether the option forbids move `m` at turn `turn` (the one rule every availability test
+  /// uses: the turn loop, move scoring's next-turn view, the classroom and its advice).
+  [[nodiscard]] bool forbids(std::int32_t m, int turn) const noexcept {
+    return turn >= from && forbidden[static_cast<size_t>(m)] != 0;
+  }
+  /// The bargaining model of turn `turn`.
+  [[nodiscard]] BargainingModel bargaining_at(int turn) const noexcept {
+    return turn >= from ? bargaining : bargaining_before;
+  }
 };
 
 /// The compiled scenario. Plain data; shared read-only by all threads of a batch.

@@ -232,7 +232,7 @@ void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
 }
 
 bool Sandbox::available(const Rules& rules, int option, std::int32_t m) const noexcept {
-  if (rules.options[static_cast<size_t>(option)].forbidden[static_cast<size_t>(m)]) return false;
+  if (rules.options[static_cast<size_t>(option)].forbids(m, turn_ + 1)) return false;
   const double since = (turn_ + 1) - v_[static_cast<size_t>(layout_->last_turn + m)];
   if (since <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
   return requirement_holds(rules, m);

@@ -43,8 +43,8 @@ class Sandbox {
   /// move as made in the current turn (done.M, last.M and its cooldown see it).
   void apply(const Rules& rules, const Params& p, std::int32_t m);
 
-  /// Whether move `m` is available at the next turn for `option`: not forbidden, off cooldown,
-  /// and its `requires` holds.
+  /// Whether move `m` is available at the next turn for `option`: not forbidden then
+  /// (OptionRules::forbids at the next turn), off cooldown, and its `requires` holds.
   [[nodiscard]] bool available(const Rules& rules, int option, std::int32_t m) const noexcept;
   /// Whether timeline row `row`'s `when` holds.
   [[nodiscard]] bool when_holds(const Rules& rules, size_t row) const noexcept;

@@ -178,7 +178,7 @@ bool available_now(const Rules& rules, int option, std::int32_t m, const State& 
                    const Sandbox& box) noexcept {
   if (rules.flat.requirement_reads_turn[static_cast<size_t>(m)])
     return available(rules, option, m, s);
-  if (rules.options[static_cast<size_t>(option)].forbidden[static_cast<size_t>(m)]) return false;
+  if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn)) return false;
   if (s.turn - s.last_turn[m] <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
   return box.requirement_holds(rules, m);
 }
@@ -503,7 +503,7 @@ Rng phase_rng(const Rng& run, int turn, std::uint64_t phase) {
 void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/) {
   const double rate = model_value(s, ModelKey::settle_rate);
   if (rate <= 0.0) return;
-  const BargainingModel model = rules.options[static_cast<size_t>(p.option)].bargaining;
+  const BargainingModel model = rules.options[static_cast<size_t>(p.option)].bargaining_at(s.turn);
   const Eigen::VectorXd& cap = s.capability;
   for (int j = 0; j < rules.issues; ++j) {
     if (!rules.negotiable[static_cast<size_t>(j)]) continue;
@@ -630,6 +630,7 @@ State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng) {
   s.turn += 1;
   s.made.clear();
   s.made_by_timeline = 0;
+  apply_option_start(rules, p, s);  // an option that starts this turn, before its drift
   Rng drift_rng = phase_rng(rng, s.turn, 1), timeline_rng = phase_rng(rng, s.turn, 2);
   apply_drift_in_place(rules, p, s, drift_rng);
   fire_timeline_in_place(rules, p, s, timeline_rng);

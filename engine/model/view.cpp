@@ -19,6 +19,12 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s
   }
 }
 
+void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept {
+  const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
+  if (opt.from == 0 || s.turn != opt.from) return;
+  for (const auto& [slot, id] : opt.later) set(s, slot, p.values[static_cast<size_t>(id)]);
+}
+
 namespace {
 
 // The utility of one issue: closeness of the status quo to the actor's position, bent by risk.
@@ -43,7 +49,7 @@ double utility(const State& s, int i) noexcept {
 
 bool available(const Rules& rules, int option, std::int32_t m, const State& s) noexcept {
   const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-  if (rules.options[static_cast<size_t>(option)].forbidden[static_cast<size_t>(m)]) return false;
+  if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn)) return false;
   if (s.turn - s.last_turn[m] <= mv.cooldown) return false;
   return holds(mv.requirement, s);
 }

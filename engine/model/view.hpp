@@ -36,8 +36,13 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s
 /// Actor i's utility, in [0,1]: sum_j s_ij (1 - |q_j - x_ij|/100)^(1+r_i) / sum_j s_ij; 0 when
 /// all its saliences are 0.
 [[nodiscard]] double utility(const State& s, int i) noexcept;
-/// Whether move `m` is available at the state's current turn for option `option`: not forbidden,
-/// off cooldown and its `requires` holds.
+/// The changes of an option that starts later (OptionRules::from): when the state's turn is
+/// the option's `from`, applies its `later` values in order (clamped); otherwise does nothing.
+/// begin_turn calls it at the start of every turn, before drift.
+void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept;
+
+/// Whether move `m` is available at the state's current turn for option `option`: not forbidden
+/// (OptionRules::forbids at this turn), off cooldown and its `requires` holds.
 [[nodiscard]] bool available(const Rules& rules, int option, std::int32_t m,
                              const State& s) noexcept;
 }  // namespace parley

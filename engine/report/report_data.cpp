@@ -79,9 +79,25 @@ OJson metric_fields(const std::string& name, const MetricRef& ref, const Scenari
   return j;
 }
 
+// When an option that starts later comes into force: "from turn 12" (with the turn's label
+// when the scenario has calendar labels, "from turn 12 (2026-01)").
+std::string option_start(const ResultManifest& m, int from) {
+  std::string text = "from turn " + std::to_string(from);
+  const std::vector<std::string> labels = turn_labels(m.info);
+  const auto t = static_cast<size_t>(from);
+  if (t < labels.size() && labels[t] != std::to_string(from)) text += " (" + labels[t] + ")";
+  return text;
+}
+
 std::string option_description(const ResultManifest& m, std::string_view name) {
   const int k = m.info.option_index(name);
-  const std::string d = k >= 0 ? m.info.options[static_cast<size_t>(k)].description : "";
+  std::string d = k >= 0 ? m.info.options[static_cast<size_t>(k)].description : "";
+  if (k > 0 && m.info.options[static_cast<size_t>(k)].from > 0) {
+    // The start turn is part of what the option does.
+    const std::string start = option_start(m, m.info.options[static_cast<size_t>(k)].from);
+    if (d.empty()) return "In force " + start + ".";
+    return d + " (in force " + start + ")";
+  }
   if (!d.empty()) return d;
   return k == 0 ? "The scenario as written, with no policy option applied." : "";
 }
@@ -138,6 +154,7 @@ OJson manifest_rows(const ResultFolder& f) {
   }
   row("options", join(m.options));
   row("overrides (--set)", join(m.overrides));
+  if (!m.given.empty()) row("given (--given)", m.given);
   row("failed runs", std::to_string(m.failed));
   row("threads", std::to_string(m.threads) +
                      (m.ranks > 1 ? " x " + std::to_string(m.ranks) + " MPI ranks" : ""));
@@ -405,6 +422,67 @@ OJson ranking(const ResultFolder& f) {
   return out;
 }
 
+// ---- given (run and compare) -------------------------------------------------------------------
+
+// The --given section: per option how often the condition held (Wilson 95% interval) and, per
+// headline metric, the outcome over the runs in which it held: run, each option's mean and
+// p05-p95 there beside its mean over all runs; compare, the paired difference to the baseline
+// over the runs in which it held in both arms.
+OJson given_section(const ResultFolder& f) {
+  const ScenarioInfo& info = f.manifest.info;
+  const size_t options = f.manifest.options.size();
+  const bool paired = f.manifest.kind == ResultKind::compare;
+  OJson out;
+  out["condition"] = f.manifest.given;
+  out["shares"] = OJson::array();
+  for (const GivenRow& g : f.given) {
+    OJson row = {{"option", f.manifest.options[static_cast<size_t>(g.option)]},
+                 {"runs", g.runs},
+                 {"held", g.held}};
+    if (g.runs > 0) {
+      row["share"] = num(g.share);
+      row["low"] = num(g.low);
+      row["high"] = num(g.high);
+    }
+    if (paired && g.option > 0) row["both"] = g.both;
+    out["shares"].push_back(std::move(row));
+  }
+  out["metrics"] = OJson::array();
+  for (const int k : headline_metrics(f.final_refs, info)) {
+    const MetricRef& ref = f.final_refs[static_cast<size_t>(k)];
+    OJson chart = metric_fields(f.final_metrics[static_cast<size_t>(k)], ref, info);
+    chart["rows"] = OJson::array();
+    if (paired) {
+      const bool utility = ref.kind == MetricKind::utility;
+      for (const ComparisonRow& c : f.comparison_given) {
+        if (c.metric != k) continue;
+        const PairedSummary& s = c.summary;
+        chart["rows"].push_back({{"option", f.manifest.options[static_cast<size_t>(c.option)]},
+                                 {"baseline_mean", num(s.baseline_mean)},
+                                 {"option_mean", num(s.option_mean)},
+                                 {"diff", num(s.diff_mean)},
+                                 {"low", num(s.ci_low)},
+                                 {"high", num(s.ci_high)},
+                                 {"verdict", verdict_word(s, utility)}});
+      }
+    } else {
+      const auto all = index_rows(f.summary, options, f.final_metrics.size());
+      for (const SummaryRow& g : f.summary_given) {
+        if (g.metric != k) continue;
+        OJson row = {{"option", f.manifest.options[static_cast<size_t>(g.option)]},
+                     {"mean", num(g.mean)},
+                     {"p05", num(g.p05)},
+                     {"p95", num(g.p95)}};
+        const int a = all[static_cast<size_t>(g.option)][static_cast<size_t>(k)];
+        if (a >= 0) row["all_mean"] = num(f.summary[static_cast<size_t>(a)].mean);
+        chart["rows"].push_back(std::move(row));
+      }
+    }
+    out["metrics"].push_back(std::move(chart));
+  }
+  return out;
+}
+
 // ---- sweep -----------------------------------------------------------------------------------
 
 OJson tornado(const ResultFolder& f) {
@@ -538,6 +616,7 @@ nlohmann::ordered_json report_data(const ResultFolder& f, const ReportSettings& 
       j["other_options"].push_back(
           {{"name", o.name}, {"description", option_description(m, o.name)}});
   j["manifest"] = manifest_rows(f);
+  if (!m.given.empty()) j["given"] = given_section(f);
   j["turn_labels"] = turn_labels(m.info);
   switch (m.kind) {
     case ResultKind::run:

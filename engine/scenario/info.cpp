@@ -46,7 +46,7 @@ ScenarioInfo describe(const Scenario& sc) {
   }
   for (const Move& m : sc.moves)
     info.moves.push_back({m.id, sc.actors[static_cast<size_t>(m.actor)].id, m.name, m.headline});
-  for (const Option& o : sc.options) info.options.push_back({o.name, o.description});
+  for (const Option& o : sc.options) info.options.push_back({o.name, o.description, o.from});
   return info;
 }
 

@@ -44,10 +44,11 @@ struct InfoMove {
   friend bool operator==(const InfoMove&, const InfoMove&) = default;
 };
 
-/// A policy option and its description.
+/// A policy option, its description and the turn it starts.
 struct InfoOption {
   std::string name;
   std::string description;
+  int from = 0;  ///< first turn the option is in force (Option::from); 0 = from the start
   friend bool operator==(const InfoOption&, const InfoOption&) = default;
 };
 

@@ -126,13 +126,22 @@ struct Override {
 };
 
 /// A policy option from `[option.NAME]`. Index 0 of Scenario::options is always "baseline".
+/// With `from` = 0 (no `from` key) the option is in force from the initial state; with
+/// `from` = t (1..turns) its `set` values are applied to the state at the start of turn t
+/// (before that turn's drift), its `forbid` list and bargaining model hold from turn t on, and
+/// before turn t the run is the baseline's, bar timeline rows that list the option (they keep
+/// their own turns). See docs/SCENARIO_FORMAT.md, [option.NAME].
 struct Option {
   std::string name;
   std::string description;
-  std::vector<Override> set;    ///< applied to the initial state of every run of this option
+  std::vector<Override> set;  ///< the option's own `set`: applied at the start of turn `from`
+  /// Values the command line (--set) or a sweep adds to the option: in force from the initial
+  /// state whatever `from`, and applied again after `set` at turn `from`, so they always win.
+  std::vector<Override> set_always;
   std::vector<int> forbid;      ///< moves that no actor may make under this option
   bool bargaining_set = false;  ///< true when the option overrides model.bargaining
   BargainingModel bargaining = BargainingModel::compromise;
+  int from = 0;  ///< first turn the option is in force, 1..turns; 0 = from the initial state
 };
 
 /// `[model]` section: the model choice and the numeric keys (indexed by ModelKey).

@@ -82,6 +82,8 @@ class Compiler {
       OptionRules orl;
       orl.name = opt.name;
       orl.bargaining = opt.bargaining_set ? opt.bargaining : sc_.model.bargaining;
+      orl.bargaining_before = sc_.model.bargaining;
+      orl.from = opt.from;
       orl.forbidden.assign(static_cast<size_t>(r_.moves), 0);
       for (const int m : opt.forbid) orl.forbidden[static_cast<size_t>(m)] = 1;
       for (const TimelineRow& row : sc_.timeline) {
@@ -90,9 +92,22 @@ class Compiler {
             std::find(row.options.begin(), row.options.end(), o) != row.options.end();
         orl.timeline_active.push_back(all || listed ? 1 : 0);
       }
+      // Numbers in the order written, own values first, so that an option in force from the
+      // start numbers (and draws) them as it always has.
+      std::vector<std::pair<Slot, NumberId>> own, always;
       for (const Override& ov : opt.set)
-        orl.overrides.emplace_back(
-            ov.target, add(ov.value, "option." + opt.name + "." + path_text(ov.target, ids_), o));
+        own.emplace_back(ov.target, add(ov.value, option_label(opt, ov), o));
+      for (const Override& ov : opt.set_always)
+        always.emplace_back(ov.target, add(ov.value, option_label(opt, ov), o));
+      if (opt.from == 0) {
+        orl.overrides = own;
+        orl.overrides.insert(orl.overrides.end(), always.begin(), always.end());
+      } else {
+        // The values that always hold are in force from the start, and win again at `from`.
+        orl.overrides = always;
+        orl.later = own;
+        orl.later.insert(orl.later.end(), always.begin(), always.end());
+      }
       r_.options.push_back(std::move(orl));
     }
     derive_lookahead_tables(r_);
@@ -105,6 +120,9 @@ class Compiler {
     r_.number_labels.push_back(std::move(label));
     r_.number_option.push_back(owner);
     return static_cast<NumberId>(r_.numbers.size() - 1);
+  }
+  std::string option_label(const Option& opt, const Override& ov) const {
+    return "option." + opt.name + "." + path_text(ov.target, ids_);
   }
   void init(const Slot& slot, const Number& n) {
     r_.init.emplace_back(slot, add(n, path_text(slot, ids_), -1));
@@ -152,6 +170,7 @@ State initial_state(const Rules& rules, const Params& p) {
         s.position(a, i) = s.status_quo[i];
   for (const auto& [slot, id] : rules.options[static_cast<size_t>(p.option)].overrides)
     set(s, slot, p.values[static_cast<size_t>(id)]);
+  // An option that starts later (Option::from) changes the state in begin_turn.
   return s;
 }
 

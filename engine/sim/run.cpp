@@ -137,6 +137,7 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   }
 
   final_metrics(catalog, s, u, u_sum, q_hist, out);
+  out.state = std::move(s);
 }
 
 void final_metrics(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& u,

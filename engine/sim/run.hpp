@@ -67,9 +67,12 @@ struct RunOutput {
   /// (turns + 1) x per_turn metrics, row-major so each turn's row is contiguous.
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> trajectory;
   std::vector<Event> events;  ///< filled only when tracing
-  bool ok = true;             ///< false when the run produced a non-finite value
-  std::string failure;        ///< why, when !ok
-  RunScratch scratch;         ///< simulate()'s buffers, kept for the next run
+  /// The state after the last turn, for conditions on the end of a run (`--given`). Moved here
+  /// from the run's working state, so keeping it costs no copy.
+  State state;
+  bool ok = true;       ///< false when the run produced a non-finite value
+  std::string failure;  ///< why, when !ok
+  RunScratch scratch;   ///< simulate()'s buffers, kept for the next run
 };
 
 /// Phase 6: the per-turn metrics of a state, into `row` (one entry per catalog.per_turn).

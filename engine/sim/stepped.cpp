@@ -91,6 +91,7 @@ RunOutput SteppedRun::final_output() const {
   RunOutput out;
   out.trajectory = trajectory_;
   final_metrics(catalog_, state_, utility_, u_sum_, q_hist_, out);
+  out.state = state_;
   return out;
 }
 

@@ -633,3 +633,29 @@ TEST_CASE("model.bargaining accepts split, in [model] and in an option's set", "
   CHECK(sc->options[2].bargaining_set);
   CHECK(sc->options[2].bargaining == BargainingModel::split);
 }
+
+TEST_CASE("an option's 'from' is a turn of the scenario, checked with its position", "[loader]") {
+  SECTION("a turn within the scenario's turns loads") {
+    TempScenario t;
+    t.replace("scenario.ini", "forbid = alf_embargo", "forbid = alf_embargo\nfrom = 6");
+    Diagnostics d;
+    const auto sc = load_scenario(t.folder(), d);
+    INFO(dump(d));
+    REQUIRE(sc);
+    CHECK(sc->options[static_cast<size_t>(sc->option_index("engage"))].from == 6);
+    CHECK(sc->options[static_cast<size_t>(sc->option_index("hardline"))].from == 0);
+    CHECK(sc->options[0].from == 0);
+  }
+  SECTION("0, a turn after the last, and text are errors at the value") {
+    TempScenario t;
+    t.replace("scenario.ini", "forbid = alf_embargo", "forbid = alf_embargo\nfrom = 0");
+    t.replace("scenario.ini", "affinity.ALF.BET=-0.5", "affinity.ALF.BET=-0.5\nfrom = 7");
+    t.append("scenario.ini", "[option.soon]\nfrom = soon\n");
+    const Diagnostics d = load_bad(t);
+    INFO(dump(d));
+    const std::string ini = t.file("scenario.ini");
+    CHECK(has_error(d, ini, 23, 8, {"from = 0 is out of range", "from 1 to 6"}));
+    CHECK(has_error(d, ini, 28, 8, {"from = 7 is out of range", "from 1 to 6"}));
+    CHECK(has_error(d, ini, 30, 8, {"from", "from 1 to 6"}));
+  }
+}

@@ -22,9 +22,11 @@ function parleyRun(args) {
   execFileSync(parley, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+// Outcomes given an event: run and compare add a section for it.
+const given = 'done.tlb_return_equipment == 1 or issue.reserves_released < 20';
 const folders = {
-  run: ['run', scenario, '--runs', '300', '--option', 'all', '--trace', '20'],
-  compare: ['compare', scenario, '--runs', '300'],
+  run: ['run', scenario, '--runs', '300', '--option', 'all', '--trace', '20', '--given', given],
+  compare: ['compare', scenario, '--runs', '300', '--given', given],
   sweep: ['sweep', scenario, '--vary', 'model.settle_rate=0.05..0.5', '--vary',
           'model.influence_rate=0.05..0.2', '--design', 'sobol', '--samples', '32',
           '--runs-per-sample', '10'],
@@ -94,6 +96,13 @@ try {
       check(table === 1, `${kind}: no table of options`);
       const text = await page.locator('#options table').innerText();
       for (const o of options) check(text.includes(o), `${kind}: the option table misses ${o}`);
+      // The --given section: its title names the condition; one row of shares per option.
+      const title = await page.locator('#given h2').innerText();
+      check(title.includes(given), `${kind}: the given section's title is "${title}"`);
+      const shares = await page.locator('#given table').first().locator('tbody tr').count();
+      check(shares === options.length, `${kind}: ${shares} rows of shares for ${options.length} options`);
+      const outcomes = await page.locator('#given table').count();
+      check(outcomes === 2, `${kind}: the given section has ${outcomes} tables, expected shares and outcomes`);
     }
 
     // The first chart's downloads: a PNG image and the numbers behind it.

@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "engine/batch/checkpoint.hpp"
 #include "engine/batch/compare.hpp"
+#include "engine/batch/given.hpp"
 #include "engine/batch/mpi.hpp"
 #include "engine/io/output.hpp"
 #include "engine/sim/compile.hpp"
@@ -108,6 +110,26 @@ void print_issues(const Scenario& sc, const MetricCatalog& catalog, const Compar
   }
 }
 
+// Per arm how often the --given condition held, and in how many pairs it held in both arms.
+void print_given(const std::string& text, const std::vector<std::string>& arms,
+                 const GivenCompareTotals& totals) {
+  std::cout << "\ngiven " << text << ": share of runs in which it held [95% interval]\n";
+  for (size_t a = 0; a < arms.size() && a < totals.shares.size(); ++a) {
+    const Share& s = totals.shares[a];
+    std::string line = "  " + arms[a];
+    line.resize(std::max<size_t>(line.size() + 1, 34), ' ');
+    line += std::to_string(s.held) + " of " + std::to_string(s.runs) + " runs";
+    if (s.runs > 0)
+      line += ", " + fmt("%.1f", 100.0 * s.share) + "% [" + fmt("%.1f", 100.0 * s.low) + "-" +
+              fmt("%.1f", 100.0 * s.high) + "%]";
+    if (a > 0 && a - 1 < totals.both.size())
+      line += "; with the baseline in " + std::to_string(totals.both[a - 1]);
+    std::cout << line << '\n';
+  }
+  std::cout << "paired differences over the runs where it held in both arms in "
+               "comparison_given.csv\n";
+}
+
 }  // namespace
 
 int cmd_compare(const std::vector<std::string>& args) {
@@ -137,7 +159,8 @@ int cmd_compare(const std::vector<std::string>& args) {
        "metrics to report: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
-      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)");
+      ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)")
+      ("given", po::value<std::string>()->value_name("CONDITION"), given_help());
   add_batch_options(visible, "comparison");
   visible.add_options()
       ("report", "also write report.html, the charts of the results (see parley report)")
@@ -153,7 +176,9 @@ int cmd_compare(const std::vector<std::string>& args) {
   CompareSpec spec;
   std::vector<size_t> metrics;
   MetricCatalog catalog;
+  std::optional<Condition> given;
   if (scenario) {
+    given = given_option(vm, *scenario, diag);
     const std::vector<std::string> wanted = vm.count("options")
                                                 ? vm["options"].as<std::vector<std::string>>()
                                                 : std::vector<std::string>{"all"};
@@ -213,6 +238,7 @@ int cmd_compare(const std::vector<std::string>& args) {
   for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
   fingerprint.add("overrides", override_list);
   fingerprint.add("block", std::to_string(kBatchBlock));
+  if (given) fingerprint.add("given", vm["given"].as<std::string>());
 
   // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
   // comparison.csv is the one stream file: empty until the end, it only carries the checkpoint.
@@ -232,6 +258,14 @@ int cmd_compare(const std::vector<std::string>& args) {
   Progress progress("runs");
   progress.set_start(spec.resume_runs);
   spec.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
+  // --given: per arm how often the condition held, and the paired differences over the runs
+  // in which it held under both the option and the baseline.
+  std::unique_ptr<GivenObserver> given_observer;
+  if (given) {
+    given_observer = std::make_unique<GivenObserver>(*given, catalog, rules.turns,
+                                                     spec.options.size() + 1, spec.threads, true);
+    spec.also = given_observer.get();
+  }
   const double start = now_seconds();
   const CompareResult result = run_compare(*scenario, rules, catalog, spec);
   const double seconds = now_seconds() - start;
@@ -251,14 +285,35 @@ int cmd_compare(const std::vector<std::string>& args) {
   for (const int o : result.options)
     manifest.options.push_back(scenario->options[static_cast<size_t>(o)].name);
   manifest.overrides = sets;
+  if (given) manifest.given = vm["given"].as<std::string>();
   manifest.command_line = command_line("compare", args);
   manifest.failed = result.failed;
   AtomicFile manifest_file(out_dir, "manifest.json");
   output.file(0).write(comparison_csv(*scenario, catalog, result, metrics));
   manifest_file.write(manifest_json(manifest, *scenario));
+  AtomicFile given_file(out_dir, "given.csv"),
+      comparison_given_file(out_dir, "comparison_given.csv");
+  GivenCompareTotals given_totals{{}, {}, PairedAccumulator(catalog, 0)};
+  bool given_written = true;
+  if (given) {
+    given_totals = given_observer->compare_totals();
+    given_file.write(given_compare_csv(manifest.options, given_totals));
+    // The same table as comparison.csv, over the pairs in which the condition held in both arms.
+    const CompareResult given_result{result.options, given_totals.paired, result.runs,
+                                     result.failed};
+    comparison_given_file.write(comparison_csv(*scenario, catalog, given_result, metrics));
+    given_written = given_observer->ok() && given_file.commit() && comparison_given_file.commit();
+  } else {
+    given_file.discard();
+    comparison_given_file.discard();
+    std::error_code ec;  // files of an earlier --given would mislead
+    std::filesystem::remove(out_dir + "/given.csv", ec);
+    std::filesystem::remove(out_dir + "/comparison_given.csv", ec);
+  }
   // The manifest goes last: a folder whose manifest is new holds a complete comparison. The
   // checkpoint goes after it, so a kill in between still leaves a resumable folder.
-  if (!output.ok() || !manifest_file.ok() || !output.file(0).commit() || !manifest_file.commit()) {
+  if (!output.ok() || !manifest_file.ok() || !given_written || !output.file(0).commit() ||
+      !manifest_file.commit()) {
     std::cerr << "parley compare: writing the results into '" << out_dir << "' failed\n";
     return 1;
   }
@@ -279,8 +334,12 @@ int cmd_compare(const std::vector<std::string>& args) {
       std::cout << "\n"
                 << result.failed
                 << " run(s) failed and were left out of their pairs; `parley run` lists them\n";
+    if (given) print_given(vm["given"].as<std::string>(), manifest.options, given_totals);
     std::cout << "\nresults in " << out_dir << "/comparison.csv\n";
   }
+  if (given)
+    never_held_notes("compare", vm["given"].as<std::string>(), manifest.options,
+                     given_totals.shares);
   if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/batch/checkpoint.hpp"
+#include "engine/batch/given.hpp"
 #include "engine/batch/mpi.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/io/output.hpp"
@@ -107,6 +108,21 @@ void print_summary(const Scenario& sc, const MetricCatalog& catalog,
   }
 }
 
+// One line per option: how often the --given condition held, with its 95% interval.
+void print_given(const std::string& text, const std::vector<std::string>& names,
+                 const GivenRunTotals& totals) {
+  std::cout << "\ngiven " << text << ": share of runs in which it held [95% interval]\n";
+  for (size_t o = 0; o < names.size() && o < totals.shares.size(); ++o) {
+    const Share& s = totals.shares[o];
+    std::cout << "  " << pad(names[o], 32) << s.held << " of " << s.runs << " runs";
+    if (s.runs > 0)
+      std::cout << ", " << fixed(100.0 * s.share, 1) << "% [" << fixed(100.0 * s.low, 1) << "-"
+                << fixed(100.0 * s.high, 1) << "%]";
+    std::cout << '\n';
+  }
+  std::cout << "summaries of those runs in summary_given.csv\n";
+}
+
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -135,7 +151,8 @@ int cmd_run(const std::vector<std::string>& args) {
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>)")
-      ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs");
+      ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs")
+      ("given", po::value<std::string>()->value_name("CONDITION"), given_help());
   add_batch_options(visible, "batch");
   visible.add_options()
       ("report", "also write report.html, the charts of the results (see parley report)")
@@ -149,7 +166,9 @@ int cmd_run(const std::vector<std::string>& args) {
   const auto sets = strings_of(vm, "set");
   const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
   std::vector<int> options;
+  std::optional<Condition> given;
   if (scenario) {
+    given = given_option(vm, *scenario, diag);
     options = select_options(*scenario,
                              vm.count("option") ? vm["option"].as<std::vector<std::string>>()
                                                 : std::vector<std::string>{},
@@ -203,6 +222,7 @@ int cmd_run(const std::vector<std::string>& args) {
   fingerprint.add("overrides", override_list);
   fingerprint.add("trace", std::to_string(spec.trace));
   fingerprint.add("block", std::to_string(kBatchBlock));
+  if (given) fingerprint.add("given", vm["given"].as<std::string>());
 
   // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
   ResumableOutput output(out_dir, {"runs.csv", "events.csv", "failures.csv"}, fingerprint);
@@ -232,6 +252,14 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     file_sink = std::make_unique<FileSink>(runs_file, events_file, failures_file, progress);
   }
+  // --given: counts and statistics of the runs in which the condition held, kept alongside the
+  // batch's (checkpointed and gathered with them).
+  std::unique_ptr<GivenObserver> given_observer;
+  if (given) {
+    given_observer = std::make_unique<GivenObserver>(*given, catalog, rules.turns, names.size(),
+                                                     spec.threads, false);
+    spec.observer = given_observer.get();
+  }
   const double start = now_seconds();
   const BatchResult result = run_batch(rules, catalog, format, spec,
                                        root ? static_cast<BatchSink&>(*file_sink) : null_sink);
@@ -251,6 +279,7 @@ int cmd_run(const std::vector<std::string>& args) {
   manifest.ranks = spec.ranks;
   manifest.options = names;
   manifest.overrides = sets;
+  if (given) manifest.given = vm["given"].as<std::string>();
   manifest.command_line = command_line("run", args);
   manifest.failed = result.failed;
 
@@ -260,10 +289,26 @@ int cmd_run(const std::vector<std::string>& args) {
   trajectory_file.write(trajectory_csv(catalog, names, result, scenario->turns));
   histograms_file.write(histograms_csv(catalog, names, result));
   manifest_file.write(manifest_json(manifest, *scenario));
+  GivenRunTotals given_totals;
+  AtomicFile given_file(out_dir, "given.csv"), summary_given_file(out_dir, "summary_given.csv");
+  if (given) {
+    given_totals = given_observer->run_totals();
+    given_file.write(given_run_csv(names, given_totals));
+    summary_given_file.write(summary_given_csv(catalog, names, given_totals));
+  }
   // The manifest goes last: a folder whose manifest is new holds a complete batch. The
   // checkpoint goes after it, so a kill in between still leaves a resumable folder.
   bool written = output.ok() && output.file(0).commit() && output.file(1).commit() &&
                  summary_file.commit() && trajectory_file.commit() && histograms_file.commit();
+  if (given) {
+    written = written && given_observer->ok() && given_file.commit() && summary_given_file.commit();
+  } else {
+    given_file.discard();
+    summary_given_file.discard();
+    std::error_code ec;  // files of an earlier --given would mislead
+    std::filesystem::remove(out_dir + "/given.csv", ec);
+    std::filesystem::remove(out_dir + "/summary_given.csv", ec);
+  }
   if (result.failed > 0) {
     written = written && output.file(2).commit();
   } else {
@@ -287,10 +332,13 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cout << ", " << fixed(seconds, 2) << " s (" << fixed(total / std::max(seconds, 1e-9), 0)
               << " runs/s)\n";
     print_summary(*scenario, catalog, names, result);
+    if (given) print_given(vm["given"].as<std::string>(), names, given_totals);
     if (result.failed > 0)
       std::cout << "\n" << result.failed << " run(s) failed; see failures.csv\n";
     std::cout << "\nresults in " << out_dir << "/\n";
   }
+  // Said even with --quiet: the files hold empty cells for such an option.
+  if (given) never_held_notes("run", vm["given"].as<std::string>(), names, given_totals.shares);
   if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }

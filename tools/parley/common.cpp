@@ -14,6 +14,7 @@
 #include "engine/batch/mpi.hpp"
 #include "engine/io/output.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/scenario/expr.hpp"
 #include "engine/scenario/path.hpp"
 #include "tools/parley/commands.hpp"
 
@@ -31,6 +32,40 @@ void option_error(Diagnostics& diag, std::string_view flag, std::string_view val
   // A problem at the first character concerns the value as a whole: no position needed.
   diag.error(std::move(where), 0, 0,
              at > 1 ? "at character " + std::to_string(at) + " of the value: " + message : message);
+}
+
+std::optional<Condition> given_option(const boost::program_options::variables_map& vm,
+                                      const Scenario& scenario, Diagnostics& diag) {
+  if (!vm.count("given")) return std::nullopt;
+  const std::string& text = vm["given"].as<std::string>();
+  ParseError err;
+  auto condition = parse_condition(text, scenario.ids(), err);
+  if (!condition) {
+    option_error(diag, "--given", text, err.offset + 1, err.message);
+    return std::nullopt;
+  }
+  if (condition->empty()) {
+    option_error(diag, "--given", text, 0,
+                 "expected a condition on the end of a run, e.g. 'done.MOVE == 1' or "
+                 "'issue.ID > 60'");
+    return std::nullopt;
+  }
+  return condition;
+}
+
+void never_held_notes(const std::string& command, const std::string& text,
+                      const std::vector<std::string>& names, const std::vector<Share>& shares) {
+  for (size_t a = 0; a < names.size() && a < shares.size(); ++a)
+    if (shares[a].held == 0)
+      std::cerr << "parley " << command << ": note: --given '" << text << "' never held in the "
+                << shares[a].runs << " run(s) of option '" << names[a]
+                << "': nothing to summarise there, so its cells are left empty\n";
+}
+
+const char* given_help() noexcept {
+  return "also summarise the runs in which CONDITION held at the end of the run, e.g. "
+         "'done.strike == 1' or 'issue.reserves > 60' (a condition as in timeline.csv; writes "
+         "given.csv with the share of runs; see docs/SCENARIO_FORMAT.md)";
 }
 
 void metric_pattern_error(Diagnostics& diag, const std::string& patterns,
@@ -67,8 +102,10 @@ std::optional<Scenario> load_with_overrides(const std::string& folder,
         option_error(diag, "--set", sets[k], err.offset + 1, err.message);
       continue;
     }
+    // In force from the start even under an option that starts later (Option::set_always).
+    if (list->bargaining) sc->model.bargaining = *list->bargaining;
     for (Option& o : sc->options) {
-      o.set.insert(o.set.end(), list->overrides.begin(), list->overrides.end());
+      o.set_always.insert(o.set_always.end(), list->overrides.begin(), list->overrides.end());
       if (list->bargaining) {
         o.bargaining_set = true;
         o.bargaining = *list->bargaining;

@@ -14,13 +14,15 @@
 #include <boost/program_options.hpp>
 
 #include "engine/batch/checkpoint.hpp"
+#include "engine/batch/given.hpp"
 #include "engine/core/diagnostics.hpp"
 #include "engine/scenario/scenario.hpp"
 
 namespace parley::cli {
 
-/// Loads `folder`, then adds each `--set PATH=VALUE` to every option (after the option's own
-/// overrides, so the command line wins). Problems go to `diag`; nullopt on any error.
+/// Loads `folder`, then adds each `--set PATH=VALUE` to every option (Option::set_always: in
+/// force from the initial state and after the option's own values, so the command line wins,
+/// also under an option that starts later). Problems go to `diag`; nullopt on any error.
 [[nodiscard]] std::optional<Scenario> load_with_overrides(const std::string& folder,
                                                           const std::vector<std::string>& sets,
                                                           Diagnostics& diag);
@@ -31,6 +33,20 @@ namespace parley::cli {
 /// starts, given in the message as "at character N of the value: ..." when it is past the first.
 void option_error(Diagnostics& diag, std::string_view flag, std::string_view value, int at,
                   const std::string& message);
+
+/// The `--given CONDITION` of run and compare, parsed against the scenario's ids (nullopt when
+/// not given). A condition that does not parse, or an empty one, is an error in `diag` as
+/// `--given 'text': error: at character N of the value: ...`.
+[[nodiscard]] std::optional<Condition> given_option(const boost::program_options::variables_map& vm,
+                                                    const Scenario& scenario, Diagnostics& diag);
+
+/// Tells on stderr, for each arm (option) in which the --given condition `text` never held, that
+/// it never did (and in how many runs), so that empty cells in the files are not a surprise.
+void never_held_notes(const std::string& command, const std::string& text,
+                      const std::vector<std::string>& names, const std::vector<Share>& shares);
+
+/// The `--given` option's description, shared by run and compare.
+[[nodiscard]] const char* given_help() noexcept;
 
 /// Records that `pattern`, one of the comma-separated globs of `--metrics` (`patterns` as
 /// given), matches none of `names`, with the nearest name as a suggestion.

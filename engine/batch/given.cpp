@@ -1,0 +1,246 @@
+#include "engine/batch/given.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/batch/bytes.hpp"
+#include "engine/model/view.hpp"
+
+namespace parley {
+
+namespace {
+
+constexpr std::uint64_t kGivenMagic = 0x31'4E45'5649'4750ULL;  // "PGIVEN1" + version
+
+// Reads one ByteWriter::u64 from the front of `in`, advancing it.
+bool take_u64(std::string_view& in, std::uint64_t& v) {
+  ByteReader r(in);
+  v = r.u64();
+  if (!r.ok()) return false;
+  in.remove_prefix(8);
+  return true;
+}
+
+void add_outcomes(OptionStats& st, const RunOutput& out) {
+  for (size_t k = 0; k < out.final.size() && k < st.final.size(); ++k)
+    st.final[k].add(out.final[k]);
+}
+
+}  // namespace
+
+Share wilson_share(std::uint64_t held, std::uint64_t runs) noexcept {
+  Share s;
+  s.runs = runs;
+  s.held = std::min(held, runs);
+  if (runs == 0) return s;
+  const double z = 1.959963984540054;
+  const double n = static_cast<double>(runs);
+  const double p = static_cast<double>(s.held) / n;
+  const double z2n = z * z / n;
+  const double centre = (p + z2n / 2.0) / (1.0 + z2n);
+  const double half = z / (1.0 + z2n) * std::sqrt(p * (1.0 - p) / n + z2n / (4.0 * n));
+  s.share = p;
+  // The interval holds p exactly at 0 and 1; rounding must not push an end past it.
+  s.low = s.held == 0 ? 0.0 : std::clamp(centre - half, 0.0, p);
+  s.high = s.held == runs ? 1.0 : std::clamp(centre + half, p, 1.0);
+  return s;
+}
+
+GivenObserver::GivenObserver(Condition condition, const MetricCatalog& catalog, int turns,
+                             std::size_t arms, int threads, bool paired)
+    : condition_(std::move(condition)),
+      catalog_(catalog),
+      turns_(turns),
+      arms_(arms),
+      paired_(paired),
+      saved_(empty_part()) {
+  workers_.assign(static_cast<size_t>(std::max(threads, 1)), saved_);
+}
+
+GivenObserver::Part GivenObserver::empty_part() const {
+  const size_t compared = paired_ && arms_ > 0 ? arms_ - 1 : 0;
+  Part p{std::vector<std::uint64_t>(arms_, 0),
+         std::vector<std::uint64_t>(arms_, 0),
+         std::vector<std::uint64_t>(compared, 0),
+         {},
+         PairedAccumulator(catalog_, compared)};
+  if (!paired_) {
+    // Only the final metrics are summarised; per-turn statistics are left empty.
+    OptionStats shape;
+    for (const MetricInfo& m : catalog_.final)
+      shape.final.emplace_back(m.lo, m.hi, m.integer, 1000);
+    p.outcomes.assign(arms_, shape);
+  }
+  return p;
+}
+
+void GivenObserver::merge(Part& into, const Part& from) {
+  for (size_t a = 0; a < into.runs.size() && a < from.runs.size(); ++a) {
+    into.runs[a] += from.runs[a];
+    into.held[a] += from.held[a];
+  }
+  for (size_t k = 0; k < into.both.size() && k < from.both.size(); ++k)
+    into.both[k] += from.both[k];
+  for (size_t a = 0; a < into.outcomes.size() && a < from.outcomes.size(); ++a)
+    for (size_t k = 0; k < into.outcomes[a].final.size(); ++k)
+      into.outcomes[a].final[k].merge(from.outcomes[a].final[k]);
+  into.paired.merge(from.paired);
+}
+
+void GivenObserver::observe(int worker, std::uint64_t /*run*/,
+                            const std::vector<RunOutput>& outputs) {
+  Part& part = workers_[static_cast<size_t>(worker)];
+  const size_t arms = std::min(arms_, outputs.size());
+  // Whether the condition held in each arm; failed runs count nowhere.
+  thread_local std::vector<std::uint8_t> held;
+  held.assign(arms, 0);
+  for (size_t a = 0; a < arms; ++a) {
+    const RunOutput& out = outputs[a];
+    if (!out.ok) continue;
+    ++part.runs[a];
+    if (!holds(condition_, out.state)) continue;
+    held[a] = 1;
+    ++part.held[a];
+    if (!paired_) add_outcomes(part.outcomes[a], out);
+  }
+  if (!paired_) return;
+  for (size_t a = 1; a < arms; ++a)
+    if (held[0] && held[a]) {
+      ++part.both[a - 1];
+      part.paired.add(a - 1, outputs[0], outputs[a]);
+    }
+}
+
+GivenObserver::Part GivenObserver::total() const {
+  Part sum = saved_;
+  for (const Part& w : workers_) merge(sum, w);
+  return sum;
+}
+
+std::string GivenObserver::save() const {
+  const Part t = total();
+  std::string out;
+  ByteWriter w(out);
+  w.u64(kGivenMagic);
+  w.u64(arms_);
+  for (size_t a = 0; a < arms_; ++a) {
+    w.u64(t.runs[a]);
+    w.u64(t.held[a]);
+  }
+  w.u64(t.both.size());
+  for (const std::uint64_t b : t.both) w.u64(b);
+  w.u64(t.outcomes.size());
+  for (const OptionStats& o : t.outcomes) {
+    w.u64(o.final.size());
+    for (const MetricStats& m : o.final) m.save(out);
+  }
+  w.bytes(paired_ ? t.paired.save() : std::string());
+  return out;
+}
+
+void GivenObserver::merge_saved(std::string_view state) {
+  // Parse everything into a fresh part first, so a malformed state adds nothing.
+  Part p = empty_part();
+  std::string_view in = state;
+  std::uint64_t v = 0;
+  const auto next = [&in, &v] { return take_u64(in, v); };
+  bool good = next() && v == kGivenMagic && next() && v == arms_;
+  for (size_t a = 0; good && a < arms_; ++a) {
+    good = next();
+    p.runs[a] = v;
+    good = good && next();
+    p.held[a] = v;
+  }
+  good = good && next() && v == p.both.size();
+  for (size_t k = 0; good && k < p.both.size(); ++k) {
+    good = next();
+    p.both[k] = v;
+  }
+  good = good && next() && v == p.outcomes.size();
+  for (size_t o = 0; good && o < p.outcomes.size(); ++o) {
+    good = next() && v == p.outcomes[o].final.size();
+    for (size_t k = 0; good && k < p.outcomes[o].final.size(); ++k)
+      good = p.outcomes[o].final[k].load(in);
+  }
+  good = good && next() && v == in.size();
+  if (good && paired_) good = p.paired.merge_saved(in);
+  if (!good) {
+    ok_ = false;
+    return;
+  }
+  merge(saved_, p);
+}
+
+GivenRunTotals GivenObserver::run_totals() const {
+  Part t = total();
+  GivenRunTotals out;
+  for (size_t a = 0; a < arms_; ++a) out.shares.push_back(wilson_share(t.held[a], t.runs[a]));
+  out.outcomes = std::move(t.outcomes);
+  return out;
+}
+
+GivenCompareTotals GivenObserver::compare_totals() const {
+  Part t = total();
+  GivenCompareTotals out{{}, std::move(t.both), std::move(t.paired)};
+  for (size_t a = 0; a < arms_; ++a) out.shares.push_back(wilson_share(t.held[a], t.runs[a]));
+  return out;
+}
+
+namespace {
+
+void share_cells(std::string& text, const Share& s) {
+  text += ',' + std::to_string(s.runs) + ',' + std::to_string(s.held);
+  for (const double v : {s.share, s.low, s.high}) {
+    text += ',';
+    if (s.runs > 0) append_number(text, v);  // no runs: no share to report
+  }
+}
+
+}  // namespace
+
+std::string given_run_csv(const std::vector<std::string>& option_names,
+                          const GivenRunTotals& totals) {
+  std::string text = "option,runs,held,share,share_low,share_high\n";
+  for (size_t o = 0; o < totals.shares.size() && o < option_names.size(); ++o) {
+    append_csv_cell(text, option_names[o]);
+    share_cells(text, totals.shares[o]);
+    text += '\n';
+  }
+  return text;
+}
+
+std::string summary_given_csv(const MetricCatalog& catalog,
+                              const std::vector<std::string>& option_names,
+                              const GivenRunTotals& totals) {
+  std::string out = "option,metric,mean,sd,p05,p50,p95\n";
+  for (size_t o = 0; o < totals.outcomes.size() && o < option_names.size(); ++o)
+    for (size_t k = 0; k < catalog.final.size(); ++k) {
+      const MetricStats& s = totals.outcomes[o].final[k];
+      append_csv_cell(out, option_names[o]);
+      out += ',';
+      append_csv_cell(out, catalog.final[k].name);
+      for (const double v :
+           {s.mean(), s.sd(), s.quantile(0.05), s.quantile(0.5), s.quantile(0.95)}) {
+        out += ',';
+        if (s.count() > 0) append_number(out, v);  // never held: empty, not made-up numbers
+      }
+      out += '\n';
+    }
+  return out;
+}
+
+std::string given_compare_csv(const std::vector<std::string>& arm_names,
+                              const GivenCompareTotals& totals) {
+  std::string text = "option,runs,held,share,share_low,share_high,both\n";
+  for (size_t a = 0; a < totals.shares.size() && a < arm_names.size(); ++a) {
+    append_csv_cell(text, arm_names[a]);
+    share_cells(text, totals.shares[a]);
+    const std::uint64_t both =
+        a == 0 ? totals.shares[0].held
+               : (a - 1 < totals.both.size() ? totals.both[a - 1] : std::uint64_t{0});
+    text += ',' + std::to_string(both) + '\n';
+  }
+  return text;
+}
+
+}  // namespace parley
