@@ -23,10 +23,11 @@ namespace parley {
 /// gain=G" joined by "; ".
 [[nodiscard]] std::string explanation_csv_rows(const Explanation& e);
 
-/// The JSON form of `e`: scenario, option, bargaining, seed, run, turns; "turns" with each
-/// explained turn's timeline, choices (pass and every move) and bargaining; "events" (every move
-/// of the run, turn, actor, move and "timeline"/"ai"); "final_status_quo" by issue id.
-/// `scenario` gives the issue ids. Stable: the same explanation gives the same bytes.
+/// The JSON form of `explanations`: an array with, per explanation, scenario, option,
+/// bargaining, seed, run, turns; "explained" with each explained turn's timeline, choices (pass
+/// and every move) and bargaining; "events" (every move of the run: turn, actor, move and
+/// "timeline"/"ai"); "final_status_quo" by issue id. `scenario` gives the ids (see
+/// docs/EXPLAIN.md). Stable: the same explanations give the same bytes.
 [[nodiscard]] std::string explanation_json(const Scenario& scenario,
                                            const std::vector<Explanation>& explanations);
 

@@ -190,7 +190,7 @@ void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
 /// The chance of each choice with scores `scores` (passing scores 0) at `temperature`: softmax
 /// into `probability` (one per score) and the returned chance of passing; at temperature <= 0
 /// everything on `pick` (an index into `scores`, or -1 for passing).
-double choice_probabilities(const std::vector<double>& scores, double temperature, int pick,
-                            std::vector<double>& probability);
+[[nodiscard]] double choice_probabilities(const std::vector<double>& scores, double temperature,
+                                          int pick, std::vector<double>& probability);
 
 }  // namespace parley
