@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
 
 #include "engine/model/bargaining.hpp"
 #include "engine/model/sandbox.hpp"
@@ -185,8 +187,16 @@ bool available_now(const Rules& rules, int option, std::int32_t m, const State& 
 
 // Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
 // AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
-// the sandbox as it found it.
-double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t move, Scratch& w) {
+// the sandbox as it found it. With kRecord, `record` receives the replies and rows (and the
+// utility and value); the turn instantiates it without, so recording costs it nothing.
+template <bool kRecord>
+double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t move, Scratch& w,
+                       MoveDetail* record) {
+  if constexpr (kRecord) {
+    record->move = move;
+    record->replies.clear();
+    record->rows.clear();
+  }
   Lookahead& look = w.look;
   Sandbox& box = w.box;
   const Sandbox::Mark start = box.mark();
@@ -206,6 +216,7 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
                                    : look.pass_replies[static_cast<size_t>(k)];
     pass_replies = pass_replies && r == look.pass_replies[static_cast<size_t>(k)];
     if (r >= 0) w.replies[n_replies++] = r;
+    if constexpr (kRecord) record->replies.emplace_back(k, r);
   }
   const auto words = static_cast<size_t>(rules.flat.row_words);
   const std::uint64_t* touched = rules.flat.rows_touched.data();
@@ -222,6 +233,8 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
     if (apart) {
       const double value = box.utility_plus(i, look.pass_terms[ia]);
       box.rollback(start);
+      // Apart, no timeline row opens: the value is the utility after the move and replies.
+      if constexpr (kRecord) record->utility = record->value = value;
       return value;
     }
   }
@@ -248,29 +261,72 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
       const size_t r = k * 64 + static_cast<size_t>(std::countr_zero(bits));
       const RuleTimeline& row = rules.timeline[r];
       if (!box.when_holds(rules, r) || !box.requirement_holds(rules, row.move)) continue;
-      value += p.values[static_cast<size_t>(row.probability)] *
-               (box.utility_after(rules, p, i, row.move) - u_full);
+      const double probability = p.values[static_cast<size_t>(row.probability)];
+      const double gain = box.utility_after(rules, p, i, row.move) - u_full;
+      value += probability * gain;
+      if constexpr (kRecord)
+        record->rows.push_back(MoveDetail::Row{static_cast<std::int32_t>(r), probability, gain});
     }
   }
   box.rollback(start);
+  if constexpr (kRecord) {
+    record->utility = u_full;
+    record->value = value;
+  }
   return value;
+}
+
+// Sets the parts of one score that every scoring path shares.
+void fill_parts(MoveDetail& d, std::int32_t move, double value, double cost, double score) {
+  d.move = move;
+  d.value = value;
+  d.cost = cost;
+  d.score = score;
+  d.probability = 0.0;
 }
 
 void score_prepared(const Rules& rules, const Params& p, const State& s, int actor,
                     const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
-                    Scratch& w) {
+                    Scratch& w, ScoreBreakdown* breakdown) {
   scores.resize(candidates.size());
+  if (breakdown != nullptr) breakdown->moves.resize(candidates.size());
   if (s.model[static_cast<size_t>(ModelKey::lookahead)] >= 0.5) {
-    const double v_pass = lookahead_value(rules, p, actor, -1, w);
-    for (size_t c = 0; c < candidates.size(); ++c)
-      scores[c] =
-          lookahead_value(rules, p, actor, candidates[c], w) - v_pass - s.cost[candidates[c]];
+    if (breakdown == nullptr) {
+      const double v_pass = lookahead_value<false>(rules, p, actor, -1, w, nullptr);
+      for (size_t c = 0; c < candidates.size(); ++c)
+        scores[c] = lookahead_value<false>(rules, p, actor, candidates[c], w, nullptr) - v_pass -
+                    s.cost[candidates[c]];
+      return;
+    }
+    // The same sums in the same order as above, each part kept.
+    const double v_pass = lookahead_value<true>(rules, p, actor, -1, w, &breakdown->pass);
+    fill_parts(breakdown->pass, -1, v_pass, 0.0, 0.0);
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      MoveDetail& d = breakdown->moves[c];
+      const double value = lookahead_value<true>(rules, p, actor, candidates[c], w, &d);
+      scores[c] = value - v_pass - s.cost[candidates[c]];
+      fill_parts(d, candidates[c], value, s.cost[candidates[c]], scores[c]);
+    }
     return;
   }
   Sandbox& box = w.box;
   const double u0 = box.utility(actor);
-  for (size_t c = 0; c < candidates.size(); ++c)
-    scores[c] = box.utility_after(rules, p, actor, candidates[c]) - u0 - s.cost[candidates[c]];
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    const double u = box.utility_after(rules, p, actor, candidates[c]);
+    scores[c] = u - u0 - s.cost[candidates[c]];
+    if (breakdown != nullptr) {
+      MoveDetail& d = breakdown->moves[c];
+      d.replies.clear();
+      d.rows.clear();
+      d.utility = u;
+      fill_parts(d, candidates[c], u, s.cost[candidates[c]], scores[c]);
+    }
+  }
+  if (breakdown != nullptr) {
+    breakdown->pass = MoveDetail{};
+    breakdown->pass.utility = u0;
+    fill_parts(breakdown->pass, -1, u0, 0.0, 0.0);
+  }
 }
 
 bool touches(const std::vector<Slot>& reads, const Slot& slot) {
@@ -378,13 +434,32 @@ void derive_lookahead_tables(Rules& rules) {
 }
 
 void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
-                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores) {
+                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
+                 ScoreBreakdown* breakdown) {
   Scratch& w = scratch();
   prepare(rules, p, s, w);
-  score_prepared(rules, p, s, actor, candidates, scores, w);
+  score_prepared(rules, p, s, actor, candidates, scores, w, breakdown);
 }
 
-double clip_to_veto(const Rules& rules, const State& s, int issue, double proposal) noexcept {
+double choice_probabilities(const std::vector<double>& scores, double temperature, int pick,
+                            std::vector<double>& probability) {
+  probability.assign(scores.size(), 0.0);
+  if (temperature <= 0.0) {
+    if (pick >= 0) probability[static_cast<size_t>(pick)] = 1.0;
+    return pick < 0 ? 1.0 : 0.0;
+  }
+  if (scores.empty()) return 1.0;
+  // As the draw weighs them (ai_pick): relative to the best score, pass scoring 0.
+  double top = 0.0;
+  for (const double sc : scores) top = std::max(top, sc);
+  double total = std::exp(-top / temperature);
+  for (size_t c = 0; c < scores.size(); ++c)
+    total += probability[c] = std::exp((scores[c] - top) / temperature);
+  for (double& q : probability) q /= total;
+  return std::exp(-top / temperature) / total;
+}
+
+std::pair<double, double> veto_window(const Rules& rules, const State& s, int issue) noexcept {
   const double q = s.status_quo[issue];
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
@@ -397,6 +472,11 @@ double clip_to_veto(const Rules& rules, const State& s, int issue, double propos
     lo = std::max(lo, x - d);
     hi = std::min(hi, x + d);
   }
+  return {lo, hi};
+}
+
+double clip_to_veto(const Rules& rules, const State& s, int issue, double proposal) noexcept {
+  const auto [lo, hi] = veto_window(rules, s, issue);
   return std::clamp(proposal, lo, hi);
 }
 
@@ -412,15 +492,51 @@ void apply_drift_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng
   }
 }
 
-void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& rng) {
+// What condition `c` reads in `s`, for a detail record.
+ConditionInputs inputs_of(const Condition& c, const State& s) {
+  ConditionInputs in;
+  for (const Slot& slot : c.reads())
+    if (std::none_of(in.begin(), in.end(), [&](const auto& e) { return e.first == slot; }))
+      in.emplace_back(slot, get(s, slot));
+  return in;
+}
+
+void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
+                            TurnDetail* detail) {
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
   for (size_t r = 0; r < rules.timeline.size(); ++r) {
     const RuleTimeline& row = rules.timeline[r];
     if (!opt.timeline_active[r] || s.turn < row.first_turn || s.turn > row.last_turn) continue;
-    if (!holds(row.when, s)) continue;
-    if (!holds(rules.move_rules[static_cast<size_t>(row.move)].requirement, s)) continue;
     const double prob = p.values[static_cast<size_t>(row.probability)];
-    if (prob < 1.0 && rng.split(r).uniform() >= prob) continue;
+    TimelineDetail* d = nullptr;
+    if (detail != nullptr) {
+      d = &detail->timeline.emplace_back();
+      d->row = static_cast<std::int32_t>(r);
+      d->probability = prob;
+    }
+    if (!holds(row.when, s)) {
+      if (d != nullptr) {
+        d->outcome = RowOutcome::when_false;
+        d->inputs = inputs_of(row.when, s);
+      }
+      continue;
+    }
+    const Condition& requirement = rules.move_rules[static_cast<size_t>(row.move)].requirement;
+    if (!holds(requirement, s)) {
+      if (d != nullptr) {
+        d->outcome = RowOutcome::requirement_false;
+        d->inputs = inputs_of(requirement, s);
+      }
+      continue;
+    }
+    if (prob < 1.0) {
+      const double u = rng.split(r).uniform();
+      if (d != nullptr) d->draw = u;
+      if (u >= prob) {
+        if (d != nullptr) d->outcome = RowOutcome::draw_missed;
+        continue;
+      }
+    }
     apply_effects(rules, p, row.move, s);
     mark_made(s, row.move);
   }
@@ -430,7 +546,8 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
 // The AI's pick for actor i from the prepared snapshot: the index into w.candidates (filled here
 // with i's available moves, w.scores with their scores), or -1 for pass. With a temperature the
 // draw comes from rng.split(i), so every actor's draw is its own whoever else moves.
-int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng, Scratch& w) {
+int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng, Scratch& w,
+            ScoreBreakdown* breakdown = nullptr) {
   const double temperature = model_value(s, ModelKey::temperature);
   w.candidates.clear();
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
@@ -438,7 +555,7 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng
   w.scores.clear();
   w.weights.clear();
   if (w.candidates.empty()) return -1;
-  score_prepared(rules, p, s, i, w.candidates, w.scores, w);
+  score_prepared(rules, p, s, i, w.candidates, w.scores, w, breakdown);
 
   int pick = -1;  // -1 = pass, whose score is 0
   if (temperature <= 0.0) {
@@ -467,8 +584,23 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng
   return pick;
 }
 
+// Records actor i's choice, just made by ai_pick (`pick`, with w and `scores` as it left them).
+void record_choice(const State& s, int i, int pick, const Scratch& w, ScoreBreakdown& scores,
+                   TurnDetail& detail) {
+  ChoiceDetail& c = detail.choices.emplace_back();
+  c.actor = i;
+  c.temperature = model_value(s, ModelKey::temperature);
+  c.lookahead = model_value(s, ModelKey::lookahead) >= 0.5;
+  c.scores = std::move(scores);
+  std::vector<double> probability;
+  c.pass_probability = choice_probabilities(w.scores, c.temperature, pick, probability);
+  c.scores.pass.probability = c.pass_probability;
+  for (size_t k = 0; k < probability.size(); ++k) c.scores.moves[k].probability = probability[k];
+  c.choice = pick >= 0 ? w.candidates[static_cast<size_t>(pick)] : -1;
+}
+
 void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
-                           const Seats* seats) {
+                           const Seats* seats, TurnDetail* detail) {
   Scratch& w = scratch();
   prepare(rules, p, s, w);
   std::vector<std::int32_t>& chosen = w.chosen;
@@ -484,8 +616,15 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
       continue;
     }
     if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;
-    const int pick = ai_pick(rules, p, s, i, rng, w);
+    if (detail == nullptr) {
+      const int pick = ai_pick(rules, p, s, i, rng, w);
+      if (pick >= 0) chosen.push_back(w.candidates[static_cast<size_t>(pick)]);
+      continue;
+    }
+    ScoreBreakdown scores;
+    const int pick = ai_pick(rules, p, s, i, rng, w, &scores);
     if (pick >= 0) chosen.push_back(w.candidates[static_cast<size_t>(pick)]);
+    record_choice(s, i, pick, w, scores, *detail);
   }
   // Everyone chose from the same snapshot; now the choices take effect, in actor order.
   for (const std::int32_t m : chosen) {
@@ -500,8 +639,10 @@ Rng phase_rng(const Rng& run, int turn, std::uint64_t phase) {
   return run.split(static_cast<std::uint64_t>(turn)).split(phase);
 }
 
-void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/) {
+void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/,
+                      TurnDetail* detail) {
   const double rate = model_value(s, ModelKey::settle_rate);
+  if (detail != nullptr) detail->settle_rate = rate;
   if (rate <= 0.0) return;
   const BargainingModel model = rules.options[static_cast<size_t>(p.option)].bargaining_at(s.turn);
   const Eigen::VectorXd& cap = s.capability;
@@ -543,7 +684,17 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
     }
     if (!std::isfinite(outcome)) continue;
     const double proposal = s.status_quo[j] + rate * (outcome - s.status_quo[j]);
-    s.status_quo[j] = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
+    const double settled = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
+    if (detail != nullptr) {
+      BargainDetail& b = detail->bargaining.emplace_back();
+      b.issue = j;
+      b.status_quo = s.status_quo[j];
+      b.outcome = outcome;
+      b.proposal = proposal;
+      std::tie(b.veto_low, b.veto_high) = veto_window(rules, s, j);
+      b.new_status_quo = settled;
+    }
+    s.status_quo[j] = settled;
   }
 }
 
@@ -607,17 +758,17 @@ State apply_drift(const Rules& rules, const Params& p, State s, Rng& rng) {
 }
 
 State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
-  fire_timeline_in_place(rules, p, s, rng);
+  fire_timeline_in_place(rules, p, s, rng, nullptr);
   return s;
 }
 
 State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
-  choose_moves_in_place(rules, p, s, rng, nullptr);
+  choose_moves_in_place(rules, p, s, rng, nullptr, nullptr);
   return s;
 }
 
 State bargain(const Rules& rules, const Params& p, State s, Rng& rng) {
-  bargain_in_place(rules, p, s, rng);
+  bargain_in_place(rules, p, s, rng, nullptr);
   return s;
 }
 
@@ -626,30 +777,35 @@ State update_positions(const Rules& rules, const Params& p, State s, Rng& rng) {
   return s;
 }
 
-State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng) {
+State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, TurnDetail* detail) {
   s.turn += 1;
   s.made.clear();
   s.made_by_timeline = 0;
   apply_option_start(rules, p, s);  // an option that starts this turn, before its drift
+  if (detail != nullptr) {
+    *detail = TurnDetail{};
+    detail->turn = s.turn;
+  }
   Rng drift_rng = phase_rng(rng, s.turn, 1), timeline_rng = phase_rng(rng, s.turn, 2);
   apply_drift_in_place(rules, p, s, drift_rng);
-  fire_timeline_in_place(rules, p, s, timeline_rng);
+  fire_timeline_in_place(rules, p, s, timeline_rng, detail);
   return s;
 }
 
-State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng,
-                  const Seats* seats) {
+State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng, const Seats* seats,
+                  TurnDetail* detail) {
   Rng choice_rng = phase_rng(rng, s.turn, 3), bargain_rng = phase_rng(rng, s.turn, 4),
       influence_rng = phase_rng(rng, s.turn, 5);
-  choose_moves_in_place(rules, p, s, choice_rng, seats);
-  bargain_in_place(rules, p, s, bargain_rng);
+  if (detail != nullptr) detail->turn = s.turn;
+  choose_moves_in_place(rules, p, s, choice_rng, seats, detail);
+  bargain_in_place(rules, p, s, bargain_rng, detail);
   update_positions_in_place(rules, p, s, influence_rng);
   return s;
 }
 
 State step(const Rules& rules, const Params& p, State s, Rng& rng) {
   // The two halves as a batch runs them; a classroom runs them apart, people choosing between.
-  return finish_turn(rules, p, begin_turn(rules, p, std::move(s), rng), rng, nullptr);
+  return finish_turn(rules, p, begin_turn(rules, p, std::move(s), rng), rng);
 }
 
 void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State& s) {
@@ -669,20 +825,8 @@ AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& 
   a.choice = pick >= 0 ? w.candidates[static_cast<size_t>(pick)] : -1;
   // The chance of each choice: softmax over the scores and pass (score 0), or all on the best
   // reply at temperature 0.
-  const double temperature = model_value(s, ModelKey::temperature);
-  a.probability.assign(a.moves.size(), 0.0);
-  if (temperature <= 0.0) {
-    a.pass_probability = pick < 0 ? 1.0 : 0.0;
-    if (pick >= 0) a.probability[static_cast<size_t>(pick)] = 1.0;
-  } else if (!a.moves.empty()) {
-    double top = 0.0;
-    for (const double sc : a.scores) top = std::max(top, sc);
-    double total = std::exp(-top / temperature);
-    for (size_t c = 0; c < a.moves.size(); ++c)
-      total += a.probability[c] = std::exp((a.scores[c] - top) / temperature);
-    for (double& q : a.probability) q /= total;
-    a.pass_probability = std::exp(-top / temperature) / total;
-  }
+  a.pass_probability =
+      choice_probabilities(a.scores, model_value(s, ModelKey::temperature), pick, a.probability);
   return a;
 }
 

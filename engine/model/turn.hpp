@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "engine/core/rng.hpp"
@@ -13,6 +14,90 @@
 #include "engine/model/state.hpp"
 
 namespace parley {
+
+/// What a move's score (or the value of passing) is made of, as the turn computed it. Filled
+/// only when a caller asks (explain, validate --gains); the turn itself records nothing.
+struct MoveDetail {
+  std::int32_t move = -1;  ///< the move, or -1 for passing
+  /// Utility of the actor (0-1) after the move and the replies it expects; without lookahead,
+  /// after the move alone (passing: the utility now).
+  double utility = 0.0;
+  /// utility plus the expected gain of the timeline rows it triggers: what the move is worth to
+  /// the actor (utility units). score = value - value of passing - cost.
+  double value = 0.0;
+  double cost = 0.0;         ///< the move's cost now (utility units); 0 for passing
+  double score = 0.0;        ///< value - value of passing - cost; 0 for passing
+  double probability = 0.0;  ///< chance of being chosen, 0-1
+  /// With lookahead: each other AI actor's best reply at the next turn, as (actor, move or -1
+  /// for passing), in actor order.
+  std::vector<std::pair<std::int32_t, std::int32_t>> replies;
+  /// A timeline row of the next turn that the move and replies make true.
+  struct Row {
+    std::int32_t row = 0;      ///< index into Rules::timeline
+    double probability = 0.0;  ///< the row's probability in this run, 0-1
+    double gain = 0.0;  ///< the actor's utility change if the row fires (counted x probability)
+  };
+  std::vector<Row> rows;  ///< in timeline order
+};
+
+/// Every score of one actor's choice with its parts, in the order of the candidates.
+struct ScoreBreakdown {
+  MoveDetail pass;                ///< the value of passing (move -1), with its replies and rows
+  std::vector<MoveDetail> moves;  ///< per candidate
+};
+
+/// One AI actor's choice in a turn, as made (see choose_moves).
+struct ChoiceDetail {
+  std::int32_t actor = 0;
+  double temperature = 0.0;  ///< model.temperature at the choice (0: best reply)
+  bool lookahead = false;    ///< whether model.lookahead was on
+  /// The actor's available moves (in move order) with their scores; empty when it had none.
+  ScoreBreakdown scores;
+  double pass_probability = 1.0;  ///< chance of passing, 0-1
+  std::int32_t choice = -1;       ///< the move drawn, -1 = pass
+};
+
+/// The values a condition read when it was tested: each slot it reads with its value.
+using ConditionInputs = std::vector<std::pair<Slot, double>>;
+
+/// What happened to one timeline row in its turn.
+enum class RowOutcome : std::uint8_t {
+  fired,              ///< its move was made
+  when_false,         ///< its `when` did not hold
+  requirement_false,  ///< its move's `requires` did not hold
+  draw_missed,        ///< the draw did not come under its probability
+};
+
+/// One timeline row of the option whose window held the turn, as the turn tested it.
+struct TimelineDetail {
+  std::int32_t row = 0;  ///< index into Rules::timeline
+  RowOutcome outcome = RowOutcome::fired;
+  double probability = 1.0;  ///< the row's probability in this run, 0-1
+  double draw = -1.0;        ///< the uniform draw (0-1) when probability < 1, else -1 (no draw)
+  ConditionInputs inputs;    ///< when_false / requirement_false: what the failing condition read
+};
+
+/// One negotiable issue's bargaining in a turn.
+struct BargainDetail {
+  std::int32_t issue = 0;
+  double status_quo = 0.0;  ///< before bargaining, 0-100
+  double outcome = 0.0;     ///< the bargaining model's compromise point, 0-100
+  double proposal = 0.0;    ///< status quo moved settle_rate of the way to the outcome
+  /// The interval every veto player prefers at least as much as the status quo (-inf..inf when
+  /// nobody holds a veto); the proposal is clipped to it.
+  double veto_low = 0.0;
+  double veto_high = 0.0;
+  double new_status_quo = 0.0;  ///< the proposal clipped to the veto window and to 0-100
+};
+
+/// Everything a turn decided and why (filled by begin_turn and finish_turn on request).
+struct TurnDetail {
+  int turn = 0;
+  std::vector<TimelineDetail> timeline;   ///< rows active in the option and the turn, in order
+  std::vector<ChoiceDetail> choices;      ///< AI actors' choices, in actor order (seats excluded)
+  double settle_rate = 0.0;               ///< model.settle_rate at bargaining; 0: nothing moved
+  std::vector<BargainDetail> bargaining;  ///< negotiable issues with an outcome, in issue order
+};
 
 /// Phase 1: each issue's status quo moves by its drift plus N(0, noise) points, clamped to 0-100.
 [[nodiscard]] State apply_drift(const Rules& rules, const Params& p, State s, Rng& rng);
@@ -47,13 +132,18 @@ struct Seats {
 
 /// The first half of a turn: advances `turn`, clears the turn's moves, then phases 1-2 (drift,
 /// timeline). `rng` is the run's stream (as given to step); phases draw from its children.
-[[nodiscard]] State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng);
+/// `detail` (optional) receives the turn number and each timeline row's outcome; the state
+/// is the same with or without it.
+[[nodiscard]] State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng,
+                               TurnDetail* detail = nullptr);
 
 /// The second half: phases 3-5 (choices, bargaining, influence) of the turn begin_turn opened.
 /// In the seats of `seats` (optional) the people's moves replace the AI's; every other actor
-/// chooses exactly as in step, from the same snapshot and the same random draws.
+/// chooses exactly as in step, from the same snapshot and the same random draws. `detail`
+/// (optional) receives the AI actors' choices with every score's parts and the bargaining per
+/// issue; the state is the same with or without it.
 [[nodiscard]] State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng,
-                                const Seats* seats = nullptr);
+                                const Seats* seats = nullptr, TurnDetail* detail = nullptr);
 
 /// Makes move `m` between the halves of a turn as a timeline row would (effects applied, no
 /// cost; an "inject" of the classroom facilitator), counted with the turn's timeline moves.
@@ -73,6 +163,12 @@ struct AiAdvice {
 [[nodiscard]] AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& rng,
                               int actor);
 
+/// The interval of issue `issue` that every veto player prefers at least as much as the
+/// current status quo (its win set on one dimension), as (low, high); (-inf, inf) when nobody
+/// holds a veto on it.
+[[nodiscard]] std::pair<double, double> veto_window(const Rules& rules, const State& s,
+                                                    int issue) noexcept;
+
 /// Clips a proposed status quo `proposal` for issue `issue` to the interval every veto player
 /// prefers at least as much as the current status quo (its win set on one dimension).
 [[nodiscard]] double clip_to_veto(const Rules& rules, const State& s, int issue,
@@ -85,7 +181,16 @@ void derive_lookahead_tables(Rules& rules);
 
 /// Score of each of actor `actor`'s candidate moves against passing: utility gain minus cost,
 /// with lookahead when model.lookahead >= 0.5. Writes one score per entry of `candidates`.
+/// `breakdown` (optional) receives each score's parts (probabilities left at 0); the scores are
+/// the same with or without it.
 void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
-                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores);
+                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
+                 ScoreBreakdown* breakdown = nullptr);
+
+/// The chance of each choice with scores `scores` (passing scores 0) at `temperature`: softmax
+/// into `probability` (one per score) and the returned chance of passing; at temperature <= 0
+/// everything on `pick` (an index into `scores`, or -1 for passing).
+[[nodiscard]] double choice_probabilities(const std::vector<double>& scores, double temperature,
+                                          int pick, std::vector<double>& probability);
 
 }  // namespace parley

@@ -13,8 +13,10 @@ inline constexpr int kExitBadInput = 2;
 
 /// `parley run SCENARIO ...`
 int cmd_run(const std::vector<std::string>& args);
-/// `parley validate SCENARIO`
+/// `parley validate SCENARIO [--gains]`
 int cmd_validate(const std::vector<std::string>& args);
+/// `parley explain SCENARIO ...`
+int cmd_explain(const std::vector<std::string>& args);
 /// `parley forecast TABLE ...`
 int cmd_forecast(const std::vector<std::string>& args);
 /// `parley compare SCENARIO ...`

@@ -300,6 +300,37 @@ std::string command_line(const std::string& command, const std::vector<std::stri
   return out;
 }
 
+void print_wrapped(std::ostream& out, size_t indent, size_t hang, std::string_view given) {
+  // Within "path = value" the spaces are held by a placeholder so that no line breaks there.
+  std::string joined(given);
+  for (size_t at = joined.find(" = "); at != std::string::npos; at = joined.find(" = ", at))
+    joined.replace(at, 3, "\x01=\x01");
+  std::string_view text = joined;
+  const auto emit = [&out](std::string l) {
+    for (char& c : l)
+      if (c == '\x01') c = ' ';
+    out << l << '\n';
+  };
+  std::string line(indent, ' ');
+  size_t start = indent;
+  bool first_word = true;
+  while (!text.empty()) {
+    const size_t space = text.find(' ');
+    const std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (!first_word && line.size() + 1 + word.size() > kTerminalWidth) {
+      emit(line);
+      line.assign(indent + hang, ' ');
+      start = line.size();
+      first_word = true;
+    }
+    if (!first_word) line += ' ';
+    line += word;
+    first_word = false;
+  }
+  if (line.size() > start || !first_word) emit(line);
+}
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }

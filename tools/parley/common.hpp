@@ -144,6 +144,14 @@ class MuteOutput {
   std::streambuf* err_ = nullptr;
 };
 
+/// Width of the terminal tables (explain, validate --gains): lines stay within it.
+inline constexpr size_t kTerminalWidth = 100;
+
+/// Prints `text` to `out` from column `indent`, broken at spaces so that no line is longer than
+/// kTerminalWidth (a word longer than a line stays whole); continuation lines start at column
+/// `indent + hang`. "path = value" counts as one word, so a value stays with its path.
+void print_wrapped(std::ostream& out, size_t indent, size_t hang, std::string_view text);
+
 /// Seconds on a monotonic clock.
 [[nodiscard]] double now_seconds();
 

@@ -15,7 +15,9 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run SCENARIO       Monte Carlo batch of a scenario folder; writes results/<name>/\n"
-    "  validate SCENARIO  check a scenario folder and list every problem\n"
+    "  validate SCENARIO  check a scenario folder and list every problem (--gains: what AI\n"
+    "                     moves are worth at turn 0)\n"
+    "  explain SCENARIO   replay one run: why each AI actor made or did not make each move\n"
     "  compare SCENARIO   options vs baseline on common random numbers: paired differences\n"
     "  sweep SCENARIO     vary paths over a design (lhs, grid, sobol); Sobol' sensitivity\n"
     "  forecast TABLE     forecast one-shot bargaining outcomes from an actor table\n"
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return parley::cli::cmd_run(args);
     if (command == "validate") return parley::cli::cmd_validate(args);
+    if (command == "explain") return parley::cli::cmd_explain(args);
     if (command == "forecast") return parley::cli::cmd_forecast(args);
     if (command == "compare") return parley::cli::cmd_compare(args);
     if (command == "sweep") return parley::cli::cmd_sweep(args);

@@ -1,0 +1,37 @@
+#pragma once
+/// \file
+/// The explanation of a run (engine/sim/explain.hpp) as text files: CSV, one row per (option,
+/// turn, actor, candidate), and JSON, the whole explanation for pages to show. Numbers are
+/// written in full (shortest text that reads back to the same double), so the files hold the
+/// exact values that decided the run.
+
+#include <string>
+#include <vector>
+
+#include "engine/scenario/scenario.hpp"
+#include "engine/sim/explain.hpp"
+
+namespace parley {
+
+/// The header of explain's CSV (with a newline): option,run,seed,turn,actor,move,available,
+/// blocked,utility,value,pass_value,cost,score,probability,chosen,replies,rows.
+[[nodiscard]] std::string explanation_csv_header();
+
+/// The CSV rows of `e` (no header): per turn and explained actor, one row for passing (move
+/// "(pass)") then one per move of the actor in moves.csv order. Numbers of unavailable moves are
+/// left empty. replies: "ACTOR:MOVE" (or "ACTOR:pass") space-separated; rows: "line N MOVE p=P
+/// gain=G" joined by "; ".
+[[nodiscard]] std::string explanation_csv_rows(const Explanation& e);
+
+/// The JSON form of `explanations`: an array with, per explanation, scenario, option,
+/// bargaining, seed, run, turns; "explained" with each explained turn's timeline, choices (pass
+/// and every move) and bargaining; "events" (every move of the run: turn, actor, move and
+/// "timeline"/"ai"); "final_status_quo" by issue id. `scenario` gives the ids (see
+/// docs/EXPLAIN.md). Stable: the same explanations give the same bytes.
+[[nodiscard]] std::string explanation_json(const Scenario& scenario,
+                                           const std::vector<Explanation>& explanations);
+
+/// The shortest text that reads back as `v` (locale-independent); "" for a non-finite value.
+[[nodiscard]] std::string exact_number(double v);
+
+}  // namespace parley
