@@ -541,7 +541,13 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
       settings.eum_q = model_value(s, ModelKey::eum_q);
       outcome = parley::bargain(model, in, settings).outcome[0];
     }
-    if (!std::isfinite(outcome)) continue;
+    if (!std::isfinite(outcome)) {
+      // Weights that overflow (a capability of 1e308, say) give no outcome. Skipping the issue
+      // would hide that; a non-finite status quo makes the run fail with the issue's metric
+      // named, as every other non-finite value does (docs/MODEL.md).
+      s.status_quo[j] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
     const double proposal = s.status_quo[j] + rate * (outcome - s.status_quo[j]);
     s.status_quo[j] = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
   }
