@@ -58,11 +58,8 @@ bool write_atomically(const std::string& dir, const std::string& path, std::stri
     std::remove(temp.c_str());
     return false;
   }
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    (void)::fsync(dfd);  // makes the rename durable; not all file systems support it
-    ::close(dfd);
-  }
-  return true;
+  // The rename is durable once the folder is synced; a failure there is a failed checkpoint.
+  return sync_folder(dir);
 }
 
 }  // namespace
