@@ -79,6 +79,25 @@ bool finish_saliences(ForecastTable& out, const std::vector<std::vector<RawSalie
   return ok;
 }
 
+/// Rejects each dim of each issue on which every salience is 0. Nobody cares, so by the models'
+/// rule (hold_uncared_dims) bargaining leaves it where it stands, and a forecast table does not
+/// say where that is: there is no forecast to give. `line`/`column`: where the issue starts.
+void check_someone_cares(const ForecastTable& out, Diagnostics& diag) {
+  for (const ForecastIssue& issue : out.issues) {
+    if (issue.input.position.rows() == 0) continue;  // reported as an issue without actors
+    for (Eigen::Index j = 0; j < issue.input.salience.cols(); ++j) {
+      if (!nobody_cares(issue.input, j)) continue;
+      const std::string dim = issue.input.salience.cols() > 1
+                                  ? ", dim '" + issue.dim_names[static_cast<std::size_t>(j)] + "'"
+                                  : "";
+      diag.error(out.file, issue.line, issue.column,
+                 "every salience of issue '" + issue.name + "'" + dim +
+                     " is 0, expected at least one above 0 (when nobody cares nobody bargains: "
+                     "the issue stays where it stands, which the table does not say)");
+    }
+  }
+}
+
 /// Reports a second row for the same actor within one issue. `seen`: the issue's actors so far,
 /// name -> line (a hash map per issue: tables with 10,000 issues stay linear).
 bool check_duplicate(const CsvTable& t, const CsvRow& row, const CsvCell& actor_cell,
@@ -172,6 +191,8 @@ std::optional<ForecastTable> parse_ktab(const CsvTable& t, Diagnostics& diag) {
   }
   out.issues.push_back(std::move(issue));
   finish_saliences(out, raw, true, diag);
+  // Only on an otherwise sound table: a row skipped for its errors must not add this one.
+  if (diag.error_count() == errors_before) check_someone_cares(out, diag);
   if (diag.error_count() > errors_before) return std::nullopt;
   return out;
 }
@@ -306,6 +327,8 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
     out.issues.push_back(std::move(issue));
   }
   finish_saliences(out, raw, percent, diag);
+  // Only on an otherwise sound table: a row skipped for its errors must not add this one.
+  if (diag.error_count() == errors_before) check_someone_cares(out, diag);
   if (diag.error_count() > errors_before) return std::nullopt;
   return out;
 }

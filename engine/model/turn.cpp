@@ -507,6 +507,12 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
   const Eigen::VectorXd& cap = s.capability;
   for (int j = 0; j < rules.issues; ++j) {
     if (!rules.negotiable[static_cast<size_t>(j)]) continue;
+    // Nobody cares (every salience 0): nobody bargains, so the issue stays where it is, whatever
+    // the model (the rule of hold_uncared_dims; compromise_1d alone would move it to the plain
+    // mean of the positions).
+    int n = 0;
+    for (int a = 0; a < rules.actors; ++a) n += s.salience(a, j) > 0.0 ? 1 : 0;
+    if (n == 0) continue;
     double outcome = s.status_quo[j];
     if (model == BargainingModel::compromise || model == BargainingModel::median) {
       // A per-thread buffer: the weights are needed every turn on every issue.
@@ -517,10 +523,7 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
                     ? compromise_1d(s.position.col(j), s.salience.col(j), w)
                     : median_1d(s.position.col(j), s.salience.col(j), w);
     } else {
-      // The iterative models see only the actors that care about the issue.
-      int n = 0;
-      for (int a = 0; a < rules.actors; ++a) n += s.salience(a, j) > 0.0 ? 1 : 0;
-      if (n == 0) continue;
+      // The iterative models see only the n actors that care about the issue.
       BargainingInput in;
       in.position.resize(n, 1);
       in.salience.resize(n, 1);

@@ -1,5 +1,8 @@
 // Tests of the forecast table loader: plain and KTAB layouts, and the error messages.
+#include <unistd.h>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "engine/core/diagnostics.hpp"
@@ -122,4 +125,23 @@ TEST_CASE("a missing file is an error, not a crash", "[forecast]") {
   const auto t = parley::load_forecast_table(data("forecast/no-such-file.csv"), "x.csv", diag);
   CHECK_FALSE(t.has_value());
   CHECK(diag.has_errors());
+}
+
+TEST_CASE("an issue nobody cares about is rejected, with where it starts", "[forecast]") {
+  // Every salience of "idle" is 0: by the models' rule bargaining leaves such an issue where it
+  // stands, and the table does not say where that is, so there is no forecast to give.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("parley-nobody-cares-" + std::to_string(::getpid()) + ".csv"))
+                               .string();
+  std::ofstream(path) << "actor,issue,capability,position,salience\n"
+                         "A,trade,1,0,0.5\n"
+                         "B,trade,1,100,0\n"
+                         "A,idle,1,0,0\n"
+                         "B,idle,2,100,0\n";
+  parley::Diagnostics diag;
+  const auto t = parley::load_forecast_table(path, "t.csv", diag);
+  std::filesystem::remove(path);
+  CHECK_FALSE(t.has_value());
+  CHECK(diag.error_count() == 1);
+  CHECK(has_problem(diag, 4, 3, "every salience of issue 'idle' is 0, expected at least one"));
 }

@@ -392,6 +392,24 @@ TEST_CASE("every bargaining model runs in the turn's bargaining phase", "[model]
   }
 }
 
+TEST_CASE("an issue nobody cares about stays put, whatever the model", "[model][bargaining]") {
+  // Both saliences on x are 0 and x stands at 20, away from both the plain mean (50) and the
+  // plain median (0) of the positions: nobody bargains, so no model may move it.
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 1.0);
+  sc.issues[0].status_quo = Number::constant(20.0);
+  for (Stance& st : sc.stances)
+    if (st.issue == 0) st.salience = Number::constant(0.0);
+  for (const BargainingModel m : kBargainingModels) {
+    INFO(bargaining_name(m));
+    Scenario with = sc;
+    with.model.bargaining = m;
+    World w(with);
+    Rng rng(1, 1);
+    CHECK(bargain(w.rules, w.params, w.state, rng).status_quo[0] == 20.0);
+  }
+}
+
 TEST_CASE("lookahead finds a triggered timeline row beyond the first 64 rows",
           "[model][lookahead]") {
   // As above, with 70 rows before the reward: the rows a move may trigger are kept as a bitset
