@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "engine/batch/bytes.hpp"
 #include "engine/core/hash.hpp"
@@ -55,14 +58,13 @@ bool write_atomically(const std::string& dir, const std::string& path, std::stri
   ok = ::close(fd) == 0 && ok;
   ok = ok && std::rename(temp.c_str(), path.c_str()) == 0;
   if (!ok) {
+    const int reason = errno;  // for the caller's message; remove() may change errno
     std::remove(temp.c_str());
+    errno = reason;
     return false;
   }
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    (void)::fsync(dfd);  // makes the rename durable; not all file systems support it
-    ::close(dfd);
-  }
-  return true;
+  // The rename is durable once the folder is synced; a failure there is a failed checkpoint.
+  return sync_folder(dir);
 }
 
 }  // namespace
@@ -224,15 +226,23 @@ void ResumableOutput::save(std::uint64_t runs_done, std::string_view state) {
   c.fingerprint = fingerprint_.text();
   c.runs_done = runs_done;
   // The files must hold every byte the checkpoint counts before the checkpoint exists.
+  const auto fail = [&](const std::string& what) {
+    const int reason = errno;
+    ok_ = false;
+    throw std::runtime_error("cannot " + what + " in '" + dir_ + "'" +
+                             (reason != 0 ? std::string(": ") + std::strerror(reason) : "") +
+                             "; the batch was stopped and its results were not written (an "
+                             "earlier checkpoint, if any, lets --resume continue from there)");
+  };
   for (size_t k = 0; k < files_.size(); ++k) {
-    if (!files_[k]->sync()) {
-      ok_ = false;
-      return;
-    }
+    errno = 0;
+    if (!files_[k]->sync()) fail("write " + names_[k]);
     c.files.emplace_back(names_[k], files_[k]->size());
   }
   c.state = state;
-  if (!write_atomically(dir_, dir_ + "/" + kCheckpointName, encode_checkpoint(c))) ok_ = false;
+  errno = 0;
+  if (!write_atomically(dir_, dir_ + "/" + kCheckpointName, encode_checkpoint(c)))
+    fail("write the checkpoint");
 }
 
 void ResumableOutput::finish() {

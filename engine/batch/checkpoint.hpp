@@ -83,7 +83,10 @@ class ResumableOutput final : public BatchCheckpointer {
   [[nodiscard]] AtomicFile& file(size_t k) { return *files_[k]; }
 
   /// Syncs the stream files, then atomically replaces the checkpoint (temp file, fsync,
-  /// rename). A failure is remembered (see ok()) and the previous checkpoint is kept.
+  /// rename, fsync of the folder). On failure the previous checkpoint is kept, ok() turns
+  /// false and std::runtime_error is thrown (naming the folder and the system's reason): a
+  /// batch that can no longer checkpoint stops there instead of running on to results it could
+  /// not write either; run_batch and run_sweep rethrow it on the caller's thread.
   void save(std::uint64_t runs_done, std::string_view state) override;
   /// False once a checkpoint could not be written.
   [[nodiscard]] bool ok() const noexcept { return ok_; }

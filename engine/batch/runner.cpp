@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -319,13 +320,25 @@ class RankBatch {
 
   BatchResult run() {
     std::vector<std::thread> pool;
-    for (int w = 0; w < threads_; ++w) pool.emplace_back([this, w] { worker(w); });
-    if (rank_ == 0) {
-      write_loop();
-    } else {
-      send_loop();
+    // An exception on any thread (a sink or checkpoint that cannot write, an observer, memory)
+    // stops every thread and is rethrown here, on the caller's thread: an exception leaving a
+    // std::thread, or a joinable thread destroyed while this one unwinds, would end the process
+    // through std::terminate. What was written up to the last checkpoint stays resumable.
+    std::exception_ptr failure;
+    try {
+      for (int w = 0; w < threads_; ++w) pool.emplace_back([this, w] { worker(w); });
+      if (rank_ == 0) {
+        write_loop();
+      } else {
+        send_loop();
+      }
+    } catch (...) {
+      failure = std::current_exception();
+      stop();
     }
     for (auto& t : pool) t.join();
+    if (failure == nullptr) failure = worker_error_;  // set only while stopping; threads joined
+    if (failure != nullptr) std::rethrow_exception(failure);
 
     BatchState total = snapshot();
     BatchResult result;
@@ -393,6 +406,15 @@ class RankBatch {
     return static_cast<double>(segment_blocks_) * threads_ / std::max(segment_seconds_, 1e-9);
   }
 
+  // Makes every waiting thread give up: workers return, take() rethrows a worker's exception.
+  void stop() noexcept {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+    claimable_.notify_all();
+    slot_freed_.notify_all();
+    slot_filled_.notify_all();
+  }
+
   // Stops claims at the next unclaimed block and returns it: the checkpoint goes there.
   std::uint64_t pause_claims() {
     const std::lock_guard lock(mutex_);
@@ -400,7 +422,20 @@ class RankBatch {
     return next_claim_;
   }
 
-  void worker(int w) {
+  // One worker thread: its loop, with an exception kept for the caller's thread (see run()).
+  void worker(int w) noexcept {
+    try {
+      work(w);
+    } catch (...) {
+      {
+        const std::lock_guard lock(mutex_);
+        if (worker_error_ == nullptr) worker_error_ = std::current_exception();
+      }
+      stop();
+    }
+  }
+
+  void work(int w) {
     Params params;
     std::vector<RunOutput> outs(options_.size());
     std::string runs, events, failures;
@@ -410,8 +445,10 @@ class RankBatch {
       std::uint64_t block = 0, seq = 0;
       {
         std::unique_lock lock(mutex_);
-        claimable_.wait(lock, [&] { return next_claim_ >= blocks_ || next_claim_ < claim_limit_; });
-        if (next_claim_ >= blocks_) return;
+        claimable_.wait(lock, [&] {
+          return stopping_ || next_claim_ >= blocks_ || next_claim_ < claim_limit_;
+        });
+        if (stopping_ || next_claim_ >= blocks_) return;
         block = next_claim_;
         seq = claimed_++;
         next_claim_ = owned_from(block + 1);
@@ -452,7 +489,8 @@ class RankBatch {
       ++segment_blocks_;
       segment_seconds_ += seconds;
       // Stay within the window so memory is bounded however many runs there are.
-      slot_freed_.wait(lock, [&] { return seq < consumed_ + kWindow; });
+      slot_freed_.wait(lock, [&] { return stopping_ || seq < consumed_ + kWindow; });
+      if (stopping_) return;
       RingSlot& slot = ring_[seq % kWindow];
       slot.block = block;
       slot.ready = true;
@@ -467,7 +505,12 @@ class RankBatch {
   void take(std::uint64_t block, BlockText& text) {
     std::unique_lock lock(mutex_);
     RingSlot& slot = ring_[consumed_ % kWindow];
-    slot_filled_.wait(lock, [&] { return slot.ready && slot.block == block; });
+    slot_filled_.wait(lock, [&] { return stopping_ || (slot.ready && slot.block == block); });
+    if (stopping_) {
+      // A worker failed (its block will never come): its exception stops the batch.
+      if (worker_error_ != nullptr) std::rethrow_exception(worker_error_);
+      throw std::runtime_error("the batch was stopped");
+    }
     std::swap(slot.runs, text.runs);
     std::swap(slot.events, text.events);
     std::swap(slot.failures, text.failures);
@@ -628,6 +671,8 @@ class RankBatch {
   std::uint64_t segment_blocks_ = 0;  // blocks computed in the current segment
   double segment_seconds_ = 0.0;      // worker time they took, summed over workers
   std::vector<RingSlot> ring_;
+  bool stopping_ = false;            // a thread failed: every other one gives up
+  std::exception_ptr worker_error_;  // the first exception of a worker thread
 
   // Per worker, so the hot loop shares nothing; merged (order-independently) at the end.
   std::vector<std::vector<OptionStats>> worker_stats_;

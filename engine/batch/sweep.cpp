@@ -7,6 +7,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
@@ -609,37 +610,69 @@ SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, co
     std::atomic<std::uint64_t> done{0};
     std::mutex mutex;
     std::condition_variable finished;
-    int running = threads;
+    int running = 0;
+    // The first exception of any thread: the others stop taking chunks (those under way run to
+    // their end), and it is rethrown on this thread once all have joined. An exception leaving a
+    // std::thread would end the process through std::terminate.
+    std::exception_ptr failure;
+    const auto fail = [&](std::exception_ptr e) {
+      next.store(chunks);
+      const std::lock_guard lock(mutex);
+      if (failure == nullptr) failure = std::move(e);
+    };
     auto worker = [&] {
-      ChunkSink quiet(nullptr, 0, 0, 0);
-      for (Eigen::Index c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
-        if (!resumed.done[static_cast<size_t>(c)]) {
-          const bool part = c == resumed.current;
-          run_chunk(c, 1, quiet, part ? resumed.current_runs : 0,
-                    part ? resumed.current_state : kNoState, nullptr);
-          const std::lock_guard lock(state_mutex);
-          state.done[static_cast<size_t>(c)] = true;
-          if (part) {
-            state.current = -1;
-            state.current_state.clear();
+      try {
+        ChunkSink quiet(nullptr, 0, 0, 0);
+        for (Eigen::Index c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
+          if (!resumed.done[static_cast<size_t>(c)]) {
+            const bool part = c == resumed.current;
+            run_chunk(c, 1, quiet, part ? resumed.current_runs : 0,
+                      part ? resumed.current_state : kNoState, nullptr);
+            const std::lock_guard lock(state_mutex);
+            state.done[static_cast<size_t>(c)] = true;
+            if (part) {
+              state.current = -1;
+              state.current_state.clear();
+            }
+            save_locked(false);
           }
-          save_locked(false);
+          done += static_cast<std::uint64_t>(chunk_size(c)) * runs;
         }
-        done += static_cast<std::uint64_t>(chunk_size(c)) * runs;
+      } catch (...) {
+        fail(std::current_exception());
       }
       const std::lock_guard lock(mutex);
       --running;
       finished.notify_all();
     };
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    {
+    try {
+      for (int t = 0; t < threads; ++t) {
+        {
+          const std::lock_guard lock(mutex);
+          ++running;
+        }
+        try {
+          pool.emplace_back(worker);
+        } catch (...) {
+          const std::lock_guard lock(mutex);
+          --running;
+          throw;
+        }
+      }
       // Progress is reported from this thread only, a few times a second.
       std::unique_lock lock(mutex);
       while (!finished.wait_for(lock, std::chrono::milliseconds(200), [&] { return running == 0; }))
-        if (spec.progress) spec.progress(done.load(), total);
+        if (spec.progress && failure == nullptr) {
+          lock.unlock();
+          spec.progress(done.load(), total);
+          lock.lock();
+        }
+    } catch (...) {
+      fail(std::current_exception());
     }
     for (std::thread& t : pool) t.join();
+    if (failure != nullptr) std::rethrow_exception(failure);
     if (spec.progress) spec.progress(total, total);
   }
   for (const std::uint64_t ok : result.ok) result.failed += runs - ok;

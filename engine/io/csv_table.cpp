@@ -119,12 +119,23 @@ bool split_csv_line(std::string_view line, std::vector<CsvCell>& cells, int& bad
 
 std::optional<CsvTable> read_csv(const std::string& path, const std::string& display_name,
                                  Diagnostics& diag) {
+  CsvTable table;
+  const bool ok = read_csv_rows(
+      path, display_name, diag, [&](const CsvTable& header) { table = header; },
+      [&](const CsvRow& row) { table.rows.push_back(row); });
+  if (!ok) return std::nullopt;
+  return table;
+}
+
+bool read_csv_rows(const std::string& path, const std::string& display_name, Diagnostics& diag,
+                   const std::function<void(const CsvTable& header)>& on_header,
+                   const std::function<void(const CsvRow& row)>& on_row) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
     diag.error(display_name, 0, 0, "not a regular file; expected a CSV file");
-    return std::nullopt;
+    return false;
   }
   if (!ec && fs::exists(status)) {
     const std::uintmax_t size = fs::file_size(path, ec);
@@ -132,15 +143,16 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::string& dis
       diag.error(display_name, 0, 0,
                  "file is too large (" + std::to_string(size) +
                      " bytes); expected a CSV table of at most 64 MiB");
-      return std::nullopt;
+      return false;
     }
   }
 
-  CsvTable table;
+  CsvTable table;  // the header only: rows go to on_row
   table.file = display_name;
   try {
     io::LineReader reader(path);
-    std::vector<CsvCell> cells;
+    CsvRow row;
+    std::vector<CsvCell>& cells = row.cells;
     bool have_header = false;
     while (char* raw = reader.next_line()) {
       const int line_no = static_cast<int>(reader.get_file_line());
@@ -163,13 +175,15 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::string& dis
         table.header = cells;
         table.header_line = line_no;
         have_header = true;
+        on_header(table);
       } else {
-        table.rows.push_back({line_no, cells});
+        row.line = line_no;
+        on_row(row);
       }
     }
     if (!have_header) {
       diag.error(display_name, 0, 0, "no header row; expected a first line naming the columns");
-      return std::nullopt;
+      return false;
     }
   } catch (const io::error::can_not_open_file& e) {
     (void)e;
@@ -178,18 +192,18 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::string& dis
         "cannot open the file" +
             std::string(fs::exists(path, ec) ? " (permission denied?)" : " (it does not exist)") +
             "; expected a readable CSV file");
-    return std::nullopt;
+    return false;
   } catch (const io::error::line_length_limit_exceeded& e) {
     diag.error(display_name, e.file_line, 1,
                "line longer than 16 MiB; expected one table row per line");
-    return std::nullopt;
+    return false;
   } catch (const std::exception& e) {
     diag.error(
         display_name, 0, 0,
         std::string("cannot read the file (") + e.what() + "); expected a readable CSV file");
-    return std::nullopt;
+    return false;
   }
-  return table;
+  return true;
 }
 
 std::optional<double> parse_finite(std::string_view text) noexcept {

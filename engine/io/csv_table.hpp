@@ -4,6 +4,7 @@
 /// file:line:column. Lines come from fast-cpp-csv-parser's LineReader; cells are split here
 /// (RFC 4180 quoting) because the positions of cells are needed for messages.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,17 @@ struct CsvTable {
 /// error under `display_name` and returns nullopt or skips the line, respectively.
 [[nodiscard]] std::optional<CsvTable> read_csv(const std::string& path,
                                                const std::string& display_name, Diagnostics& diag);
+
+/// Reads `path` exactly as read_csv does (same files refused, same lines skipped, same errors),
+/// but hands each data row to `on_row` as soon as it is read instead of keeping the table, so
+/// memory stays that of one line however long the file. `on_header` is called once, before any
+/// row, with `file`, `header_line` and `header` set and no rows. `row` is reused between calls:
+/// copy what must outlive the call. Returns false (with the error recorded) when read_csv would
+/// return nullopt; rows already passed on are then to be discarded.
+[[nodiscard]] bool read_csv_rows(const std::string& path, const std::string& display_name,
+                                 Diagnostics& diag,
+                                 const std::function<void(const CsvTable& header)>& on_header,
+                                 const std::function<void(const CsvRow& row)>& on_row);
 
 /// Splits one line into cells with their columns. Returns false on an unterminated quote and
 /// sets `bad_column` (1-based). Besides RFC 4180 quotes, a comma inside balanced parentheses of an

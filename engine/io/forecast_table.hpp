@@ -44,7 +44,9 @@ struct ForecastTable {
 /// `capability` may be called `power`, `influence` or `resources`; optional `issue` column
 /// (each issue forecast on its own); saliences 0-1, or 0-100 when any value in the table is
 /// above 1. KTAB layout (detected from row 1: no `actor` column, cells 3 and 4 whole numbers):
-/// saliences 0-100, all dimensions. Every problem is recorded in `diag` as
+/// saliences 0-100, all dimensions. An issue (or KTAB dimension) whose saliences are all 0 is
+/// an error: nobody cares, so bargaining would leave it where it stands, which the table does
+/// not say (see hold_uncared_dims). Every problem is recorded in `diag` as
 /// file:line:column: what is wrong, what was expected; returns nullopt when there was any error.
 [[nodiscard]] std::optional<ForecastTable> parse_forecast_table(const CsvTable& table,
                                                                 Diagnostics& diag);

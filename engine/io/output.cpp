@@ -16,6 +16,7 @@
 namespace parley {
 
 AtomicFile::AtomicFile(std::string dir, std::string name, PartialName partial) {
+  dir_ = dir;
   final_ = dir + "/" + name;
   // The process id keeps two concurrent batches into one folder from sharing a temporary file;
   // a stable name lets a later process resume it (under a FolderLock instead).
@@ -28,6 +29,7 @@ AtomicFile::AtomicFile(std::string dir, std::string name, PartialName partial) {
 }
 
 AtomicFile::AtomicFile(std::string dir, std::string name, ResumeAt at) {
+  dir_ = dir;
   final_ = dir + "/" + name;
   temp_ = dir + "/." + name + ".partial";
   keep_ = true;
@@ -72,14 +74,18 @@ bool AtomicFile::sync() noexcept {
 
 bool AtomicFile::commit() {
   if (file_ == nullptr) return false;
-  const bool flushed = std::fflush(file_) == 0 && !failed_;
+  // The bytes must be on the disk before the final name points at them: file systems may
+  // persist the rename first, and a power cut in between (after the checkpoint is removed)
+  // would leave an empty summary.csv or manifest.json that nothing can resume.
+  const bool synced = std::fflush(file_) == 0 && !failed_ && ::fsync(::fileno(file_)) == 0;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
-  if (!flushed || !closed || std::rename(temp_.c_str(), final_.c_str()) != 0) {
+  if (!synced || !closed || std::rename(temp_.c_str(), final_.c_str()) != 0) {
     if (!keep_) std::remove(temp_.c_str());
     return false;
   }
-  return true;
+  // The rename is an entry of the folder: durable once the folder is synced.
+  return sync_folder(dir_);
 }
 
 void AtomicFile::discard() noexcept {
@@ -95,6 +101,15 @@ FolderLock::FolderLock(const std::string& dir) {
 
 FolderLock::~FolderLock() {
   if (fd_ >= 0) ::close(fd_);  // closing drops the lock
+}
+
+bool sync_folder(const std::string& dir) noexcept {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  // Some file systems (some FUSE and network ones) cannot sync a folder: nothing to wait for.
+  if (!ok && (errno == EINVAL || errno == ENOTSUP)) ok = true;
+  return ::close(fd) == 0 && ok;
 }
 
 bool make_directories(const std::string& dir, std::string& error) {

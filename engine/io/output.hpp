@@ -50,8 +50,11 @@ class AtomicFile {
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
   /// Pushes every byte written so far to the disk (fflush + fdatasync). False on failure.
   [[nodiscard]] bool sync() noexcept;
-  /// Flushes, closes and renames to the final name. Returns false (and leaves the final name
-  /// untouched) on any failure.
+  /// Flushes, fsyncs, closes and renames to the final name, then fsyncs the folder, so that
+  /// after a power cut the final name holds either its old content or all of the new one (never
+  /// an empty file whose checkpoint is gone). Returns false on any failure: a failed flush,
+  /// fsync, close or rename leaves the final name untouched; a failed fsync of the folder comes
+  /// after the rename, so the new content is in place but may not survive a power cut.
   [[nodiscard]] bool commit();
   /// Closes and removes the temporary file (for an output that turned out not to be needed).
   void discard() noexcept;
@@ -61,6 +64,7 @@ class AtomicFile {
   [[nodiscard]] const std::string& temp_path() const noexcept { return temp_; }
 
  private:
+  std::string dir_;
   std::string temp_;
   std::string final_;
   std::FILE* file_ = nullptr;
@@ -86,6 +90,12 @@ class FolderLock {
   int fd_ = -1;
   bool locked_ = false;
 };
+
+/// fsyncs the folder `dir`, which makes the creations, renames and removals in it so far
+/// survive a power cut. True on success, and also when the file system has no such operation
+/// for folders (EINVAL, ENOTSUP: there is nothing to wait for); false on any other failure
+/// (the folder cannot be opened, an I/O error).
+[[nodiscard]] bool sync_folder(const std::string& dir) noexcept;
 
 /// Creates `dir` and its parents. Returns false with a message in `error` on failure.
 [[nodiscard]] bool make_directories(const std::string& dir, std::string& error);

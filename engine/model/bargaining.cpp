@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -114,6 +115,24 @@ bool all_weights_zero(const Eigen::VectorXd& w, const Eigen::Ref<const Eigen::Ve
 
 }  // namespace
 
+bool nobody_cares(const BargainingInput& input, Eigen::Index j) noexcept {
+  for (Eigen::Index i = 0; i < input.salience.rows(); ++i)
+    if (input.salience(i, j) > 0.0) return false;
+  return true;
+}
+
+void hold_uncared_dims(const BargainingInput& input, BargainingResult& result) {
+  for (Eigen::Index j = 0; j < input.salience.cols() && j < result.outcome.size(); ++j) {
+    if (!nobody_cares(input, j)) continue;
+    // No actor cares, so nobody bargains and the dim stays where it stands: the status quo.
+    // Without one there is nothing to forecast (an unweighted mean would invent a move).
+    result.outcome[j] = input.status_quo.size() > j ? input.status_quo[j]
+                                                    : std::numeric_limits<double>::quiet_NaN();
+    if (static_cast<std::size_t>(j) < result.unweighted_fallback.size())
+      result.unweighted_fallback[static_cast<std::size_t>(j)] = false;
+  }
+}
+
 int default_rounds(BargainingModel model) noexcept {
   switch (model) {
     case BargainingModel::smp:
@@ -147,6 +166,7 @@ BargainingResult bargain(BargainingModel model, const BargainingInput& input,
     const auto x = input.position.col(j);
     const auto s = input.salience.col(j);
     result.unweighted_fallback[static_cast<std::size_t>(j)] = all_weights_zero(w, s);
+    if (nobody_cares(input, j)) continue;  // set by hold_uncared_dims below
     switch (model) {
       case BargainingModel::compromise:
         result.outcome[j] = compromise_1d(x, s, w);
@@ -168,6 +188,7 @@ BargainingResult bargain(BargainingModel model, const BargainingInput& input,
         break;  // handled above
     }
   }
+  hold_uncared_dims(input, result);
   if (settings.record_history) {
     // One-shot models have no rounds: round 0 only (the input).
     result.history.push_back(input.position);

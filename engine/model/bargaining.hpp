@@ -56,9 +56,21 @@ struct BargainingResult {
 /// one-shot models (compromise, median, nbs, split), which ignore it.
 [[nodiscard]] int default_rounds(BargainingModel model) noexcept;
 
-/// Runs model `model` on `input`. Preconditions: matching shapes, finite values.
+/// Runs model `model` on `input`. Preconditions: matching shapes, finite values. A dim on
+/// which nobody cares (see hold_uncared_dims) does not move, whatever the model.
 [[nodiscard]] BargainingResult bargain(BargainingModel model, const BargainingInput& input,
                                        const BargainingSettings& settings);
+
+/// True when no actor has a positive salience on dim `j` of `input`: nobody cares about it.
+[[nodiscard]] bool nobody_cares(const BargainingInput& input, Eigen::Index j) noexcept;
+
+/// The rule of every model (bargain() and each model's own entry point apply it): on a dim
+/// where nobody cares nobody bargains, so the dim stays where it stands. Its outcome is set to
+/// input.status_quo[j] when a status quo is given, else to NaN (no forecast: the input does not
+/// say where the dim stands), and its unweighted_fallback entry to false. Other dims are left
+/// as they are. The 1-D kernels (compromise_1d, median_1d, nbs_1d, eum_1d) do not apply it:
+/// they fall back to their unweighted forms when all weights are 0.
+void hold_uncared_dims(const BargainingInput& input, BargainingResult& result);
 
 // One-dimensional kernels, also used directly by the turn's hot loop. Each takes one column.
 

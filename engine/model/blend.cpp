@@ -22,6 +22,7 @@ BargainingResult blend_bargain(const BargainingInput& input, const BargainingSet
     const double c = compromise_1d(input.position.col(j), input.salience.col(j), weight);
     result.outcome[j] = (1.0 - w) * c + w * result.outcome[j];
   }
+  hold_uncared_dims(input, result);
   return result;
 }
 

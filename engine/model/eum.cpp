@@ -399,6 +399,7 @@ BargainingResult eum_bargain(const BargainingInput& input, const BargainingSetti
       result.history[t].col(j) = r.history[t];
     }
   }
+  hold_uncared_dims(input, result);
   return result;
 }
 

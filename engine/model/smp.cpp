@@ -457,6 +457,7 @@ BargainingResult smp_bargain(const BargainingInput& input, const BargainingSetti
   result.outcome = Eigen::VectorXd::Zero(dims);
   result.unweighted_fallback.assign(static_cast<std::size_t>(dims), false);
   if (n == 0 || dims == 0) {
+    hold_uncared_dims(input, result);
     if (settings.record_history) result.history.push_back(input.position);
     return result;
   }
@@ -543,6 +544,7 @@ BargainingResult smp_bargain(const BargainingInput& input, const BargainingSetti
       result.history.push_back(std::move(m));
     }
   }
+  hold_uncared_dims(input, result);
   return result;
 }
 

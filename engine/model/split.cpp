@@ -49,6 +49,7 @@ BargainingResult split_bargain(const BargainingInput& input, const BargainingSet
       result.outcome[j] = nbs_1d(x, s, w, input.scale_lo, input.scale_hi, q).outcome;
     }
   }
+  hold_uncared_dims(input, result);
   if (settings.record_history) result.history.push_back(input.position);
   return result;
 }

@@ -648,6 +648,12 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
   const Eigen::VectorXd& cap = s.capability;
   for (int j = 0; j < rules.issues; ++j) {
     if (!rules.negotiable[static_cast<size_t>(j)]) continue;
+    // Nobody cares (every salience 0): nobody bargains, so the issue stays where it is, whatever
+    // the model (the rule of hold_uncared_dims; compromise_1d alone would move it to the plain
+    // mean of the positions).
+    int n = 0;
+    for (int a = 0; a < rules.actors; ++a) n += s.salience(a, j) > 0.0 ? 1 : 0;
+    if (n == 0) continue;
     double outcome = s.status_quo[j];
     if (model == BargainingModel::compromise || model == BargainingModel::median) {
       // A per-thread buffer: the weights are needed every turn on every issue.
@@ -658,10 +664,7 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
                     ? compromise_1d(s.position.col(j), s.salience.col(j), w)
                     : median_1d(s.position.col(j), s.salience.col(j), w);
     } else {
-      // The iterative models see only the actors that care about the issue.
-      int n = 0;
-      for (int a = 0; a < rules.actors; ++a) n += s.salience(a, j) > 0.0 ? 1 : 0;
-      if (n == 0) continue;
+      // The iterative models see only the n actors that care about the issue.
       BargainingInput in;
       in.position.resize(n, 1);
       in.salience.resize(n, 1);
@@ -682,7 +685,13 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
       settings.eum_q = model_value(s, ModelKey::eum_q);
       outcome = parley::bargain(model, in, settings).outcome[0];
     }
-    if (!std::isfinite(outcome)) continue;
+    if (!std::isfinite(outcome)) {
+      // Weights that overflow (a capability of 1e308, say) give no outcome. Skipping the issue
+      // would hide that; a non-finite status quo makes the run fail with the issue's metric
+      // named, as every other non-finite value does (docs/MODEL.md).
+      s.status_quo[j] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
     const double proposal = s.status_quo[j] + rate * (outcome - s.status_quo[j]);
     const double settled = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
     if (detail != nullptr) {

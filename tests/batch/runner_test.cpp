@@ -1,7 +1,10 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "engine/batch/runner.hpp"
@@ -195,4 +198,89 @@ TEST_CASE("MPI ranks share a segment's blocks in proportion to their speed", "[b
   REQUIRE(count(q, 1) == 1);
   REQUIRE(count(q, 2) == 1);
   REQUIRE(count(q, 0) == 48);
+}
+
+namespace {
+
+// A sink whose disk fills up: the n-th batch of rows throws.
+struct FailingSink final : BatchSink {
+  int calls_left;
+  explicit FailingSink(int n) : calls_left(n) {}
+  void runs_rows(std::string_view) override {
+    if (--calls_left == 0) throw std::runtime_error("disk full");
+  }
+  void events_rows(std::string_view) override {}
+  void failures_rows(std::string_view) override {}
+};
+
+// An observer that fails on one run, on whichever worker thread runs it.
+struct FailingObserver final : RunObserver {
+  std::uint64_t bad_run;
+  explicit FailingObserver(std::uint64_t run) : bad_run(run) {}
+  void observe(int, std::uint64_t run, const std::vector<RunOutput>&) override {
+    if (run == bad_run) throw std::runtime_error("observer failed on run " + std::to_string(run));
+  }
+};
+
+// A checkpointer that cannot write.
+struct FailingCheckpointer final : BatchCheckpointer {
+  int saves = 0;
+  void save(std::uint64_t, std::string_view) override {
+    ++saves;
+    throw std::runtime_error("cannot write the checkpoint");
+  }
+};
+
+BatchSpec spec_of(std::uint64_t runs, int threads) {
+  BatchSpec spec;
+  spec.runs = runs;
+  spec.seed = 77;
+  spec.threads = threads;
+  spec.options = {0, 1};
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("an exception on the writer's thread stops the batch and reaches the caller",
+          "[batch][failure]") {
+  // Without care the workers would still be running (or waiting for ring slots) while the
+  // writer's exception unwinds, and destroying a joinable std::thread calls std::terminate.
+  const Scenario sc = noisy();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const RowFormat format(sc, rules, catalog);
+  for (const int threads : {1, 2, 3}) {
+    INFO(threads << " threads");
+    FailingSink sink(3);  // the third block of rows
+    CHECK_THROWS_WITH(run_batch(rules, catalog, format, spec_of(20000, threads), sink),
+                      "disk full");
+    FailingCheckpointer checkpointer;
+    BatchSpec spec = spec_of(20000, threads);
+    spec.checkpointer = &checkpointer;
+    spec.checkpoint_seconds = 0.0;  // the first checkpoint comes after the first block
+    Capture cap;
+    CHECK_THROWS_WITH(run_batch(rules, catalog, format, spec, cap), "cannot write the checkpoint");
+    CHECK(checkpointer.saves == 1);
+    // It stopped there: far from all 20000 runs x 2 options were written.
+    CHECK(std::count(cap.runs.begin(), cap.runs.end(), '\n') < 20000);
+  }
+}
+
+TEST_CASE("an exception on a worker thread stops the batch and reaches the caller",
+          "[batch][failure]") {
+  const Scenario sc = noisy();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const RowFormat format(sc, rules, catalog);
+  for (const int threads : {1, 2, 3}) {
+    INFO(threads << " threads");
+    FailingObserver observer(100);
+    BatchSpec spec = spec_of(20000, threads);
+    spec.observer = &observer;
+    Capture cap;
+    CHECK_THROWS_WITH(run_batch(rules, catalog, format, spec, cap), "observer failed on run 100");
+    // The writer got no further than the failed run's block.
+    CHECK(std::count(cap.runs.begin(), cap.runs.end(), '\n') <= 2 * 100);
+  }
 }

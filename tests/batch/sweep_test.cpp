@@ -2,10 +2,12 @@
 // sample runs on common random numbers, determinism, and the Sobol' indices through the same
 // plan-and-estimate path the command uses.
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -316,4 +318,31 @@ TEST_CASE("a checkpoint that is slow to write is written less often", "[sweep][c
   CHECK(slow.saves >= 1);
   // At most one save per 20 x 20 ms of sweep, plus the first.
   CHECK(slow.saves <= 2 + static_cast<int>(elapsed / 0.4));
+}
+
+TEST_CASE("an exception on a sweep's worker thread reaches the caller", "[sweep][failure]") {
+  // With many chunks and several threads the chunks run in parallel and each worker saves the
+  // checkpoints; a checkpoint that cannot be written throws on that worker's thread.
+  struct FailingCheckpointer final : BatchCheckpointer {
+    std::atomic<int> saves{0};
+    void save(std::uint64_t, std::string_view) override {
+      ++saves;
+      throw std::runtime_error("cannot write the checkpoint");
+    }
+  };
+  const Scenario sc = mini_scenario();
+  const MetricCatalog catalog = metric_catalog(sc);
+  const SweepPlan plan =
+      make_sweep_plan(Design::lhs, {vary(sc, "model.settle_rate=0.05..0.5")}, 400, 3);
+  for (const int threads : {1, 2, 3}) {
+    INFO(threads << " threads");
+    FailingCheckpointer checkpointer;
+    SweepSpec spec;
+    spec.runs_per_sample = 4;
+    spec.threads = threads;
+    spec.checkpointer = &checkpointer;
+    spec.checkpoint_seconds = 0.0;
+    CHECK_THROWS_WITH(run_sweep(sc, catalog, plan, spec), "cannot write the checkpoint");
+    CHECK(checkpointer.saves >= 1);
+  }
 }

@@ -42,3 +42,36 @@ TEST_CASE("failed runs are recorded and the batch completes", "[cli][run][failur
   const std::string summary = read_file(out / "summary.csv");
   REQUIRE(summary.find("baseline,issue.aid,") != std::string::npos);
 }
+
+TEST_CASE("a batch that cannot write its checkpoint stops with exit 1 and writes no results",
+          "[cli][run][sweep][failures]") {
+  // The checkpoint's temporary file leads to /dev/full, so the first checkpoint fails with
+  // "No space left on device" (root or not). That exception comes on the writer's thread (run)
+  // or on a worker thread (sweep over many chunks with several threads); either way the process
+  // must report it and exit 1, not end in std::terminate, and must commit no result file.
+  if (!fs::exists("/dev/full")) {
+    WARN("no /dev/full: not tested");
+    return;
+  }
+  const std::string mini = quoted(fs::path(PARLEY_TEST_DATA) / "scenarios/mini");
+  const std::string commands[] = {
+      "run " + mini + " --runs 200000 --threads 2 --checkpoint-every 0.01",
+      "sweep " + mini +
+          " --vary model.settle_rate=0.05..0.5 --samples 2000 --runs-per-sample 4 --threads 2"
+          " --checkpoint-every 0.01"};
+  for (const std::string& command : commands) {
+    INFO(command);
+    TempDir dir;
+    const fs::path out = dir.path() / "out";
+    fs::create_directories(out);
+    fs::create_symlink("/dev/full", out / ".checkpoint.tmp");
+    const CliResult r = run_parley(command + " --quiet --out " + quoted(out));
+    INFO(r.err);
+    CHECK(r.status == 1);
+    CHECK(r.err.find("cannot write the checkpoint in '" + out.string() +
+                     "': No space left on device") != std::string::npos);
+    CHECK(r.err.find("the batch was stopped") != std::string::npos);
+    for (const char* file : {"manifest.json", "summary.csv", "runs.csv", "sweep.csv"})
+      CHECK_FALSE(fs::exists(out / file));
+  }
+}

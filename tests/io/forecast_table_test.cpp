@@ -1,6 +1,10 @@
 // Tests of the forecast table loader: plain and KTAB layouts, and the error messages.
+#include <unistd.h>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "engine/core/diagnostics.hpp"
 #include "engine/io/forecast_table.hpp"
@@ -122,4 +126,65 @@ TEST_CASE("a missing file is an error, not a crash", "[forecast]") {
   const auto t = parley::load_forecast_table(data("forecast/no-such-file.csv"), "x.csv", diag);
   CHECK_FALSE(t.has_value());
   CHECK(diag.has_errors());
+}
+
+TEST_CASE("an issue nobody cares about is rejected, with where it starts", "[forecast]") {
+  // Every salience of "idle" is 0: by the models' rule bargaining leaves such an issue where it
+  // stands, and the table does not say where that is, so there is no forecast to give.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("parley-nobody-cares-" + std::to_string(::getpid()) + ".csv"))
+                               .string();
+  std::ofstream(path) << "actor,issue,capability,position,salience\n"
+                         "A,trade,1,0,0.5\n"
+                         "B,trade,1,100,0\n"
+                         "A,idle,1,0,0\n"
+                         "B,idle,2,100,0\n";
+  parley::Diagnostics diag;
+  const auto t = parley::load_forecast_table(path, "t.csv", diag);
+  std::filesystem::remove(path);
+  CHECK_FALSE(t.has_value());
+  CHECK(diag.error_count() == 1);
+  CHECK(has_problem(diag, 4, 3, "every salience of issue 'idle' is 0, expected at least one"));
+}
+
+TEST_CASE("issues whose rows are interleaved: grouped in order, duplicates still found",
+          "[forecast]") {
+  // The rows of "trade" come back after "aid": the loader groups them in file order, and a
+  // duplicate actor is found whether its first row came before or after the interleaving.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("parley-interleaved-" + std::to_string(::getpid()) + ".csv"))
+                               .string();
+  const auto load = [&](const std::string& text, parley::Diagnostics& diag) {
+    std::ofstream(path) << text;
+    auto t = parley::load_forecast_table(path, "t.csv", diag);
+    std::filesystem::remove(path);
+    return t;
+  };
+  const std::string head = "issue,actor,capability,position,salience\n";
+  parley::Diagnostics ok;
+  const auto t = load(head +
+                          "trade,A,1,10,0.5\n"
+                          "aid,A,2,20,0.5\n"
+                          "trade,B,3,30,0.5\n"
+                          "aid,C,4,40,0.5\n",
+                      ok);
+  REQUIRE(t.has_value());
+  REQUIRE(t->issues.size() == 2);
+  CHECK(t->issues[0].name == "trade");
+  CHECK(t->issues[0].actors == std::vector<std::string>{"A", "B"});
+  CHECK(t->issues[0].lines == std::vector<int>{2, 4});
+  CHECK(t->issues[0].input.position(1, 0) == 30.0);
+  CHECK(t->issues[1].actors == std::vector<std::string>{"A", "C"});
+  CHECK(t->issues[1].input.capability[1] == 4.0);
+
+  parley::Diagnostics dup;
+  CHECK_FALSE(load(head + "trade,A,1,10,0.5\n"
+                          "trade,B,1,10,0.5\n"
+                          "trade,B,1,10,0.5\n"  // before the interleaving
+                          "aid,A,2,20,0.5\n"
+                          "trade,A,3,30,0.5\n",  // after it
+                   dup));
+  CHECK(dup.error_count() == 2);
+  CHECK(has_problem(dup, 4, 7, "actor 'B' appears again (first on line 3)"));
+  CHECK(has_problem(dup, 6, 7, "actor 'A' appears again (first on line 2)"));
 }

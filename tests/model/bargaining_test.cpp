@@ -1,11 +1,16 @@
 // Tests of the bargaining dispatcher and the one-shot kernels (compromise, median).
 // Expected figures come from the published sources (shared validation README) or by hand.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <string>
 
 #include "engine/core/diagnostics.hpp"
 #include "engine/io/forecast_table.hpp"
 #include "engine/model/bargaining.hpp"
+#include "engine/model/blend.hpp"
+#include "engine/model/eum.hpp"
+#include "engine/model/smp.hpp"
+#include "engine/model/split.hpp"
 
 namespace {
 
@@ -90,8 +95,10 @@ TEST_CASE("bargain works per dim and flags all-zero weights", "[bargaining]") {
   in.salience.resize(2, 2);
   in.capability.resize(2);
   in.position << 0.0, 10.0, 100.0, 30.0;
-  in.salience << 1.0, 0.0, 1.0, 0.0;  // dim 1: nobody cares
+  in.salience << 1.0, 0.5, 1.0, 0.5;
   in.capability << 3.0, 1.0;
+  in.power.resize(2, 2);
+  in.power << 1.0, 0.0, 1.0, 0.0;  // dim 1: both care, nobody has power there
 
   const auto r = parley::bargain(BargainingModel::compromise, in, BargainingSettings{});
   REQUIRE(r.outcome.size() == 2);
@@ -113,6 +120,45 @@ TEST_CASE("bargain works per dim and flags all-zero weights", "[bargaining]") {
     REQUIRE(h.history.size() == 1);
     CHECK(h.history[0] == in.position);
   }
+}
+
+TEST_CASE("nobody cares: no model moves the dim", "[bargaining]") {
+  // Dim 1: every salience 0. Nobody bargains, so it stays at its status quo (70) in every
+  // model, and has no forecast (NaN) without one; dim 0 is bargained over as usual.
+  BargainingInput in;
+  in.position.resize(3, 2);
+  in.salience.resize(3, 2);
+  in.capability.resize(3);
+  in.position << 0.0, 10.0, 60.0, 30.0, 100.0, 90.0;
+  in.salience << 1.0, 0.0, 0.5, 0.0, 0.8, 0.0;
+  in.capability << 1.0, 2.0, 3.0;
+  BargainingInput one_dim = in;  // dim 0 alone
+  one_dim.position = in.position.leftCols(1);
+  one_dim.salience = in.salience.leftCols(1);
+  for (const BargainingModel m : parley::kBargainingModels) {
+    INFO(parley::bargaining_name(m));
+    BargainingSettings st;
+    st.rounds = parley::default_rounds(m);
+    in.status_quo.resize(0);
+    const auto none = parley::bargain(m, in, st);
+    CHECK(std::isnan(none.outcome[1]));
+    CHECK_FALSE(none.unweighted_fallback[1]);
+    in.status_quo = Eigen::Vector2d(40.0, 70.0);
+    const auto held = parley::bargain(m, in, st);
+    CHECK(held.outcome[1] == 70.0);
+    CHECK_FALSE(held.unweighted_fallback[1]);
+    // Dim 0 as if it were alone (smp weighs the dims together, but a dim with salience 0
+    // adds nothing to any distance).
+    one_dim.status_quo = Eigen::VectorXd::Constant(1, 40.0);
+    CHECK(held.outcome[0] == Approx(parley::bargain(m, one_dim, st).outcome[0]));
+  }
+  // The models' own entry points keep the rule too.
+  in.status_quo = Eigen::Vector2d(40.0, 70.0);
+  const BargainingSettings st;
+  CHECK(parley::eum_bargain(in, st).outcome[1] == 70.0);
+  CHECK(parley::smp_bargain(in, st).outcome[1] == 70.0);
+  CHECK(parley::blend_bargain(in, st).outcome[1] == 70.0);
+  CHECK(parley::split_bargain(in, st).outcome[1] == 70.0);
 }
 
 TEST_CASE("default_rounds: 100 for smp (KTAB's maximum), 10 for eum and blend", "[bargaining]") {

@@ -48,14 +48,20 @@ TEST_CASE("blend: agreement stays agreement; all-zero weights fall back", "[barg
   CHECK(parley::bargain(BargainingModel::blend, in, BargainingSettings{}).outcome[0] ==
         Approx(40.0));
 
-  // Nobody cares: both parts use their unweighted forms. Compromise: the plain mean 50; EUM:
-  // with s = 0 nobody resists, but every challenge then has EU_i = U_s(d = 1) - U_sq = 2 > 0 on
-  // both sides equally, so neither wins (e_ji > e_ij fails): no move, lower median 0.
-  in = two_actors(0.0, 100.0, 1.0, 1.0);
-  in.salience.setZero();
+  // Nobody has weight (capability 0, salience 1): both parts use their unweighted forms.
+  // Compromise: the plain mean 50; EUM: with s = 1 everyone resists every challenge, so
+  // neither actor expects to gain from one: no move, lower median 0.
+  in = two_actors(0.0, 100.0, 0.0, 0.0);
   const auto r = parley::bargain(BargainingModel::blend, in, BargainingSettings{});
   CHECK(r.unweighted_fallback[0]);
   CHECK(r.outcome[0] == Approx(50.0 * 784.0 / 1313.0));
+
+  // Nobody cares (every salience 0): nobody bargains, the issue stays at its status quo.
+  in.salience.setZero();
+  in.status_quo = Eigen::VectorXd::Constant(1, 30.0);
+  const auto held = parley::bargain(BargainingModel::blend, in, BargainingSettings{});
+  CHECK_FALSE(held.unweighted_fallback[0]);
+  CHECK(held.outcome[0] == 30.0);
 }
 
 TEST_CASE("blend: combines the two models run on their own, per dim", "[bargaining]") {

@@ -76,7 +76,9 @@ TEST_CASE("split: per dim, fallback flag, history and name", "[bargaining][split
   in.salience.resize(3, 2);
   in.capability = Eigen::Vector3d(1, 1, 2);
   in.position << 0, 0, 100, 40, 100, 100;  // dim 0: two camps, dim 1: three
-  in.salience << 1, 0, 1, 0, 1, 0;         // dim 1: nobody has weight
+  in.salience << 1, 1, 1, 1, 1, 1;
+  in.power.resize(3, 2);
+  in.power << 1, 0, 1, 0, 1, 0;  // dim 1: nobody has weight
   BargainingSettings st;
   st.record_history = true;
   const auto r = parley::bargain(BargainingModel::split, in, st);

@@ -329,16 +329,40 @@ TEST_CASE("positions drift toward liked actors only", "[model][influence]") {
 }
 
 TEST_CASE("step runs the phases in order and advances the turn", "[model][turn]") {
+  // Every phase acts, and on values the later phases read, so any other order gives other
+  // numbers: drift (x and y +5), timeline (B's "announce" sets y = 40), choices (A's "good" sets
+  // x = 70), bargaining (settle rate 0.5 toward the compromise of A and B) and influence (A, who
+  // likes B, moves halfway toward B's position).
   Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 0.5);
+  set_model(sc, ModelKey::influence_rate, 0.5);
+  sc.actors[1].control = Control::script;  // B acts only through the timeline
+  sc.issues[0].drift = Number::constant(5.0);
   sc.issues[1].drift = Number::constant(5.0);
-  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0)};
+  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::assign, 70.0),
+              make_move("announce", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::assign, 40.0)};
+  sc.timeline = {make_row(1, 1, 1)};
+  Relation likes;
+  likes.from = 0;
+  likes.to = 1;
+  likes.affinity = Number::constant(1.0);
+  sc.relations = {likes};
   World w(sc);
   Rng rng(1, 1);
   const State s = step(w.rules, w.params, w.state, rng);
   REQUIRE(s.turn == 1);
-  REQUIRE(s.status_quo[1] == Approx(25.0));
-  REQUIRE(s.status_quo[0] == Approx(60.0));
-  REQUIRE(s.made == std::vector<std::int32_t>{0});
+  // The timeline's move first, then A's choice.
+  REQUIRE(s.made == std::vector<std::int32_t>{1, 0});
+  REQUIRE(s.made_by_timeline == 1);
+  // y: drift 20 -> 25, then the timeline sets 40 (the other way round: 45).
+  CHECK(s.status_quo[1] == Approx(40.0));
+  // x: drift 50 -> 55; A sets 70; bargaining on the positions before influence, A 100 and B 0
+  // with equal weights: compromise 50, so 70 + 0.5 (50 - 70) = 60. Bargaining after influence
+  // would see A at 50 (compromise 25: 47.5); bargaining before the choice would give 70.
+  CHECK(s.status_quo[0] == Approx(60.0));
+  // Influence last: A's voice-weighted pull toward B, 100 + 0.5 (0 - 100) = 50; B likes nobody.
+  CHECK(s.position(0, 0) == Approx(50.0));
+  CHECK(s.position(1, 0) == Approx(0.0));
 }
 
 TEST_CASE("every bargaining model runs in the turn's bargaining phase", "[model][bargaining]") {
@@ -365,6 +389,24 @@ TEST_CASE("every bargaining model runs in the turn's bargaining phase", "[model]
     const double q = outcome(m);
     REQUIRE(q > 50.0);
     REQUIRE(q <= 100.0);
+  }
+}
+
+TEST_CASE("an issue nobody cares about stays put, whatever the model", "[model][bargaining]") {
+  // Both saliences on x are 0 and x stands at 20, away from both the plain mean (50) and the
+  // plain median (0) of the positions: nobody bargains, so no model may move it.
+  Scenario sc = tiny_scenario();
+  set_model(sc, ModelKey::settle_rate, 1.0);
+  sc.issues[0].status_quo = Number::constant(20.0);
+  for (Stance& st : sc.stances)
+    if (st.issue == 0) st.salience = Number::constant(0.0);
+  for (const BargainingModel m : kBargainingModels) {
+    INFO(bargaining_name(m));
+    Scenario with = sc;
+    with.model.bargaining = m;
+    World w(with);
+    Rng rng(1, 1);
+    CHECK(bargain(w.rules, w.params, w.state, rng).status_quo[0] == 20.0);
   }
 }
 

@@ -110,6 +110,29 @@ TEST_CASE("a run's metrics come from its final state", "[sim][metrics]") {
   REQUIRE(out.trajectory.rows() == 6);
 }
 
+TEST_CASE("a non-finite bargaining outcome fails the run", "[sim][metrics][bargaining]") {
+  // A's capability is finite but its weighted sum overflows: 1e308 x 100 and 1e308 + 1e308 are
+  // both infinite, so the compromise is inf / inf. docs/MODEL.md: a run with a non-finite value
+  // is a failed run, with the reason recorded.
+  Scenario sc = test::tiny_scenario();
+  sc.model.values[static_cast<size_t>(ModelKey::settle_rate)] = Number::constant(0.5);
+  sc.actors[0].capability = Number::constant(1e308);
+  sc.actors[1].capability = Number::constant(1e308);
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const Params p = sample_params(rules, 0, 1, 0);
+  RunOutput out;
+  simulate(rules, catalog, p, 1, 0, false, out);
+  CHECK_FALSE(out.ok);
+  CHECK(out.failure == "non-finite value of issue.x");
+  // The same scenario with ordinary capabilities runs to the end.
+  sc.actors[0].capability = Number::constant(1.0);
+  sc.actors[1].capability = Number::constant(1.0);
+  const Rules fine = compile(sc);
+  simulate(fine, catalog, sample_params(fine, 0, 1, 0), 1, 0, false, out);
+  CHECK(out.ok);
+}
+
 TEST_CASE("a costly move is left to the timeline, which makes it without charging the cost",
           "[sim][metrics][cost]") {
   // A move's cost weighs only in its AI actor's choice (gain minus cost); no utility is ever

@@ -431,11 +431,15 @@ int cmd_forecast(const std::vector<std::string>& args) {
   history << "issue,model,round,actor,dim,position\n";
   history.precision(10);
   for (const ForecastIssue& issue : table->issues) {
-    BargainingInput input = issue.input;
+    // A copy only when --scale changes the input: on 10,000 issues the copies would cost as
+    // much as the models.
+    std::optional<BargainingInput> scaled;
     if (scale) {
-      input.scale_lo = std::min(scale->first, input.position.minCoeff());
-      input.scale_hi = std::max(scale->second, input.position.maxCoeff());
+      scaled = issue.input;
+      scaled->scale_lo = std::min(scale->first, scaled->position.minCoeff());
+      scaled->scale_hi = std::max(scale->second, scaled->position.maxCoeff());
     }
+    const BargainingInput& input = scaled ? *scaled : issue.input;
     issue_names.push_back(issue.name);
     if (evaluating) issue_inputs.push_back(input);
     for (std::size_t m = 0; m < models.size(); ++m) {

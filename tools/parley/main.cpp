@@ -58,7 +58,10 @@ int main(int argc, char** argv) {
     if (command == "report") return parley::cli::cmd_report(args);
     if (command == "serve") return parley::cli::cmd_serve(args);
   } catch (const std::exception& e) {
-    std::cerr << "parley: internal error: " << e.what() << '\n';
+    // A failure of the system (a file that cannot be written, memory), from any thread of a
+    // batch: exit 1 with the reason. Batches commit nothing on the way out; their last
+    // checkpoint stays for --resume.
+    std::cerr << "parley " << command << ": " << e.what() << '\n';
     return 1;
   }
   std::cerr << "parley: unknown command '" << command << "'\n\n" << kUsage;
