@@ -310,6 +310,31 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
   return out;
 }
 
+/// Joins back the cells of rows a stray comma split (e.g. an actor named "Smith, John" without
+/// quotes), reporting each, before the rows are read: the columns after the comma would otherwise
+/// report nonsense. KTAB's column header row (the first row) names the columns.
+void mend_forecast_table(CsvTable& t, Diagnostics& diag) {
+  std::vector<CsvColumn> columns;
+  if (looks_like_ktab(t)) {
+    if (t.rows.empty()) return;
+    const std::vector<CsvCell>& head = t.rows.front().cells;
+    std::size_t named = head.size();
+    while (named > 0 && head[named - 1].text.empty()) --named;
+    for (std::size_t c = 0; c < named; ++c)
+      columns.push_back({head[c].text, c < 2 ? CellKind::text : CellKind::number});
+    (void)mend_split_cells(t, columns, diag, 1);
+    return;
+  }
+  for (const CsvCell& h : t.header) {
+    const int c = t.column_index(h.text);
+    const bool number = c == t.column_index("position") || c == t.column_index("salience") ||
+                        c == t.column_index("capability") || c == t.column_index("power") ||
+                        c == t.column_index("influence") || c == t.column_index("resources");
+    columns.push_back({h.text, number ? CellKind::number : CellKind::text});
+  }
+  (void)mend_split_cells(t, columns, diag);
+}
+
 }  // namespace
 
 std::optional<ForecastTable> parse_forecast_table(const CsvTable& table, Diagnostics& diag) {
@@ -320,7 +345,7 @@ std::optional<ForecastTable> load_forecast_table(const std::string& path,
                                                  const std::string& display_name,
                                                  Diagnostics& diag) {
   const int errors_before = diag.error_count();
-  const std::optional<CsvTable> table = read_csv(path, display_name, diag);
+  std::optional<CsvTable> table = read_csv(path, display_name, diag);
   if (!table) return std::nullopt;
   if (table->header.empty()) {
     diag.error(display_name, 0, 0,
@@ -328,6 +353,7 @@ std::optional<ForecastTable> load_forecast_table(const std::string& path,
                "salience");
     return std::nullopt;
   }
+  mend_forecast_table(*table, diag);
   auto result = parse_forecast_table(*table, diag);
   // A malformed line (e.g. an unterminated quote) was reported by read_csv and skipped: the table
   // is incomplete, so it must not be used.
