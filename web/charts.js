@@ -8,7 +8,7 @@ const Parley = (function () {
                    '#2c3e50', '#e84393', '#7f8c8d'];
   const verdictColours = {
     'better': '#2e8b57', 'worse': '#c0392b', 'higher': '#1f5fa8', 'lower': '#d2691e',
-    'no clear difference': '#8a8f98', 'no pairs': '#c8c8c8',
+    'no clear difference': '#8a8f98', 'no practical difference': '#b9bec6', 'no pairs': '#c8c8c8',
   };
 
   function colour(index, alpha) {

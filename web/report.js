@@ -276,15 +276,24 @@
 
   // ---- compare -----------------------------------------------------------------------------
 
+  // The verdict words are the engine's (engine/batch/compare.cpp, verdict_text); only their
+  // colours are chosen here.
   function verdictSpan(v) {
-    const cls = v === 'better' || v === 'higher' ? 'better' : v === 'worse' || v === 'lower' ? 'worse' : 'unclear';
+    const cls = v === 'better' || v === 'higher' ? 'better' : v === 'worse' || v === 'lower' ? 'worse'
+      : v === 'no practical difference' ? 'negligible' : 'unclear';
     return el('span', { className: 'verdict ' + cls, text: v });
   }
 
-  // Paired differences as `parley compare` prints them: 4 decimals with a sign.
-  function fixed4(v) {
+  // Paired differences as `parley compare` prints them: with a sign and the decimals the engine
+  // chose from the interval's width (4 when not given).
+  function fixedN(v, decimals) {
     if (v === null || v === undefined) return '–';
-    return (v >= 0 ? '+' : '') + v.toFixed(4);
+    const d = decimals === undefined ? 4 : decimals;
+    return (v >= 0 ? '+' : '') + v.toFixed(d);
+  }
+
+  function minEffectText(m, axis) {
+    return m === null || m === undefined ? '' : `±${P.fmt(m)}${axis ? ' ' + axis : ''}`;
   }
 
   function forestChart(parent, forest) {
@@ -295,8 +304,9 @@
     P.chartFigure(parent, {
       title: forest.title + (isUtility ? '' : ': final outcome'),
       note: `Difference to the baseline (${forest.axis}) in paired runs: dot = mean, bar = 95% interval. ` +
-        (isUtility ? 'Green: better for this actor, red: worse, grey: no clear difference.'
-                   : 'Blue: higher than the baseline, orange: lower, grey: no clear difference.'),
+        (isUtility ? 'Green: better for this actor, red: worse' : 'Blue: higher than the baseline, orange: lower') +
+        ` (the interval excludes 0 and the difference reaches the min effect, ${minEffectText(forest.min_effect)}); ` +
+        'light grey: no practical difference (the whole interval within it); grey: no clear difference.',
       height: Math.max(170, 70 + 38 * rows.length),
       csv: () => [['option', 'baseline_mean', 'option_mean', 'diff_mean', 'diff_ci_low', 'diff_ci_high', 'p_greater', 'verdict']]
         .concat(rows.map((r) => [r.option, r.baseline_mean, r.option_mean, r.diff, r.low, r.high, r.p_greater, r.verdict])),
@@ -317,7 +327,7 @@
             legend: { display: false },
             tooltip: { callbacks: { label: (item) => {
               const r = rows[item.dataIndex];
-              return `${P.signed(r.diff)} [${P.signed(r.low)}, ${P.signed(r.high)}], P(option > baseline) ${P.fmt(r.p_greater, 2)}: ${r.verdict}`;
+              return `${fixedN(r.diff, r.decimals)} [${fixedN(r.low, r.decimals)}, ${fixedN(r.high, r.decimals)}], P(option > baseline) ${P.fmt(r.p_greater, 2)}: ${r.verdict}`;
             } } },
           },
         },
@@ -327,20 +337,21 @@
 
   function compareReport() {
     const rank = section('ranking', 'Which option is best for whom',
-      'For each actor, the options ordered by the actor\'s mean final utility (0-1), best first, with the paired difference to the baseline, its 95% interval and the chance that the option does better in a paired run: the table parley compare prints.');
+      'For each actor, the options ordered by the actor\'s mean final utility (0-1), best first, with the paired difference to the baseline, its 95% interval and the chance that the option does better in a paired run: the table parley compare prints. Better or worse: the interval excludes 0 and the difference reaches the min effect (the smallest difference that matters, --min-effect); no practical difference: the whole interval lies within ± the min effect; no clear difference: anything else.');
     const box = el('div', { className: 'rankings' });
     rank.append(box);
     data.ranking.forEach((a) => {
       const rows = a.rows.map((r) => [
         el('span', {}, [P.swatch(indexOf(r.option)), document.createTextNode(labelOf(r.option))]),
         r.mean === null ? '–' : r.mean.toFixed(3),
-        r.diff === undefined ? '' : `${fixed4(r.diff)} [${fixed4(r.low)}, ${fixed4(r.high)}]`,
+        r.diff === undefined ? '' : `${fixedN(r.diff, r.decimals)} [${fixedN(r.low, r.decimals)}, ${fixedN(r.high, r.decimals)}]`,
         r.p_greater === undefined ? '' : r.p_greater.toFixed(2),
         r.verdict === undefined ? el('span', { className: 'muted', text: 'baseline' }) : verdictSpan(r.verdict),
       ]);
       const fig = el('div', {}, [el('h3', { text: a.name + ' (' + a.actor + ')' }),
         P.table(['option', 'mean utility', 'vs baseline [95% CI]', 'P(better)', 'verdict'], rows,
-          [false, true, true, true, false])]);
+          [false, true, true, true, false]),
+        el('p', { className: 'muted min-effect', text: 'min effect ' + minEffectText(a.min_effect) })]);
       box.append(fig);
     });
     const utilities = data.forests.filter((f) => f.group === 'utility');

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -137,23 +138,124 @@ double student_t_975(std::uint64_t df) noexcept {
   return z + v * (g1 + v * (g2 + v * (g3 + v * g4)));
 }
 
-Verdict verdict(const PairedSummary& s) noexcept {
+namespace {
+
+// `v` as comparison.csv writes it: 6 significant digits.
+double as_written(double v) noexcept {
+  if (!std::isfinite(v)) return v;
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+  double out = v;
+  std::from_chars(buf, res.ptr, out);
+  return out;
+}
+
+}  // namespace
+
+Verdict verdict(const PairedSummary& s, double min_effect) noexcept {
   if (s.n < 2) return Verdict::unclear;
-  if (s.ci_low > 0.0) return Verdict::better;
-  if (s.ci_high < 0.0) return Verdict::worse;
+  const double m = std::max(0.0, min_effect);
+  const double diff = as_written(s.diff_mean);
+  const double low = as_written(s.ci_low);
+  const double high = as_written(s.ci_high);
+  // Statistically clear and practically large on average: a better or worse option.
+  if (low > 0.0 && diff >= m) return Verdict::better;
+  if (high < 0.0 && diff <= -m) return Verdict::worse;
+  // Every difference the data allow is too small to matter, whatever its sign.
+  if (low >= -m && high <= m) return Verdict::negligible;
   return Verdict::unclear;
 }
 
-std::string_view verdict_text(Verdict v) noexcept {
+std::string_view verdict_text(Verdict v, bool higher_is_better) noexcept {
   switch (v) {
     case Verdict::better:
-      return "better";
+      return higher_is_better ? "better" : "higher";
     case Verdict::worse:
-      return "worse";
+      return higher_is_better ? "worse" : "lower";
+    case Verdict::negligible:
+      return "no practical difference";
     case Verdict::unclear:
       break;
   }
   return "no clear difference";
+}
+
+bool higher_is_better(MetricKind kind) noexcept {
+  return kind == MetricKind::utility || kind == MetricKind::utility_mean;
+}
+
+double default_min_effect(MetricKind kind, double unit_per_point) noexcept {
+  switch (kind) {
+    case MetricKind::issue:
+      return 1.0;
+    case MetricKind::issue_value:
+      return std::abs(unit_per_point);
+    case MetricKind::utility:
+    case MetricKind::utility_mean:
+      return 0.01;
+    case MetricKind::recognized:
+    case MetricKind::moves:
+      return 0.1;
+    case MetricKind::settled:
+      return 1.0;
+  }
+  return 0.0;
+}
+
+double default_min_effect(const MetricInfo& m) noexcept {
+  return default_min_effect(m.kind, m.b);
+}
+
+std::vector<double> min_effects(const MetricCatalog& catalog, const std::vector<std::string>& specs,
+                                Diagnostics& diag) {
+  std::vector<double> out;
+  for (const MetricInfo& m : catalog.final) out.push_back(default_min_effect(m));
+  for (const std::string& spec : specs) {
+    const size_t eq = spec.rfind('=');
+    std::string_view glob = std::string_view(spec).substr(0, eq == std::string::npos ? 0 : eq);
+    while (!glob.empty() && glob.back() == ' ') glob.remove_suffix(1);
+    while (!glob.empty() && glob.front() == ' ') glob.remove_prefix(1);
+    std::string_view text =
+        eq == std::string::npos ? std::string_view(spec) : std::string_view(spec).substr(eq + 1);
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const bool number = !text.empty() && ec == std::errc() && end == text.data() + text.size() &&
+                        std::isfinite(value) && value >= 0.0;
+    if (eq == std::string::npos || glob.empty() || !number) {
+      diag.error("--min-effect '" + spec + "'", 0, 0,
+                 "not GLOB=SIZE; expected a metric glob and a number >= 0 in the metrics' unit, "
+                 "e.g. 'utility.*=0.02' or 'issue.aid=5'");
+      continue;
+    }
+    bool hit = false;
+    for (size_t k = 0; k < catalog.final.size(); ++k)
+      if (glob_match(glob, catalog.final[k].name)) {
+        out[k] = value;
+        hit = true;
+      }
+    if (!hit)
+      diag.error("--min-effect '" + spec + "'", 0, 0,
+                 "'" + std::string(glob) +
+                     "' matches no metric; expected a glob over the metric names of runs.csv, "
+                     "e.g. 'utility.*' or 'issue.*.value'");
+  }
+  return out;
+}
+
+int difference_decimals(const PairedSummary& s, int at_least) noexcept {
+  constexpr int kMost = 10;
+  int d = std::clamp(at_least, 0, kMost);
+  const double width = s.ci_high - s.ci_low;
+  // One significant digit of the width, up to two decimals more than asked: beyond that the
+  // difference is too small to read anyway, unless the interval excludes 0 (below).
+  if (std::isfinite(width) && width > 0.0)
+    d = std::max(d, std::min({kMost, d + 2, static_cast<int>(-std::floor(std::log10(width)))}));
+  // An interval that excludes 0 must not print a bound (and so the mean) as 0.
+  const double nearest = s.ci_low > 0.0 ? s.ci_low : s.ci_high < 0.0 ? -s.ci_high : 0.0;
+  while (nearest > 0.0 && d < kMost && std::round(nearest * std::pow(10.0, d)) == 0.0) ++d;
+  return d;
 }
 
 PairedAccumulator::PairedAccumulator(const MetricCatalog& catalog, std::size_t options)

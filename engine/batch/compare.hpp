@@ -19,6 +19,7 @@
 
 #include "engine/batch/runner.hpp"
 #include "engine/batch/stats.hpp"
+#include "engine/core/diagnostics.hpp"
 #include "engine/model/rules.hpp"
 #include "engine/scenario/scenario.hpp"
 #include "engine/sim/run.hpp"
@@ -52,17 +53,49 @@ struct PairedSummary {
   double p_greater = 0.5;      ///< (count(diff > 0) + count(diff == 0) / 2) / n; 0.5 when n = 0
 };
 
-/// A plain reading of a paired interval.
+/// A plain reading of a paired difference: its 95% interval and its size against the smallest
+/// difference that matters in practice (the metric's min effect).
 enum class Verdict : std::uint8_t {
-  better,   ///< the whole 95% interval lies above 0
-  worse,    ///< the whole 95% interval lies below 0
-  unclear,  ///< the interval contains 0 ("no clear difference")
+  better,      ///< the interval lies above 0 and the mean difference is >= +min effect
+  worse,       ///< the interval lies below 0 and the mean difference is <= -min effect
+  negligible,  ///< the whole interval lies within [-min effect, +min effect]
+  unclear,     ///< anything else: too uncertain to tell whether it matters
 };
 
-/// better / worse / unclear from a summary's interval. (For utilities higher is better.)
-[[nodiscard]] Verdict verdict(const PairedSummary& s) noexcept;
-/// "better", "worse" or "no clear difference".
-[[nodiscard]] std::string_view verdict_text(Verdict v) noexcept;
+/// The verdict on a paired difference: the one rule behind `parley compare`'s tables, the
+/// report's verdicts and colours. `min_effect` >= 0, in the metric's unit. Decided on the values
+/// as comparison.csv holds them (6 significant digits), so that reading the folder back gives
+/// the same verdicts. Fewer than 2 pairs: unclear.
+[[nodiscard]] Verdict verdict(const PairedSummary& s, double min_effect) noexcept;
+
+/// What a verdict says: "better"/"worse" where higher is better for the one whose metric it is
+/// (`higher_is_better`: utilities), else "higher"/"lower"; "no practical difference" and
+/// "no clear difference" either way.
+[[nodiscard]] std::string_view verdict_text(Verdict v, bool higher_is_better) noexcept;
+
+/// True for the metrics whose "higher" reads as "better": utilities (final and mean).
+[[nodiscard]] bool higher_is_better(MetricKind kind) noexcept;
+
+/// The smallest difference of means that matters in practice, by kind of metric, when
+/// --min-effect gives none: 0.01 utility; 1 point of an issue's 0-100 scale (and the same point
+/// in the unit: `unit_per_point` = (unit_high - unit_low) / 100); 0.1 recognizing actors
+/// or times a move is made per run (one more in one run of ten); 1 turn of settling.
+[[nodiscard]] double default_min_effect(MetricKind kind, double unit_per_point) noexcept;
+/// The same for a metric of the catalogue.
+[[nodiscard]] double default_min_effect(const MetricInfo& m) noexcept;
+
+/// The min effect of every final metric of `catalog` (in its order): the defaults, then each
+/// "GLOB=VALUE" of `specs` in order (a later one wins) for the metrics whose names match GLOB
+/// ('*', '?'). VALUE is a finite number >= 0 in the metric's unit. A malformed spec, or a GLOB
+/// that matches no metric, is an error under "--min-effect 'SPEC'" saying what was expected.
+[[nodiscard]] std::vector<double> min_effects(const MetricCatalog& catalog,
+                                              const std::vector<std::string>& specs,
+                                              Diagnostics& diag);
+
+/// Decimals to print a paired difference and its interval with: at least `at_least`, up to two
+/// more when the interval is narrow (one significant digit of its width), and always enough that
+/// a bound of an interval excluding 0 does not print as 0 (so "+0.0*" cannot happen). At most 10.
+[[nodiscard]] int difference_decimals(const PairedSummary& s, int at_least) noexcept;
 
 /// One entry of a ranking of options by mean.
 struct RankedOption {

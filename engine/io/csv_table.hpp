@@ -4,6 +4,7 @@
 /// file:line:column. Lines come from fast-cpp-csv-parser's LineReader; cells are split here
 /// (RFC 4180 quoting) because the positions of cells are needed for messages.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ namespace parley {
 struct CsvCell {
   std::string text;
   int column = 1;
+  int comma = 0;  ///< 1-based column of the comma that ends the cell; 0 for the line's last cell
 };
 
 /// One data row with its 1-based line number.
@@ -35,6 +37,7 @@ struct CsvTable {
   std::string file;  ///< name used in messages
   int header_line = 0;
   std::vector<CsvCell> header;
+  std::size_t header_width = 0;  ///< cells of the header line, trailing empty ones included
   std::vector<CsvRow> rows;
   /// Index of the header column named `name` (case-insensitive, trimmed), or -1.
   [[nodiscard]] int column_index(std::string_view name) const;
@@ -55,6 +58,34 @@ struct CsvTable {
                                  Diagnostics& diag,
                                  const std::function<void(const CsvTable& header)>& on_header,
                                  const std::function<void(const CsvRow& row)>& on_row);
+/// What a column holds: lets mend_split_cells() guess which cell a stray comma split.
+enum class CellKind : std::uint8_t {
+  text,       ///< free text (names, headlines, notes): anything, a comma only inside quotes
+  word,       ///< one id or keyword (an actor id, "state", "yes")
+  number,     ///< a number, or a distribution such as U(1,2)
+  turns,      ///< a whole number, a range such as 2-4, or '*'
+  condition,  ///< a condition with a comparison (issue.aid > 30 and turn >= 2)
+  effects,    ///< effects 'PATH op VALUE' separated by ';'
+  names,      ///< names separated by '|'
+};
+
+/// One column as mend_split_cells() sees it: its name (for messages) and what it holds.
+struct CsvColumn {
+  std::string name;
+  CellKind kind = CellKind::text;
+};
+
+/// Finds the rows (from `first_row` on; the header is the row before it, or the table's header
+/// when 0) with more fields than `columns` (empty cells at the end of a row do not count): the
+/// mark of a comma that should have been quoted. Each such row gives one error at its first extra
+/// comma, naming the column the comma most likely split (the one whose cells, joined, make every
+/// cell of the row fit its column's kind best) and how to write it; the split cells are joined
+/// back so that later checks see the row as meant instead of reporting its shifted cells. When
+/// every row (two or more) has the same surplus, the header probably lacks a name: one error at
+/// the header line says so and the rows are left as they are. Returns the lines mended.
+[[nodiscard]] std::vector<int> mend_split_cells(CsvTable& table,
+                                                const std::vector<CsvColumn>& columns,
+                                                Diagnostics& diag, std::size_t first_row = 0);
 
 /// Splits one line into cells with their columns. Returns false on an unterminated quote and
 /// sets `bad_column` (1-based). Besides RFC 4180 quotes, a comma inside balanced parentheses of an

@@ -520,6 +520,37 @@ std::optional<ForecastTable> parse_plain(const CsvTable& t, Diagnostics& diag) {
   return parser.finish();
 }
 
+/// Joins back the cells of rows a stray comma split (e.g. an actor named "Smith, John" without
+/// quotes), reporting each, before the rows are read: the columns after the comma would otherwise
+/// report nonsense. KTAB's column header row (the first row) names the columns.
+// The plain layout's columns as mend_split_cells() sees them: the numbers and the texts.
+std::vector<CsvColumn> plain_forecast_columns(const CsvTable& t) {
+  std::vector<CsvColumn> columns;
+  for (const CsvCell& h : t.header) {
+    const int c = t.column_index(h.text);
+    const bool number = c == t.column_index("position") || c == t.column_index("salience") ||
+                        c == t.column_index("capability") || c == t.column_index("power") ||
+                        c == t.column_index("influence") || c == t.column_index("resources");
+    columns.push_back({h.text, number ? CellKind::number : CellKind::text});
+  }
+  return columns;
+}
+
+void mend_forecast_table(CsvTable& t, Diagnostics& diag) {
+  std::vector<CsvColumn> columns;
+  if (looks_like_ktab(t)) {
+    if (t.rows.empty()) return;
+    const std::vector<CsvCell>& head = t.rows.front().cells;
+    std::size_t named = head.size();
+    while (named > 0 && head[named - 1].text.empty()) --named;
+    for (std::size_t c = 0; c < named; ++c)
+      columns.push_back({head[c].text, c < 2 ? CellKind::text : CellKind::number});
+    (void)mend_split_cells(t, columns, diag, 1);
+    return;
+  }
+  (void)mend_split_cells(t, plain_forecast_columns(t), diag);
+}
+
 }  // namespace
 
 std::optional<ForecastTable> parse_forecast_table(const CsvTable& table, Diagnostics& diag) {
@@ -537,23 +568,35 @@ std::optional<ForecastTable> load_forecast_table(const std::string& path,
   Diagnostics parsed;
   std::optional<CsvTable> ktab;
   std::optional<PlainParser> plain;
+  // The plain layout's header and column kinds, to mend a row split by a stray comma.
+  std::optional<CsvTable> plain_header;
+  std::vector<CsvColumn> plain_columns;
   const bool read = read_csv_rows(
       path, display_name, diag,
       [&](const CsvTable& header) {
         if (looks_like_ktab(header)) {
           ktab = header;
         } else {
+          plain_header = header;
+          plain_columns = plain_forecast_columns(header);
           plain.emplace(header, parsed);
         }
       },
       [&](const CsvRow& row) {
         if (ktab) {
           ktab->rows.push_back(row);
+        } else if (row.cells.size() > plain_columns.size()) {
+          // Only a row with surplus fields can hold a stray comma: mend it on its own.
+          CsvTable one = *plain_header;
+          one.rows.push_back(row);
+          (void)mend_split_cells(one, plain_columns, parsed);
+          plain->row(one.rows.front());
         } else {
           plain->row(row);
         }
       });
   if (!read) return std::nullopt;
+  if (ktab) mend_forecast_table(*ktab, parsed);
   auto result = ktab ? parse_ktab(*ktab, parsed) : plain->finish();
   diag.append(parsed);
   // A malformed line (e.g. an unterminated quote) was reported by the reader and skipped: the

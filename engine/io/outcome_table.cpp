@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/io/csv_table.hpp"
 
@@ -59,13 +60,21 @@ std::optional<OutcomeTable> parse_outcome_table(const CsvTable& t, Diagnostics& 
 
 std::optional<OutcomeTable> load_outcome_table(const std::string& path,
                                                const std::string& display_name, Diagnostics& diag) {
-  const std::optional<CsvTable> table = read_csv(path, display_name, diag);
+  std::optional<CsvTable> table = read_csv(path, display_name, diag);
   if (!table) return std::nullopt;
   if (table->header.empty()) {
     diag.error(display_name, 0, 0,
                "no header row, expected a CSV table with columns issue, outcome");
     return std::nullopt;
   }
+  // An issue named with an unquoted comma would shift the outcome into the wrong column: join
+  // the cells back (and say so) so the outcome is still read and matched to its issue.
+  std::vector<CsvColumn> columns;
+  const int outcome_col = table->column_index("outcome");
+  for (std::size_t c = 0; c < table->header.size(); ++c)
+    columns.push_back({table->header[c].text,
+                       static_cast<int>(c) == outcome_col ? CellKind::number : CellKind::text});
+  (void)mend_split_cells(*table, columns, diag);
   // A line read_csv could not split was reported and skipped; the rows read are still returned
   // so that the issues they name can be checked, and the caller sees the error in `diag`.
   return parse_outcome_table(*table, diag);

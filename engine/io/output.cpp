@@ -141,6 +141,11 @@ std::string manifest_json(const Manifest& m, const Scenario& sc) {
   j["overrides"] = m.overrides;
   if (!m.given.empty()) j["given"] = m.given;
   j["failed_runs"] = m.failed;
+  if (m.command == "compare" && !m.min_effects.empty()) {
+    nlohmann::ordered_json me = nlohmann::ordered_json::object();
+    for (const auto& [name, size] : m.min_effects) me[name] = size;
+    j["min_effects"] = std::move(me);
+  }
   if (m.command == "sweep") {
     nlohmann::ordered_json sw;
     sw["design"] = m.sweep.design;

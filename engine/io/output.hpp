@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/batch/runner.hpp"
@@ -135,6 +136,8 @@ struct Manifest {
   std::string command_line;
   std::uint64_t failed = 0;
   ManifestSweep sweep;  ///< written only when command is "sweep"
+  /// compare: each reported metric's min effect (in its unit) that its verdicts used.
+  std::vector<std::pair<std::string, double>> min_effects;
 };
 
 /// manifest.json text: the batch's settings, then under "scenario_info" what a reader of the

@@ -277,6 +277,25 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
   if (m.options.empty() && !diag.has_errors())
     r.error(r.where("options", 0), "no options; expected at least the baseline");
 
+  if (m.kind == ResultKind::compare && j.contains("min_effects")) {
+    const Json& me = j["min_effects"];
+    const size_t at = r.where("min_effects", 0);
+    if (!me.is_object()) {
+      r.error(at, "\"min_effects\" is not an object; expected metric names with sizes >= 0");
+    } else {
+      for (const auto& [name, size] : me.items()) {
+        if (!size.is_number() || !(size.get<double>() >= 0.0) ||
+            !std::isfinite(size.get<double>())) {
+          r.error(r.where(name, at), "the min effect of '" + name +
+                                         "' is not a number >= 0; expected one in the metric's "
+                                         "unit");
+          continue;
+        }
+        m.min_effects.emplace_back(name, size.get<double>());
+      }
+    }
+  }
+
   if (m.kind == ResultKind::sweep) {
     const size_t at = r.where("sweep", 0);
     if (const Json* sw = r.field(j, "sweep", 0, "the sweep's design"); sw && sw->is_object()) {
@@ -931,6 +950,26 @@ void read_sweep(ResultFolder& f, const std::string& shown, Diagnostics& diag,
                  std::to_string(sw.samples) + " as the manifest says (is it complete?)");
 }
 
+// The min effect of every final metric: recorded in the manifest, or (older folders) the
+// default of its kind, as `parley compare` would have used.
+void set_min_effects(ResultFolder& f) {
+  const ScenarioInfo& info = f.manifest.info;
+  f.min_effects.clear();
+  for (size_t k = 0; k < f.final_metrics.size(); ++k) {
+    const MetricRef& ref = f.final_refs[k];
+    double unit_per_point = 1.0;
+    if ((ref.kind == MetricKind::issue || ref.kind == MetricKind::issue_value) && ref.index >= 0 &&
+        static_cast<size_t>(ref.index) < info.issues.size()) {
+      const InfoIssue& is = info.issues[static_cast<size_t>(ref.index)];
+      unit_per_point = (is.unit_high - is.unit_low) / 100.0;
+    }
+    double size = default_min_effect(ref.kind, unit_per_point);
+    for (const auto& [name, recorded] : f.manifest.min_effects)
+      if (name == f.final_metrics[k]) size = recorded;
+    f.min_effects.push_back(size);
+  }
+}
+
 }  // namespace
 
 std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnostics& diag,
@@ -962,6 +1001,7 @@ std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnosti
       break;
     case ResultKind::compare:
       read_comparison(f, shown, diag);
+      set_min_effects(f);
       if (!f.manifest.given.empty()) {
         read_given(f, shown, diag);
         read_comparison(f, shown, diag, true);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/batch/compare.hpp"
@@ -53,6 +54,9 @@ struct ResultManifest {
   std::uint64_t failed = 0;
   std::string command_line;
   ManifestSweep sweep;  ///< sweep only
+  /// compare: the min effect each metric's verdicts used (metric name, size in its unit); empty
+  /// in folders written before parley recorded them, whose verdicts use the defaults.
+  std::vector<std::pair<std::string, double>> min_effects;
   ScenarioInfo info;
 };
 
@@ -136,6 +140,9 @@ struct ResultFolder {
   std::vector<GivenRow> given;
   std::vector<SummaryRow> summary_given;
   std::vector<ComparisonRow> comparison_given;
+  /// Per final metric: the min effect of its verdicts (the manifest's, else the default of its
+  /// kind, see default_min_effect), in the metric's unit.
+  std::vector<double> min_effects;
   // sweep
   std::vector<SensitivityRow> sensitivity;
   std::uint64_t sweep_rows = 0;  ///< rows (samples) of sweep.csv

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "engine/core/hash.hpp"
@@ -152,6 +153,7 @@ struct RawOption {
 struct ColumnSpec {
   std::string_view name;
   bool required;
+  CellKind kind;  ///< what its cells hold, to tell which cell a stray comma split
 };
 
 /// The table's column index for each spec (-1 when absent).
@@ -217,10 +219,17 @@ class Loader {
   [[nodiscard]] std::string path(std::string_view file) const { return display(file); }
 
   void error(std::string_view file, int line, int column, std::string message) {
+    if (is_mended(file, line)) return;
     diag_.error(display(file), line, column, std::move(message));
   }
   void warning(std::string_view file, int line, int column, std::string message) {
+    if (is_mended(file, line)) return;
     diag_.warning(display(file), line, column, std::move(message));
+  }
+  /// A line whose split cells were joined back after an error: whatever else its cells show
+  /// follows from the guess, so the one error about the comma stands alone.
+  [[nodiscard]] bool is_mended(std::string_view file, int line) const {
+    return line > 0 && mended_.count({std::string(file), line}) != 0;
   }
 
   /// Reads a whole file for hashing (and, for scenario.ini, parsing). Missing files give an
@@ -629,18 +638,16 @@ class Loader {
                   "'; expected a header naming at least " + join(required, ", "));
       }
     }
-    // Cells past the header are probably a stray comma shifting a row; say so once per row.
-    for (const CsvRow& row : table->rows) {
-      for (std::size_t c = table->header.size(); c < row.cells.size(); ++c) {
-        if (!row.cells[c].text.empty()) {
-          warning(file, row.line, row.cells[c].column,
-                  "cell beyond the header's " + std::to_string(table->header.size()) +
-                      " columns is ignored; expected at most one cell per column (quote cells "
-                      "that contain commas)");
-          break;
-        }
-      }
+    // More cells than the header: a comma that should have been quoted shifted the row.
+    std::vector<CsvColumn> columns;
+    for (std::size_t h = 0; h < table->header.size(); ++h) {
+      CsvColumn c{table->header[h].text, CellKind::text};
+      for (std::size_t i = 0; i < specs.size(); ++i)
+        if (cols.index[i] == static_cast<int>(h)) c.kind = specs[i].kind;
+      columns.push_back(std::move(c));
     }
+    for (const int line : mend_split_cells(*table, columns, diag_))
+      mended_.insert({std::string(file), line});
     return table;
   }
 
@@ -793,9 +800,12 @@ class Loader {
   void load_actors() {
     constexpr std::string_view file = "actors.csv";
     enum { ID, NAME, KIND, CAPABILITY, RISK, CONTROL, NOTES };
-    const std::vector<ColumnSpec> specs{{"id", true},         {"name", true},  {"kind", true},
-                                        {"capability", true}, {"risk", false}, {"control", false},
-                                        {"notes", false}};
+    const std::vector<ColumnSpec> specs{
+        {"id", true, CellKind::word},      {"name", true, CellKind::text},
+        {"kind", true, CellKind::word},    {"capability", true, CellKind::number},
+        {"risk", false, CellKind::number}, {"control", false, CellKind::word},
+        {"notes", false, CellKind::text},
+    };
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table || !cols.has(ID)) {
@@ -840,9 +850,13 @@ class Loader {
     constexpr std::string_view file = "issues.csv";
     enum { ID, NAME, LOW, HIGH, SQ, UNIT, UNIT_LOW, UNIT_HIGH, DRIFT, NOISE, NEGOTIABLE, NOTES };
     const std::vector<ColumnSpec> specs{
-        {"id", true},         {"name", true},   {"low", true},         {"high", true},
-        {"status_quo", true}, {"unit", false},  {"unit_low", false},   {"unit_high", false},
-        {"drift", false},     {"noise", false}, {"negotiable", false}, {"notes", false}};
+        {"id", true, CellKind::word},           {"name", true, CellKind::text},
+        {"low", true, CellKind::text},          {"high", true, CellKind::text},
+        {"status_quo", true, CellKind::number}, {"unit", false, CellKind::text},
+        {"unit_low", false, CellKind::number},  {"unit_high", false, CellKind::number},
+        {"drift", false, CellKind::number},     {"noise", false, CellKind::number},
+        {"negotiable", false, CellKind::word},  {"notes", false, CellKind::text},
+    };
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table || !cols.has(ID)) {
@@ -909,9 +923,12 @@ class Loader {
   void load_stances() {
     constexpr std::string_view file = "stances.csv";
     enum { ACTOR, ISSUE, POSITION, SALIENCE, POWER, VETO, NOTES };
-    const std::vector<ColumnSpec> specs{{"actor", true},    {"issue", true},  {"position", true},
-                                        {"salience", true}, {"power", false}, {"veto", false},
-                                        {"notes", false}};
+    const std::vector<ColumnSpec> specs{
+        {"actor", true, CellKind::word},      {"issue", true, CellKind::word},
+        {"position", true, CellKind::number}, {"salience", true, CellKind::number},
+        {"power", false, CellKind::number},   {"veto", false, CellKind::word},
+        {"notes", false, CellKind::text},
+    };
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table) return;
@@ -964,7 +981,10 @@ class Loader {
     constexpr std::string_view file = "relations.csv";
     enum { FROM, TO, AFFINITY, RECOGNITION, NOTES };
     const std::vector<ColumnSpec> specs{
-        {"from", true}, {"to", true}, {"affinity", true}, {"recognition", false}, {"notes", false}};
+        {"from", true, CellKind::word},       {"to", true, CellKind::word},
+        {"affinity", true, CellKind::number}, {"recognition", false, CellKind::number},
+        {"notes", false, CellKind::text},
+    };
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table) return;
@@ -1013,9 +1033,13 @@ class Loader {
   void load_moves() {
     constexpr std::string_view file = "moves.csv";
     enum { ID, ACTOR, NAME, COST, COOLDOWN, REQUIRES, EFFECTS, HEADLINE, NOTES };
-    const std::vector<ColumnSpec> specs{{"id", true},      {"actor", true},     {"name", true},
-                                        {"cost", false},   {"cooldown", false}, {"requires", false},
-                                        {"effects", true}, {"headline", false}, {"notes", false}};
+    const std::vector<ColumnSpec> specs{
+        {"id", true, CellKind::word},         {"actor", true, CellKind::word},
+        {"name", true, CellKind::text},       {"cost", false, CellKind::number},
+        {"cooldown", false, CellKind::turns}, {"requires", false, CellKind::condition},
+        {"effects", true, CellKind::effects}, {"headline", false, CellKind::text},
+        {"notes", false, CellKind::text},
+    };
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table || !cols.has(ID)) {
@@ -1123,8 +1147,11 @@ class Loader {
   void load_timeline() {
     constexpr std::string_view file = "timeline.csv";
     enum { TURN, MOVE, PROBABILITY, WHEN, OPTIONS, NOTES };
-    const std::vector<ColumnSpec> specs{{"turn", true},  {"move", true},     {"probability", false},
-                                        {"when", false}, {"options", false}, {"notes", false}};
+    const std::vector<ColumnSpec> specs{
+        {"turn", true, CellKind::turns},          {"move", true, CellKind::word},
+        {"probability", false, CellKind::number}, {"when", false, CellKind::condition},
+        {"options", false, CellKind::names},      {"notes", false, CellKind::text},
+    };
     Columns cols;
     const auto table = open_table(file, specs, cols);
     if (!table) return;
@@ -1239,6 +1266,7 @@ class Loader {
   std::string ini_text_;
   std::vector<std::string> missing_;
   std::vector<RawOption> raw_options_;
+  std::set<std::pair<std::string, int>> mended_;  ///< (file, line) of rows mend_split_cells joined
   bool turns_known_ = false;
   bool actors_ok_ = true;
   bool issues_ok_ = true;

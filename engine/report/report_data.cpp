@@ -351,11 +351,14 @@ OJson top_events(const ResultFolder& f, size_t limit) {
 
 // ---- compare ---------------------------------------------------------------------------------
 
-std::string_view verdict_word(const PairedSummary& s, bool utility) {
+// The verdict as `parley compare` words it, with the min effect the comparison used.
+std::string_view verdict_word(const PairedSummary& s, double min_effect, bool utility) {
   if (s.n == 0) return "no pairs";
-  const Verdict v = verdict(s);
-  if (utility || v == Verdict::unclear) return verdict_text(v);
-  return v == Verdict::better ? "higher" : "lower";
+  return verdict_text(verdict(s, min_effect), utility);
+}
+
+double min_effect_of(const ResultFolder& f, size_t metric) {
+  return metric < f.min_effects.size() ? f.min_effects[metric] : 0.0;
 }
 
 OJson forests(const ResultFolder& f) {
@@ -368,6 +371,8 @@ OJson forests(const ResultFolder& f) {
     const bool utility = ref.kind == MetricKind::utility;
     OJson chart = metric_fields(f.final_metrics[static_cast<size_t>(k)], ref, info);
     chart["group"] = utility ? "utility" : "issue";
+    const double min_effect = min_effect_of(f, static_cast<size_t>(k));
+    chart["min_effect"] = num(min_effect);
     chart["rows"] = OJson::array();
     for (size_t o = 1; o < options; ++o) {
       const PairedSummary& s =
@@ -379,7 +384,8 @@ OJson forests(const ResultFolder& f) {
                                {"low", num(s.ci_low)},
                                {"high", num(s.ci_high)},
                                {"p_greater", num(s.p_greater)},
-                               {"verdict", verdict_word(s, utility)}});
+                               {"decimals", difference_decimals(s, utility ? 4 : 2)},
+                               {"verdict", verdict_word(s, min_effect, utility)}});
     }
     out.push_back(std::move(chart));
   }
@@ -414,10 +420,14 @@ OJson ranking(const ResultFolder& f) {
                       {"low", num(s.ci_low)},
                       {"high", num(s.ci_high)},
                       {"p_greater", num(s.p_greater)},
-                      {"verdict", verdict_word(s, true)}});
+                      {"decimals", difference_decimals(s, 4)},
+                      {"verdict", verdict_word(s, min_effect_of(f, k), true)}});
     }
     const InfoActor& a = info.actors[static_cast<size_t>(ref.index)];
-    out.push_back({{"actor", a.id}, {"name", a.name}, {"rows", rows}});
+    out.push_back({{"actor", a.id},
+                   {"name", a.name},
+                   {"min_effect", num(min_effect_of(f, k))},
+                   {"rows", rows}});
   }
   return out;
 }
@@ -463,7 +473,8 @@ OJson given_section(const ResultFolder& f) {
                                  {"diff", num(s.diff_mean)},
                                  {"low", num(s.ci_low)},
                                  {"high", num(s.ci_high)},
-                                 {"verdict", verdict_word(s, utility)}});
+                                 {"decimals", difference_decimals(s, utility ? 4 : 2)},
+                                 {"verdict", verdict_word(s, min_effect_of(f, k), utility)}});
       }
     } else {
       const auto all = index_rows(f.summary, options, f.final_metrics.size());

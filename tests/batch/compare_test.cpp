@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -94,7 +95,8 @@ TEST_CASE("paired summaries match a direct computation", "[compare]") {
   CHECK(ties.diff_mean == 0.0);
   CHECK(ties.diff_sd == 0.0);
   CHECK(ties.p_greater == 0.5);
-  CHECK(verdict(ties) == Verdict::unclear);
+  // An unchanged metric: the interval is [0, 0], within any min effect.
+  CHECK(verdict(ties, 0.01) == Verdict::negligible);
 
   // Integer metrics are summed exactly: means of whole numbers have no rounding at all.
   const PairedSummary whole = acc.summary(1, 1);
@@ -103,19 +105,106 @@ TEST_CASE("paired summaries match a direct computation", "[compare]") {
   CHECK(whole.diff_mean == 5.0);
 }
 
-TEST_CASE("verdicts follow the interval", "[compare]") {
+TEST_CASE("verdicts need the interval and a practical size", "[compare]") {
   PairedSummary s;
   s.n = 100;
-  s.ci_low = 0.01;
-  s.ci_high = 0.03;
-  CHECK(verdict(s) == Verdict::better);
-  CHECK(verdict_text(verdict(s)) == "better");
-  s.ci_low = -0.03;
-  s.ci_high = -0.01;
-  CHECK(verdict(s) == Verdict::worse);
-  s.ci_high = 0.01;
-  CHECK(verdict(s) == Verdict::unclear);
-  CHECK(verdict_text(Verdict::unclear) == "no clear difference");
+  const auto set = [&s](double diff, double low, double high) {
+    s.diff_mean = diff;
+    s.ci_low = low;
+    s.ci_high = high;
+  };
+  set(0.02, 0.01, 0.03);
+  CHECK(verdict(s, 0.01) == Verdict::better);
+  CHECK(verdict_text(verdict(s, 0.01), true) == "better");
+  CHECK(verdict_text(verdict(s, 0.01), false) == "higher");
+  set(-0.02, -0.03, -0.01);
+  CHECK(verdict(s, 0.01) == Verdict::worse);
+  CHECK(verdict_text(verdict(s, 0.01), false) == "lower");
+  set(0.0, -0.03, 0.03);
+  CHECK(verdict(s, 0.01) == Verdict::unclear);
+  CHECK(verdict_text(Verdict::unclear, true) == "no clear difference");
+  // The author's case: +0.0023 with an interval that excludes 0 is "better" by the interval
+  // alone, and no practical difference against a min effect of 0.01.
+  set(0.0023, 0.0012, 0.0034);
+  CHECK(verdict(s, 0.0) == Verdict::better);
+  CHECK(verdict(s, 0.01) == Verdict::negligible);
+  CHECK(verdict_text(Verdict::negligible, true) == "no practical difference");
+  // Clearly above 0 but below the min effect on average, and not ruled practical either way.
+  set(0.008, 0.002, 0.014);
+  CHECK(verdict(s, 0.01) == Verdict::unclear);
+  // A wide interval around 0 is unclear, not negligible.
+  set(0.001, -0.02, 0.022);
+  CHECK(verdict(s, 0.01) == Verdict::unclear);
+  // At the min effect exactly: better (>=), and the bounds are inclusive for negligible.
+  set(0.01, 0.005, 0.015);
+  CHECK(verdict(s, 0.01) == Verdict::better);
+  set(0.0, -0.01, 0.01);
+  CHECK(verdict(s, 0.01) == Verdict::negligible);
+  // One pair cannot decide anything.
+  s.n = 1;
+  CHECK(verdict(s, 0.0) == Verdict::unclear);
+}
+
+TEST_CASE("the verdict reads the numbers as comparison.csv holds them", "[compare]") {
+  // 0.00999999996 is written 0.01: the verdict a report reaches from the file is the CLI's.
+  PairedSummary s;
+  s.n = 100;
+  s.diff_mean = 0.00999999996;
+  s.ci_low = 0.005;
+  s.ci_high = 0.015;
+  CHECK(verdict(s, 0.01) == Verdict::better);
+}
+
+TEST_CASE("min effects: defaults by kind, then --min-effect globs in order", "[compare]") {
+  MetricCatalog c;
+  c.final.push_back({"utility.A", MetricKind::utility, 0, 0, 1, 0, 1, false});
+  c.final.push_back({"utility.A.mean", MetricKind::utility_mean, 0, 0, 1, 0, 1, false});
+  c.final.push_back({"issue.aid", MetricKind::issue, 0, 0, 1, 0, 100, false});
+  c.final.push_back({"issue.aid.value", MetricKind::issue_value, 0, 0, 0.05, 0, 5, false});
+  c.final.push_back({"moves.m", MetricKind::moves, 0, 0, 1, 0, 12, true});
+  Diagnostics diag;
+  const std::vector<double> d = min_effects(c, {}, diag);
+  CHECK(diag.problems().empty());
+  CHECK(d == std::vector<double>{0.01, 0.01, 1.0, 0.05, 0.1});  // 1 point of 0-5 USD bn = 0.05
+  const std::vector<double> o =
+      min_effects(c, {"utility.*=0.02", "utility.A.mean = 0", "issue.aid=5"}, diag);
+  CHECK(diag.problems().empty());
+  CHECK(o == std::vector<double>{0.02, 0.0, 5.0, 0.05, 0.1});
+
+  Diagnostics bad;
+  (void)min_effects(c, {"utility.*", "issue.*=-1", "nothing.*=1", "=1", "utility.A=x"}, bad);
+  CHECK(bad.error_count() == 5);
+  for (const Problem& p : bad.problems()) {
+    CHECK(p.file.rfind("--min-effect '", 0) == 0);
+    CHECK_THAT(p.message, Catch::Contains("expected"));
+  }
+}
+
+TEST_CASE("differences print with enough decimals to show what the interval shows", "[compare]") {
+  PairedSummary s;
+  s.n = 100;
+  // A wide interval keeps the asked-for decimals.
+  s.diff_mean = 25.4285;
+  s.ci_low = 24.9981;
+  s.ci_high = 25.8589;
+  CHECK(difference_decimals(s, 1) == 1);
+  // A narrow one gets one significant digit of its width: 0.0022 wide, 3 decimals.
+  s.diff_mean = 0.0036;
+  s.ci_low = 0.0025;
+  s.ci_high = 0.0047;
+  CHECK(difference_decimals(s, 1) == 3);
+  // An interval excluding 0 never prints a bound as 0: "-0.0*" was the complaint.
+  // Here the width alone would give 1 decimal and a lower bound of "+0.0".
+  s.diff_mean = -0.45;
+  s.ci_low = -0.9;
+  s.ci_high = -0.00004;
+  const int d = difference_decimals(s, 1);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.*f", d, s.ci_high);
+  CHECK(std::string(buf) == "-0.00004");
+  // An interval of width 0 (an unchanged metric) keeps the asked-for decimals.
+  s.diff_mean = s.ci_low = s.ci_high = 0.0;
+  CHECK(difference_decimals(s, 2) == 2);
 }
 
 TEST_CASE("paired sums merge and reload exactly, in any order", "[compare]") {

@@ -97,6 +97,16 @@ TEST_CASE("compare rejects bad input with exit 2 and writes nothing", "[compare]
   const Run runs = run_cli("compare " + kMini + " --runs 0 --out " + tmp.sub("d"));
   CHECK(runs.status == 2);
   CHECK_FALSE(fs::exists(tmp.sub("d")));
+  const Run min_effect = run_cli("compare " + kMini +
+                                 " --min-effect 'utility.*=-1' --min-effect "
+                                 "'utilty.*=0.1' --out " +
+                                 tmp.sub("e"));
+  CHECK(min_effect.status == 2);
+  CHECK(min_effect.out.find("--min-effect 'utility.*=-1': error: not GLOB=SIZE; expected a metric "
+                            "glob and a number >= 0") != std::string::npos);
+  CHECK(min_effect.out.find("--min-effect 'utilty.*=0.1': error: 'utilty.*' matches no metric") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.sub("e")));
 }
 
 TEST_CASE("sweep --design sobol writes sweep.csv and sensitivity.csv, thread-independent",

@@ -129,3 +129,104 @@ TEST_CASE("commas inside parentheses do not split unquoted cells", "[loader]") {
   REQUIRE(open.size() == 3);
   CHECK(open[0].text == "U(1");
 }
+
+namespace {
+
+/// A table read from `text`, with the lines as in a file.
+CsvTable table_of(const std::string& name, const std::string& text) {
+  Diagnostics diag;
+  auto table = read_csv(temp_file(name, text).string(), name, diag);
+  REQUIRE(table.has_value());
+  REQUIRE(diag.problems().empty());
+  return *table;
+}
+
+const std::vector<CsvColumn> kMoveColumns{
+    {"id", CellKind::word},         {"actor", CellKind::word},
+    {"name", CellKind::text},       {"cost", CellKind::number},
+    {"cooldown", CellKind::turns},  {"requires", CellKind::condition},
+    {"effects", CellKind::effects}, {"headline", CellKind::text}};
+
+}  // namespace
+
+TEST_CASE("a comma that split a text is blamed on its column, and the row is mended", "[loader]") {
+  const std::string line = "aid,ALF,Release aid, then talk,2,1,turn > 2,issue.aid += 10,Aid flows";
+  CsvTable t = table_of("m.csv", "id,actor,name,cost,cooldown,requires,effects,headline\n" + line);
+  Diagnostics diag;
+  const auto mended = mend_split_cells(t, kMoveColumns, diag);
+  REQUIRE(diag.error_count() == 1);
+  const Problem& p = diag.problems()[0];
+  CHECK(p.line == 2);
+  CHECK(p.column == static_cast<int>(line.find(", then")) + 1);  // the extra comma itself
+  CHECK_THAT(p.message, Catch::StartsWith("this line has 9 fields, the header 8"));
+  CHECK_THAT(p.message, Catch::Contains("'name'"));
+  CHECK_THAT(p.message, Catch::Contains(R"(("Release aid, then talk"))"));
+  CHECK(mended == std::vector<int>{2});
+  // Joined back as typed: every later cell is in its own column again.
+  const CsvRow& row = t.rows[0];
+  REQUIRE(row.cells.size() == 8);
+  CHECK(row.cells[2].text == "Release aid, then talk");
+  CHECK(row.cells[3].text == "2");
+  CHECK(row.cells[6].text == "issue.aid += 10");
+  CHECK(row.cells[7].text == "Aid flows");
+}
+
+TEST_CASE("a stray comma is blamed on the column whose cells then fit best", "[loader]") {
+  const auto [row, column, advice] = GENERATE(table<std::string, std::string, std::string>({
+      // Effects written with commas: the advice is the list with ';'.
+      {"aid,ALF,Aid,2,1,,issue.aid += 10, issue.access -= U(1,2),Aid flows", "'effects'",
+       "expected effects separated by ';', not ',' (issue.aid += 10; issue.access -= U(1,2))"},
+      // The same with an empty headline after them: the comma pushed the empty cell out.
+      {"aid,ALF,Aid,2,1,,issue.aid += 10, issue.access -= 5,", "'effects'",
+       "(issue.aid += 10; issue.access -= 5)"},
+      // A comma in the headline, after the typed columns.
+      {"aid,ALF,Aid,2,1,,issue.aid += 10,Aid flows, at last", "'headline'",
+       R"(("Aid flows, at last"))"},
+      // A decimal comma.
+      {"aid,ALF,Aid,0,5,1,,issue.aid += 10,Aid", "'cost'",
+       "expected a decimal point, not a comma (0.5)"},
+  }));
+  CsvTable t = table_of("m.csv", "id,actor,name,cost,cooldown,requires,effects,headline\n" + row);
+  Diagnostics diag;
+  (void)mend_split_cells(t, kMoveColumns, diag);
+  INFO(row);
+  REQUIRE(diag.error_count() == 1);
+  CHECK_THAT(diag.problems()[0].message, Catch::Contains(column));
+  CHECK_THAT(diag.problems()[0].message, Catch::Contains(advice));
+  CHECK(t.rows[0].cells[6].text.find("issue.aid += 10") == 0);
+}
+
+TEST_CASE("names written with a comma are reported even before an empty last cell", "[loader]") {
+  const std::vector<CsvColumn> columns{{"turn", CellKind::turns},
+                                       {"move", CellKind::word},
+                                       {"options", CellKind::names},
+                                       {"notes", CellKind::text}};
+  CsvTable t = table_of("t.csv", "turn,move,options,notes\n1,aid,,\n2,aid,engage,hardline,\n");
+  Diagnostics diag;
+  (void)mend_split_cells(t, columns, diag);
+  REQUIRE(diag.error_count() == 1);
+  CHECK(diag.problems()[0].line == 3);
+  CHECK(diag.problems()[0].column == 13);
+  CHECK_THAT(
+      diag.problems()[0].message,
+      Catch::Contains("'options'; expected the names separated by '|', not ',' (engage|hardline)"));
+  CHECK(t.rows[1].cells[2].text == "engage,hardline");
+  CHECK(t.rows[1].cells[3].text.empty());
+}
+
+TEST_CASE("spreadsheet padding is no stray comma; a header short of a name is one error",
+          "[loader]") {
+  const std::vector<CsvColumn> columns{{"id", CellKind::word}, {"value", CellKind::number}};
+  CsvTable padded = table_of("p.csv", "id,value,,\na,1,,\nb,2,,\n");
+  Diagnostics diag;
+  CHECK(mend_split_cells(padded, columns, diag).empty());
+  CHECK(diag.problems().empty());
+
+  CsvTable short_header = table_of("s.csv", "id,value\na,1,first\nb,2,second\n");
+  Diagnostics d2;
+  CHECK(mend_split_cells(short_header, columns, d2).empty());
+  REQUIRE(d2.error_count() == 1);
+  CHECK(d2.problems()[0].line == 1);
+  CHECK_THAT(d2.problems()[0].message,
+             Catch::Contains("the header names 2 columns but every row has 3 fields"));
+}

@@ -1,6 +1,7 @@
 // Tests of the forecast table loader: plain and KTAB layouts, and the error messages.
 #include <unistd.h>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "engine/core/diagnostics.hpp"
 #include "engine/io/forecast_table.hpp"
+#include "engine/io/outcome_table.hpp"
 
 namespace {
 
@@ -187,4 +189,40 @@ TEST_CASE("issues whose rows are interleaved: grouped in order, duplicates still
   CHECK(dup.error_count() == 2);
   CHECK(has_problem(dup, 4, 7, "actor 'B' appears again (first on line 3)"));
   CHECK(has_problem(dup, 6, 7, "actor 'A' appears again (first on line 2)"));
+}
+
+TEST_CASE("an actor or issue named with an unquoted comma is one error, the rest still read",
+          "[forecast]") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("parley-comma-" + std::to_string(getpid()) + ".csv"))
+                               .string();
+  {
+    std::ofstream out(path);
+    out << "actor,capability,position,salience\n"
+           "Smith, John,10,50,0.5\n"
+           "B,20,30,0.5\n";
+  }
+  parley::Diagnostics diag;
+  const auto t = parley::load_forecast_table(path, "f.csv", diag);
+  CHECK_FALSE(t.has_value());  // the table is wrong as written
+  REQUIRE(diag.error_count() == 1);
+  CHECK(has_problem(diag, 2, 6, "this line has 5 fields, the header 4"));
+  CHECK(has_problem(diag, 2, 6, "'actor'; expected a text with a comma in double quotes"));
+
+  {
+    std::ofstream out(path);
+    out << "issue,outcome\n"
+           "reserves, released,80\n"
+           "aid,20\n";
+  }
+  parley::Diagnostics d2;
+  const auto outcomes = parley::load_outcome_table(path, "o.csv", d2);
+  REQUIRE(outcomes.has_value());
+  REQUIRE(d2.error_count() == 1);
+  CHECK(has_problem(d2, 2, 9, "'issue'; expected a text with a comma in double quotes"));
+  // Mended, the row keeps its outcome, so matching it to the table says nothing more.
+  REQUIRE(outcomes->rows.size() == 2);
+  CHECK(outcomes->rows[0].issue == "reserves, released");
+  CHECK(outcomes->rows[0].outcome == 80.0);
+  std::remove(path.c_str());
 }

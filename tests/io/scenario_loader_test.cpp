@@ -679,3 +679,46 @@ TEST_CASE("an option's 'from' is a turn of the scenario, checked with its positi
     CHECK(has_error(d, ini, 30, 8, {"from", "from 1 to 6"}));
   }
 }
+
+TEST_CASE("an unquoted comma in a table gives one error naming the likely field", "[loader]") {
+  // The author's case: a move name with a comma. Before, the shifted cells gave a warning and
+  // errors about cost, requires and effects, none of which named the cause.
+  TempScenario t;
+  t.replace("moves.csv", "alf_aid,ALF,Release aid,", "alf_aid,ALF,Release aid, then talk,");
+  const Diagnostics d = load_bad(t);
+  INFO(dump(d));
+  CHECK(d.problems().size() == 1);
+  CHECK(has_error(d, t.file("moves.csv"), 2, t.column_of("moves.csv", 2, ", then"),
+                  {"this line has 9 fields, the header 8", "'name'",
+                   "expected a text with a comma in double quotes (\"Release aid, then talk\")"}));
+}
+
+TEST_CASE("effects written with commas are an error, not a truncated move", "[loader]") {
+  // This used to load with a warning, the second effect dropped and the headline replaced.
+  TempScenario t;
+  t.replace("moves.csv", "issue.aid += 10; affinity.BET.ALF += 0.1",
+            "issue.aid += 10, affinity.BET.ALF += 0.1");
+  const Diagnostics d = load_bad(t);
+  INFO(dump(d));
+  CHECK(d.problems().size() == 1);
+  CHECK(has_error(d, t.file("moves.csv"), 2, t.column_of("moves.csv", 2, ", affinity"),
+                  {"'effects'", "expected effects separated by ';'"}));
+}
+
+TEST_CASE("a stray comma is found in every scenario table", "[loader]") {
+  const auto [file, from, to, column] =
+      GENERATE(table<std::string, std::string, std::string, std::string>(
+          {{"actors.csv", ",observer", ",observer, not a party", "notes"},
+           {"issues.csv", "Humanitarian aid,none", "Humanitarian aid,none at all, closed", "low"},
+           {"stances.csv", "BET,aid,90", "BET,aid,90,5", "position"},
+           {"relations.csv", "ALF,BET,-0.6", "ALF,BET,-0,6", "affinity"},
+           {"timeline.csv", "engage|baseline", "engage,baseline", "options"}}));
+  TempScenario t;
+  t.replace(file, from, to);
+  const Diagnostics d = load_bad(t);
+  INFO(dump(d));
+  REQUIRE(d.error_count() == 1);
+  CHECK(d.problems()[0].file == t.file(file));
+  CHECK_THAT(d.problems()[0].message, Catch::Contains("'" + column + "'"));
+  CHECK_THAT(d.problems()[0].message, Catch::Contains(" fields, the header "));
+}

@@ -41,6 +41,40 @@ const Json& series_of(const Json& chart, const std::string& option) {
 
 }  // namespace
 
+namespace {
+
+/// The verdict on a comparison.csv row (option, metric, baseline, option, diff, low, high, p)
+/// for a min effect, by the rule of docs/COMPARE_SWEEP.md.
+std::string expected_verdict(const std::vector<std::string>& row, double min_effect, bool utility) {
+  const double diff = std::stod(row[4]), low = std::stod(row[5]), high = std::stod(row[6]);
+  if (low > 0 && diff >= min_effect) return utility ? "better" : "higher";
+  if (high < 0 && diff <= -min_effect) return utility ? "worse" : "lower";
+  if (low >= -min_effect && high <= min_effect) return "no practical difference";
+  return "no clear difference";
+}
+
+/// Per actor, "option:verdict" of each row of the ranking `parley compare` printed (`text`
+/// starts at its title line); the baseline's verdict is empty.
+std::map<std::string, std::vector<std::string>> printed_ranking(const std::string& text) {
+  std::istringstream lines(text);
+  std::map<std::string, std::vector<std::string>> printed;
+  std::string actor, line;
+  std::getline(lines, line);  // the title
+  std::getline(lines, line);  // what the verdicts mean
+  while (std::getline(lines, line) && !line.empty()) {
+    if (line.rfind("    ", 0) == 0) {
+      const std::string option = line.substr(4, line.find(' ', 4) - 4);
+      const size_t p = line.find("  P ");
+      printed[actor].push_back(option + ":" + (p == std::string::npos ? "" : line.substr(p + 10)));
+    } else {
+      actor = line.substr(2);
+    }
+  }
+  return printed;
+}
+
+}  // namespace
+
 TEST_CASE("run report: fans in the issue's unit, histograms and bars equal the CSVs", "[report]") {
   TempDir tmp;
   const fs::path dir = make_run(tmp.path() / "run");
@@ -127,6 +161,7 @@ TEST_CASE("compare report: forests equal comparison.csv, the ranking is the CLI'
   const Json data = report_data(load(dir), {});
   REQUIRE(data["kind"] == "compare");
 
+  const Json manifest = Json::parse(read_file(dir / "manifest.json"));
   std::map<std::string, std::vector<std::string>> comparison;
   for (const auto& row : csv_rows(dir / "comparison.csv")) comparison[row[0] + "|" + row[1]] = row;
   int forests = 0;
@@ -137,13 +172,11 @@ TEST_CASE("compare report: forests equal comparison.csv, the ranking is the CLI'
       REQUIRE(r["diff"].get<double>() == Approx(std::stod(row[4])));
       REQUIRE(r["low"].get<double>() == Approx(std::stod(row[5])));
       REQUIRE(r["high"].get<double>() == Approx(std::stod(row[6])));
-      // The verdict reads the interval: it contains 0 exactly when the difference is unclear.
-      const bool unclear = std::stod(row[5]) <= 0.0 && std::stod(row[6]) >= 0.0;
-      REQUIRE((r["verdict"] == "no clear difference") == unclear);
-      if (!unclear && f["group"] == "utility")
-        REQUIRE(r["verdict"] == (std::stod(row[4]) > 0 ? "better" : "worse"));
-      if (!unclear && f["group"] == "issue")
-        REQUIRE(r["verdict"] == (std::stod(row[4]) > 0 ? "higher" : "lower"));
+      // The verdict reads the interval and the min effect the manifest recorded.
+      REQUIRE(r["verdict"] ==
+              expected_verdict(
+                  row, manifest["min_effects"][f["metric"].get<std::string>()].get<double>(),
+                  f["group"] == "utility"));
     }
     ++forests;
   }
@@ -156,21 +189,56 @@ TEST_CASE("compare report: forests equal comparison.csv, the ranking is the CLI'
   const size_t start = out.find("final utility by actor");
   REQUIRE(start != std::string::npos);
   std::istringstream lines(out.substr(start));
-  std::map<std::string, std::vector<std::string>> printed;
-  std::string actor, line;
-  std::getline(lines, line);
-  while (std::getline(lines, line) && !line.empty()) {
-    if (line.rfind("    ", 0) == 0) {
-      printed[actor].push_back(line.substr(4, line.find(' ', 4) - 4));
-    } else {
-      actor = line.substr(2);
-    }
-  }
+  const auto printed = printed_ranking(out.substr(start));
   REQUIRE(printed.size() == data["ranking"].size());
   for (const Json& a : data["ranking"]) {
     std::vector<std::string> names;
-    for (const Json& r : a["rows"]) names.push_back(r["option"]);
+    for (const Json& r : a["rows"])
+      names.push_back(r["option"].get<std::string>() + ":" + r.value("verdict", ""));
     REQUIRE(names == printed.at(a["actor"].get<std::string>()));
+  }
+}
+
+TEST_CASE("compare: --min-effect is recorded, and the report gives the CLI's verdicts",
+          "[report]") {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "compare";
+  // A min effect of the whole utility range: no utility difference can be "better" or "worse".
+  const CliResult cli =
+      run_parley("compare " + mini_scenario() +
+                 " --runs 150 --threads 2 --min-effect 'utility.*=1' --out " + quoted(dir));
+  INFO(cli.all());
+  REQUIRE(cli.status == 0);
+  const Json manifest = Json::parse(read_file(dir / "manifest.json"));
+  REQUIRE(manifest["min_effects"]["utility.ALF"] == 1.0);
+  REQUIRE(manifest["min_effects"]["issue.aid"] == 1.0);  // the default: one point of 0-100
+  const Json data = report_data(load(dir), {});
+  const auto printed = printed_ranking(cli.out.substr(cli.out.find("final utility by actor")));
+  int rows = 0;
+  for (const Json& a : data["ranking"]) {
+    REQUIRE(a["min_effect"] == 1.0);
+    std::vector<std::string> names;
+    for (const Json& r : a["rows"]) {
+      const std::string v = r.value("verdict", "");
+      REQUIRE(v != "better");
+      REQUIRE(v != "worse");
+      names.push_back(r["option"].get<std::string>() + ":" + v);
+      ++rows;
+    }
+    REQUIRE(names == printed.at(a["actor"].get<std::string>()));
+  }
+  REQUIRE(rows > 0);
+
+  // A folder written before min effects were recorded: the defaults of each kind.
+  Json old = manifest;
+  old.erase("min_effects");
+  write_file(dir / "manifest.json", old.dump(2));
+  const Json older = report_data(load(dir), {});
+  for (const Json& f : older["forests"]) {
+    const double expected = f["group"] == "utility"            ? 0.01
+                            : f["metric"] == "issue.aid.value" ? 0.05
+                                                               : 1.0;
+    REQUIRE(f["min_effect"].get<double>() == Approx(expected));
   }
 }
 

@@ -87,6 +87,19 @@ try {
       for (const a of axes) {
         for (const label of labels.slice(1)) check(a.labels.includes(label), `${kind}: "${a.title}" misses "${label}"`);
       }
+      // The verdicts are the engine's words, each coloured by what it says; the ranking shows
+      // the min effect it used.
+      const verdicts = await page.evaluate(() => Array.from(document.querySelectorAll('span.verdict'))
+        .map((v) => ({ text: v.textContent, cls: v.className })));
+      const want = { 'better': 'better', 'worse': 'worse', 'no practical difference': 'negligible',
+                     'no clear difference': 'unclear' };
+      check(verdicts.length > 0, `${kind}: no verdict in the ranking`);
+      check(verdicts.some((v) => v.text === 'no practical difference'),
+        `${kind}: no "no practical difference" verdict (300 runs of the default scenario have some)`);
+      for (const v of verdicts) check(v.cls === 'verdict ' + want[v.text], `${kind}: verdict "${v.text}" has class "${v.cls}"`);
+      const minEffects = await page.locator('p.min-effect').allInnerTexts();
+      check(minEffects.length > 0 && minEffects.every((t) => t === 'min effect ±0.01'),
+        `${kind}: the ranking's min effects read ${JSON.stringify(minEffects.slice(0, 3))}`);
     }
     for (const l of legends) {
       for (const label of labels) check(l.items.includes(label), `${kind}: the legend of "${l.title}" misses "${label}"`);

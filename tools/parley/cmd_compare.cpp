@@ -36,17 +36,45 @@ void put(std::string& line, std::string_view s, size_t width) {
   if (s.size() < width) line.append(width - s.size(), ' ');
 }
 
+// `v` with a sign and `decimals` decimals.
+std::string signed_fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%+.*f", decimals, v == 0.0 ? 0.0 : v);
+  return buf;
+}
+
+// The min effect shared by every metric of `kind` among `metrics`, or NaN when they differ.
+double shared_min_effect(const MetricCatalog& catalog, const std::vector<size_t>& metrics,
+                         const std::vector<double>& min_effect, MetricKind kind) {
+  double shared = std::nan("");
+  for (const size_t k : metrics) {
+    if (catalog.final[k].kind != kind) continue;
+    if (std::isnan(shared)) {
+      shared = min_effect[k];
+    } else if (shared != min_effect[k]) {
+      return std::nan("");
+    }
+  }
+  return shared;
+}
+
 // Per actor: the options ordered by mean final utility, best first, each with its paired
 // difference against the baseline and a verdict.
 void print_ranking(const Scenario& sc, const MetricCatalog& catalog, const CompareResult& r,
-                   const std::vector<size_t>& metrics) {
+                   const std::vector<size_t>& metrics, const std::vector<double>& min_effect) {
   bool header = false;
   for (const size_t k : metrics) {
     const MetricInfo& m = catalog.final[k];
     if (m.kind != MetricKind::utility) continue;
     if (!header) {
+      const double shared = shared_min_effect(catalog, metrics, min_effect, MetricKind::utility);
       std::cout << "\nfinal utility by actor, 0-1: options by mean, best first; paired difference "
-                   "vs baseline [95% CI], P(option > baseline in a paired run)\n";
+                   "vs baseline [95% CI], P(option > baseline in a paired run)\n"
+                << "verdict: better/worse when the CI excludes 0 and the difference reaches the "
+                   "min effect ("
+                << (std::isnan(shared) ? std::string("per metric, --min-effect")
+                                       : "+-" + fmt("%g", shared))
+                << "); no practical difference when the whole CI lies within it\n";
       header = true;
     }
     std::cout << "  " << sc.actors[static_cast<size_t>(m.index)].id << '\n';
@@ -64,9 +92,10 @@ void print_ranking(const Scenario& sc, const MetricCatalog& catalog, const Compa
       line += fmt("%.3f", row.mean);
       if (row.slot >= 0) {
         const PairedSummary s = r.sums.summary(static_cast<size_t>(row.slot), k);
-        line += "  " + fmt("%+.4f", s.diff_mean) + " [" + fmt("%+.4f", s.ci_low) + ", " +
-                fmt("%+.4f", s.ci_high) + "]  P " + fmt("%.2f", s.p_greater) + "  " +
-                std::string(verdict_text(verdict(s)));
+        const int d = difference_decimals(s, 4);
+        line += "  " + signed_fixed(s.diff_mean, d) + " [" + signed_fixed(s.ci_low, d) + ", " +
+                signed_fixed(s.ci_high, d) + "]  P " + fmt("%.2f", s.p_greater) + "  " +
+                std::string(verdict_text(verdict(s, min_effect[k]), true));
       }
       std::cout << line << '\n';
     }
@@ -74,9 +103,9 @@ void print_ranking(const Scenario& sc, const MetricCatalog& catalog, const Compa
 }
 
 // The headline issue outcomes side by side: mean final status quo per option, and for the
-// options the paired difference (* when its 95% interval excludes 0).
+// options the paired difference, marked by its verdict.
 void print_issues(const Scenario& sc, const MetricCatalog& catalog, const CompareResult& r,
-                  const std::vector<size_t>& metrics) {
+                  const std::vector<size_t>& metrics, const std::vector<double>& min_effect) {
   const size_t label_w = 30, col_w = 20;
   bool header = false;
   for (const size_t k : metrics) {
@@ -87,23 +116,31 @@ void print_issues(const Scenario& sc, const MetricCatalog& catalog, const Compar
       put(line, "", label_w);
       put(line, "baseline", col_w);
       for (const int o : r.options) put(line, sc.options[static_cast<size_t>(o)].name, col_w);
+      const double shared = shared_min_effect(catalog, metrics, min_effect, MetricKind::issue);
       std::cout << "\nfinal status quo, 0-100 (and in the issue's unit): mean (paired difference; "
-                   "* = 95% CI excludes 0)\n"
+                   "* = higher or lower: the 95% CI excludes 0 and the difference reaches the min "
+                   "effect, "
+                << (std::isnan(shared) ? std::string("per metric")
+                                       : fmt("%g", shared) + " point(s)")
+                << "; ~ = no practical difference: the CI lies within it)\n"
                 << line << '\n';
       header = true;
     }
     const Issue& issue = sc.issues[static_cast<size_t>(m.index)];
     const bool value = m.kind == MetricKind::issue_value;
     const char* f = value ? "%.2f" : "%.1f";
-    const char* fd = value ? "%+.2f" : "%+.1f";
     std::string line;
     put(line, value ? "    in " + issue.unit : "  " + issue.id, label_w);
     put(line, r.options.empty() ? "" : fmt(f, r.sums.summary(0, k).baseline_mean), col_w);
     for (size_t s = 0; s < r.options.size(); ++s) {
       const PairedSummary p = r.sums.summary(s, k);
+      const Verdict v = verdict(p, min_effect[k]);
+      const char* mark = v == Verdict::better || v == Verdict::worse ? "*"
+                         : v == Verdict::negligible                  ? "~"
+                                                                     : "";
       put(line,
-          fmt(f, p.option_mean) + " (" + fmt(fd, p.diff_mean) +
-              (verdict(p) == Verdict::unclear ? "" : "*") + ")",
+          fmt(f, p.option_mean) + " (" +
+              signed_fixed(p.diff_mean, difference_decimals(p, value ? 2 : 1)) + mark + ")",
           col_w);
     }
     std::cout << line << '\n';
@@ -157,6 +194,10 @@ int cmd_compare(const std::vector<std::string>& args) {
       ("runs,n", po::value<std::int64_t>(), "paired runs (default: [run] runs of scenario.ini)")
       ("metrics,m", po::value<std::string>(),
        "metrics to report: comma-separated globs, e.g. 'utility.*,issue.*' (default: all)")
+      ("min-effect", po::value<std::vector<std::string>>()->composing(),
+       "smallest difference that matters, METRICS=SIZE in the metrics' unit, e.g. "
+       "'utility.*=0.02' (repeatable; default: utility 0.01, issue 1 point, recognition and "
+       "move counts 0.1, settling 1 turn)")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>/compare)")
@@ -177,6 +218,7 @@ int cmd_compare(const std::vector<std::string>& args) {
   std::vector<size_t> metrics;
   MetricCatalog catalog;
   std::optional<Condition> given;
+  std::vector<double> min_effect;  // per final metric, in its unit
   if (scenario) {
     given = given_option(vm, *scenario, diag);
     const std::vector<std::string> wanted = vm.count("options")
@@ -204,6 +246,7 @@ int cmd_compare(const std::vector<std::string>& args) {
     std::vector<std::string> names;
     for (const MetricInfo& m : catalog.final) names.push_back(m.name);
     for (const std::string& u : unmatched) metric_pattern_error(diag, patterns, u, names);
+    min_effect = min_effects(catalog, strings_of(vm, "min-effect"), diag);
   }
   spec.threads =
       vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
@@ -288,6 +331,9 @@ int cmd_compare(const std::vector<std::string>& args) {
   if (given) manifest.given = vm["given"].as<std::string>();
   manifest.command_line = command_line("compare", args);
   manifest.failed = result.failed;
+  // The verdicts' min effects, so that `parley report` on the folder gives the same verdicts.
+  for (const size_t k : metrics)
+    manifest.min_effects.emplace_back(catalog.final[k].name, min_effect[k]);
   AtomicFile manifest_file(out_dir, "manifest.json");
   output.file(0).write(comparison_csv(*scenario, catalog, result, metrics));
   manifest_file.write(manifest_json(manifest, *scenario));
@@ -328,8 +374,8 @@ int cmd_compare(const std::vector<std::string>& args) {
     if (spec.ranks > 1) std::cout << " x " << spec.ranks << " ranks";
     std::cout << ", " << fmt("%.2f", seconds) << " s ("
               << fmt("%.0f", sims / std::max(seconds, 1e-9)) << " runs/s)\n";
-    print_ranking(*scenario, catalog, result, metrics);
-    print_issues(*scenario, catalog, result, metrics);
+    print_ranking(*scenario, catalog, result, metrics, min_effect);
+    print_issues(*scenario, catalog, result, metrics, min_effect);
     if (result.failed > 0)
       std::cout << "\n"
                 << result.failed
