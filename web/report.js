@@ -498,7 +498,7 @@
     g.metrics.forEach((m) => m.rows.forEach((r) => {
       const name = el('span', {}, [P.swatch(indexOf(r.option)), document.createTextNode(labelOf(r.option))]);
       if (paired) {
-        rows.push([m.title, name, `${fixed4(r.diff)} [${fixed4(r.low)}, ${fixed4(r.high)}]`, verdictSpan(r.verdict)]);
+        rows.push([m.title, name, `${fixedN(r.diff, r.decimals)} [${fixedN(r.low, r.decimals)}, ${fixedN(r.high, r.decimals)}]`, verdictSpan(r.verdict)]);
       } else {
         rows.push([m.title, name, `${P.fmt(r.mean, 3)} [${P.fmt(r.p05, 3)}–${P.fmt(r.p95, 3)}]`,
           r.all_mean === undefined ? '–' : P.fmt(r.all_mean, 3)]);

@@ -91,7 +91,8 @@ try {
       // the min effect it used.
       const verdicts = await page.evaluate(() => Array.from(document.querySelectorAll('span.verdict'))
         .map((v) => ({ text: v.textContent, cls: v.className })));
-      const want = { 'better': 'better', 'worse': 'worse', 'no practical difference': 'negligible',
+      const want = { 'better': 'better', 'worse': 'worse', 'higher': 'better', 'lower': 'worse',
+                     'no practical difference': 'negligible',
                      'no clear difference': 'unclear' };
       check(verdicts.length > 0, `${kind}: no verdict in the ranking`);
       check(verdicts.some((v) => v.text === 'no practical difference'),
