@@ -249,9 +249,11 @@ TEST_CASE("a missed deadline resolves the turn; the facilitator's tools work", "
   // Export: the world's files and the whole session, for the facilitator only.
   const auto [es, exported] = s.get("/api/worlds/1/export", f);
   REQUIRE(es == 200);
-  CHECK(exported["events_csv"].get<std::string>().rfind("run,option,turn,actor,move,headline,by\n", 0) == 0);
+  CHECK(exported["events_csv"].get<std::string>().rfind("run,option,turn,actor,move,headline,by\n",
+                                                        0) == 0);
   CHECK(exported["events_csv"].get<std::string>().find(",inject\n") != std::string::npos);
-  CHECK(exported["trajectory_csv"].get<std::string>().rfind("option,turn,metric,mean,p05,p50,p95\n", 0) == 0);
+  CHECK(exported["trajectory_csv"].get<std::string>().rfind("option,turn,metric,mean,p05,p50,p95\n",
+                                                            0) == 0);
   const auto [ss, session] = s.get("/api/session.json", f);
   REQUIRE(ss == 200);
   CHECK(session["actions"][0]["kind"] == "session");
