@@ -182,6 +182,9 @@ const Parley = (function () {
     const csv = el('button', { type: 'button', text: 'CSV', title: 'Download the numbers behind this chart' });
     const fig = el('figure', { className: 'chart', 'data-chart': name }, [
       el('figcaption', {}, [el('h3', { text: spec.title }), el('span', { className: 'tools' }, [png, csv])]),
+      // A line under the title that qualifies the whole chart (e.g. how far the outcome moves);
+      // `warn` marks it as a caution.
+      spec.subtitle ? el('p', { className: 'chart-subtitle' + (spec.warn ? ' warn' : ''), text: spec.subtitle }) : null,
       spec.note ? el('p', { className: 'note', text: spec.note }) : null,
       box,
     ]);

@@ -380,8 +380,20 @@
       if (b.st !== null) ends.push([Math.floor(10 * (b.st - b.st_ci)) / 10, Math.ceil(10 * (b.st + b.st_ci)) / 10]);
     });
     const spread = t.spread ? ` Over the design its mean ranges from ${P.fmt(t.spread[0])} to ${P.fmt(t.spread[1])} ${t.axis}.` : '';
+    // How far the outcome moves over the design, in its unit: an index of 0.7 on an outcome
+    // that moves by half a point describes noise, not a driver.
+    let subtitle = '';
+    if (t.spread_sd !== undefined && t.spread_sd !== null) {
+      subtitle = `Spread over the design: sd ${P.fmt(t.spread_sd)}, p05–p95 ${P.fmt(t.spread_p05)} to ${P.fmt(t.spread_p95)} ${t.axis}.`;
+      if (t.spread_negligible) {
+        subtitle += ` That is less than the min effect (${minEffectText(t.min_effect, t.axis)}): ` +
+          'the indices share out differences too small to matter, mostly the runs\' noise.';
+      }
+    }
     P.chartFigure(parent, {
       title: t.title,
+      subtitle,
+      warn: t.spread_negligible === true,
       note: (t.varies ? 'Share of the outcome\'s variance due to each input: alone (S1) and with its interactions (ST), with 95% intervals.'
                       : 'This outcome does not vary over the design: no index to show.') + spread,
       height: Math.max(170, 80 + 46 * bars.length),

@@ -301,4 +301,29 @@ std::vector<std::vector<SobolIndex>> sobol_indices(const Eigen::MatrixXd& y, int
   return result;
 }
 
+std::vector<OutputSpread> sobol_spread(const Eigen::MatrixXd& y, int n) {
+  std::vector<OutputSpread> out(static_cast<size_t>(y.cols()), OutputSpread{kNaN, kNaN, kNaN});
+  const Eigen::Index rows = 2 * static_cast<Eigen::Index>(n);
+  if (n < 1 || y.rows() < rows) return out;
+  for (Eigen::Index m = 0; m < y.cols(); ++m) {
+    const auto col = y.col(m).head(rows);
+    if (!col.allFinite()) continue;
+    std::vector<double> v(col.data(), col.data() + rows);
+    const double mean = col.mean();
+    double ss = 0.0;
+    for (const double x : v) ss += (x - mean) * (x - mean);
+    std::sort(v.begin(), v.end());
+    // Linear interpolation between order statistics (Hyndman and Fan's type 7, as numpy's).
+    const auto quantile = [&v](double p) {
+      const double h = p * static_cast<double>(v.size() - 1);
+      const auto lo = static_cast<size_t>(std::floor(h));
+      const size_t hi = std::min(lo + 1, v.size() - 1);
+      return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+    };
+    out[static_cast<size_t>(m)] = {std::sqrt(ss / static_cast<double>(rows)), quantile(0.05),
+                                   quantile(0.95)};
+  }
+  return out;
+}
+
 }  // namespace parley

@@ -84,4 +84,17 @@ struct SobolIndex {
                                                                  int d, int bootstrap,
                                                                  std::uint64_t seed);
 
+/// How far one output moves over a Saltelli design, in the output's unit: over the 2n points of
+/// A and B, the points whose variance the Sobol' indices share out. An index says which input
+/// drives the output; the spread says whether there is anything to drive.
+struct OutputSpread {
+  double sd = 0.0;   ///< standard deviation of the 2n values, sqrt(V) of the estimators
+  double p05 = 0.0;  ///< 5th percentile of the 2n values (linear interpolation)
+  double p95 = 0.0;  ///< 95th percentile
+};
+
+/// The spread of every column of `y` (rows in saltelli_design's order, n >= 1 base rows). NaN
+/// fields for a column holding a non-finite value in A or B, or when y has fewer than 2n rows.
+[[nodiscard]] std::vector<OutputSpread> sobol_spread(const Eigen::MatrixXd& y, int n);
+
 }  // namespace parley

@@ -687,6 +687,11 @@ std::vector<std::vector<SobolIndex>> sweep_sensitivity(const SweepPlan& plan,
                        seed);
 }
 
+bool negligible_spread(const OutputSpread& spread, double min_effect) noexcept {
+  return std::isfinite(spread.p05) && std::isfinite(spread.p95) &&
+         spread.p95 - spread.p05 < min_effect;
+}
+
 std::string sweep_csv(const SweepPlan& plan, const MetricCatalog& catalog,
                       const SweepResult& result, const std::vector<std::size_t>& metrics) {
   const bool blocks = plan.design == Design::sobol;
@@ -717,8 +722,9 @@ std::string sweep_csv(const SweepPlan& plan, const MetricCatalog& catalog,
 
 std::string sensitivity_csv(const SweepPlan& plan, const MetricCatalog& catalog,
                             const std::vector<std::size_t>& metrics,
-                            const std::vector<std::vector<SobolIndex>>& indices) {
-  std::string text = "metric,path,S1,S1_ci,ST,ST_ci\n";
+                            const std::vector<std::vector<SobolIndex>>& indices,
+                            const std::vector<OutputSpread>& spread) {
+  std::string text = "metric,path,S1,S1_ci,ST,ST_ci,sd,p05,p95\n";
   for (size_t m = 0; m < metrics.size() && m < indices.size(); ++m) {
     for (size_t j = 0; j < plan.vary.size() && j < indices[m].size(); ++j) {
       append_csv_cell(text, catalog.final[metrics[m]].name);
@@ -726,6 +732,11 @@ std::string sensitivity_csv(const SweepPlan& plan, const MetricCatalog& catalog,
       append_csv_cell(text, plan.vary[j].path);
       const SobolIndex& x = indices[m][j];
       for (const double v : {x.s1, x.s1_ci, x.st, x.st_ci}) {
+        text += ',';
+        if (std::isfinite(v)) append_number(text, v);
+      }
+      const OutputSpread sp = m < spread.size() ? spread[m] : OutputSpread{NAN, NAN, NAN};
+      for (const double v : {sp.sd, sp.p05, sp.p95}) {
         text += ',';
         if (std::isfinite(v)) append_number(text, v);
       }

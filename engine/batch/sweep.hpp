@@ -131,6 +131,11 @@ struct SweepResult {
                                                                      int bootstrap,
                                                                      std::uint64_t seed);
 
+/// True when a metric's spread over the design, p05 to p95, is below `min_effect` (the smallest
+/// difference that matters for it, see default_min_effect): its Sobol' indices then share out
+/// differences too small to matter, mostly the runs' noise. False when the spread is unknown.
+[[nodiscard]] bool negligible_spread(const OutputSpread& spread, double min_effect) noexcept;
+
 /// sweep.csv text: `sample,[block,]PATH...,METRIC...` with one row per sample; `block` (A, B,
 /// AB1..) only for sobol. Varied values in shortest round-trip form, means with 6 significant
 /// digits, empty where every run failed. `metrics` = indices into catalog.final.
@@ -138,10 +143,14 @@ struct SweepResult {
                                     const SweepResult& result,
                                     const std::vector<std::size_t>& metrics);
 
-/// sensitivity.csv text: `metric,path,S1,S1_ci,ST,ST_ci`, one row per selected metric and path
-/// (`indices[k]` belongs to metrics[k]); empty cells where the metric does not vary.
+/// sensitivity.csv text: `metric,path,S1,S1_ci,ST,ST_ci,sd,p05,p95`, one row per selected metric
+/// and path (`indices[k]` and `spread[k]` belong to metrics[k]); empty index cells where the
+/// metric does not vary. sd, p05 and p95 are the metric's spread over the design (sobol_spread,
+/// in its unit), the same on each of its rows; appended last so that readers of the first six
+/// columns are unaffected.
 [[nodiscard]] std::string sensitivity_csv(const SweepPlan& plan, const MetricCatalog& catalog,
                                           const std::vector<std::size_t>& metrics,
-                                          const std::vector<std::vector<SobolIndex>>& indices);
+                                          const std::vector<std::vector<SobolIndex>>& indices,
+                                          const std::vector<OutputSpread>& spread);
 
 }  // namespace parley

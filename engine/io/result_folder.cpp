@@ -403,10 +403,15 @@ class CsvReader {
     }
   }
   [[nodiscard]] bool failed() const noexcept { return problems_ > 0; }
+  /// True when the file has read()'s optional tail columns.
+  [[nodiscard]] bool tail() const noexcept { return tail_; }
 
-  // Reads the file: `header` must be its first line exactly; each row must have as many cells.
-  // Returns false when the file is missing or unreadable.
-  bool read(const std::vector<std::string>& header, const std::function<void(const CsvRow&)>& row) {
+  // Reads the file: `header` must be its first line exactly, or followed by the columns of
+  // `optional_tail` (appended by later versions; tail() says whether the file has them); each row
+  // must have as many cells as the file's header. Returns false when the file is missing or
+  // unreadable.
+  bool read(std::vector<std::string> header, const std::function<void(const CsvRow&)>& row,
+            const std::vector<std::string>& optional_tail = {}) {
     std::error_code ec;
     if (!fs::is_regular_file(path_, ec)) {
       diag_.error(shown_, 0, 0, "missing; expected the " + name_ + " a finished batch writes");
@@ -434,6 +439,10 @@ class CsvReader {
         }
         if (!have_header) {
           have_header = true;
+          if (!optional_tail.empty() && r.cells.size() == header.size() + optional_tail.size()) {
+            header.insert(header.end(), optional_tail.begin(), optional_tail.end());
+            tail_ = true;
+          }
           for (size_t k = 0; k < std::max(header.size(), r.cells.size()); ++k) {
             const CsvCell c = r.cell(static_cast<int>(k));
             if (k >= header.size() || k >= r.cells.size() || c.text != header[k]) {
@@ -504,6 +513,7 @@ class CsvReader {
   std::string shown_;
   Diagnostics& diag_;
   int problems_ = 0;
+  bool tail_ = false;
 };
 
 // Resolves option names and metric names of rows against the manifest, collecting the metrics
@@ -850,28 +860,38 @@ void read_sensitivity(ResultFolder& f, const std::string& shown, Diagnostics& di
   CsvReader in(f.dir, "sensitivity.csv", shown + "sensitivity.csv", diag);
   Names names(f.manifest, f.final_metrics, f.final_refs);
   std::vector<std::vector<std::uint64_t>> count(1);
-  in.read({"metric", "path", "S1", "S1_ci", "ST", "ST_ci"}, [&](const CsvRow& r) {
-    SensitivityRow row;
-    row.metric = names.metric(in, r, 0);
-    row.input = vary_index(f.manifest, r.cell(1).text);
-    if (row.input < 0) {
-      in.error(r.line, r.cell(1).column,
-               "'" + r.cell(1).text + "' was not varied; expected a path of the manifest's vary");
-      return;
-    }
-    bool empty = true;
-    for (int c = 2; c < 6; ++c) empty = empty && r.cell(c).text.empty();
-    row.varies = !empty;
-    if (!empty) {
-      row.s1 = in.number(r, 2, "S1");
-      row.s1_ci = in.number(r, 3, "S1_ci");
-      row.st = in.number(r, 4, "ST");
-      row.st_ci = in.number(r, 5, "ST_ci");
-    }
-    if (row.metric < 0) return;
-    count_row(count, 0, row.metric);
-    f.sensitivity.push_back(row);
-  });
+  // sd, p05 and p95 came later: folders without them are read, with no spread.
+  in.read({"metric", "path", "S1", "S1_ci", "ST", "ST_ci"},
+          [&](const CsvRow& r) {
+            SensitivityRow row;
+            row.metric = names.metric(in, r, 0);
+            row.input = vary_index(f.manifest, r.cell(1).text);
+            if (row.input < 0) {
+              in.error(r.line, r.cell(1).column,
+                       "'" + r.cell(1).text +
+                           "' was not varied; expected a path of the manifest's vary");
+              return;
+            }
+            bool empty = true;
+            for (int c = 2; c < 6; ++c) empty = empty && r.cell(c).text.empty();
+            row.varies = !empty;
+            if (!empty) {
+              row.s1 = in.number(r, 2, "S1");
+              row.s1_ci = in.number(r, 3, "S1_ci");
+              row.st = in.number(r, 4, "ST");
+              row.st_ci = in.number(r, 5, "ST_ci");
+            }
+            if (in.tail() && !r.cell(6).text.empty()) {
+              row.has_spread = true;
+              row.sd = in.number(r, 6, "sd");
+              row.p05 = in.number(r, 7, "p05");
+              row.p95 = in.number(r, 8, "p95");
+            }
+            if (row.metric < 0) return;
+            count_row(count, 0, row.metric);
+            f.sensitivity.push_back(row);
+          },
+          {"sd", "p05", "p95"});
   if (in.failed()) return;
   const std::uint64_t inputs = f.manifest.sweep.vary.size();
   for (size_t k = 0; k < f.final_metrics.size(); ++k)
@@ -1001,7 +1021,6 @@ std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnosti
       break;
     case ResultKind::compare:
       read_comparison(f, shown, diag);
-      set_min_effects(f);
       if (!f.manifest.given.empty()) {
         read_given(f, shown, diag);
         read_comparison(f, shown, diag, true);
@@ -1013,6 +1032,7 @@ std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnosti
       break;
   }
   if (diag.has_errors()) return std::nullopt;
+  set_min_effects(f);
   return f;
 }
 

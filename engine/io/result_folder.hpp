@@ -117,6 +117,10 @@ struct SensitivityRow {
   int input = 0;        ///< index into ResultManifest::sweep.vary
   bool varies = false;  ///< false when the metric did not vary (empty cells)
   double s1 = 0, s1_ci = 0, st = 0, st_ci = 0;
+  /// The metric's spread over the design (sobol_spread), in its unit; absent (has_spread false)
+  /// in folders written before sensitivity.csv had the columns sd, p05, p95.
+  bool has_spread = false;
+  double sd = 0, p05 = 0, p95 = 0;
 };
 
 /// A result folder, read back.
@@ -140,8 +144,8 @@ struct ResultFolder {
   std::vector<GivenRow> given;
   std::vector<SummaryRow> summary_given;
   std::vector<ComparisonRow> comparison_given;
-  /// Per final metric: the min effect of its verdicts (the manifest's, else the default of its
-  /// kind, see default_min_effect), in the metric's unit.
+  /// Per final metric: the min effect of its verdicts (compare: the manifest's, else the default
+  /// of its kind, see default_min_effect), in the metric's unit. Set for every kind of folder.
   std::vector<double> min_effects;
   // sweep
   std::vector<SensitivityRow> sensitivity;

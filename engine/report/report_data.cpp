@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/batch/sweep.hpp"
 #include "engine/report/report.hpp"
 #include "engine/web/page.hpp"
 
@@ -518,6 +519,19 @@ OJson tornado(const ResultFolder& f) {
       if (f.sweep_metrics[m] == k && vary.size() + m < f.sweep_min.size()) {
         chart["spread"] = {num(f.sweep_min[vary.size() + m]), num(f.sweep_max[vary.size() + m])};
       }
+    // The spread over the design's A and B points (sd, p05-p95), and whether it is below the
+    // metric's min effect, so that the indices share out differences too small to matter.
+    if (bars.front()->has_spread) {
+      const SensitivityRow& r = *bars.front();
+      chart["spread_sd"] = num(r.sd);
+      chart["spread_p05"] = num(r.p05);
+      chart["spread_p95"] = num(r.p95);
+      const double min_effect = min_effect_of(f, static_cast<size_t>(k));
+      chart["min_effect"] = num(min_effect);
+      chart["spread_negligible"] =
+          negligible_spread(OutputSpread{r.sd, r.p05, r.p95}, min_effect) &&
+          chart["varies"].get<bool>();
+    }
     chart["bars"] = OJson::array();
     for (const SensitivityRow* r : bars)
       chart["bars"].push_back({{"input", vary[static_cast<size_t>(r->input)].path},

@@ -183,3 +183,23 @@ TEST_CASE("the estimates and intervals are reproducible bit for bit", "[sensitiv
   }
   CHECK(one[0][0].s1_ci != other[0][0].s1_ci);
 }
+
+TEST_CASE("the spread of an output is taken over the A and B rows, in its unit", "[sensitivity]") {
+  // n = 10 base rows, d = 1: A and B hold 1..20, AB1 a value far away that must not count.
+  const int n = 10;
+  Eigen::MatrixXd y(3 * n, 2);
+  for (int i = 0; i < 2 * n; ++i) y(i, 0) = 20 - i;  // order does not matter
+  for (int i = 2 * n; i < 3 * n; ++i) y(i, 0) = 1000.0;
+  y.col(1).setConstant(7.5);
+  const std::vector<OutputSpread> s = sobol_spread(y, n);
+  REQUIRE(s.size() == 2);
+  // Values 1..20: mean 10.5, population variance (20^2 - 1) / 12.
+  CHECK(s[0].sd == Approx(std::sqrt(399.0 / 12.0)));
+  CHECK(s[0].p05 == Approx(1.0 + 0.05 * 19.0));  // 1.95, between the 1st and 2nd value
+  CHECK(s[0].p95 == Approx(1.0 + 0.95 * 19.0));  // 19.05
+  CHECK(s[1].sd == 0.0);
+  CHECK(s[1].p05 == 7.5);
+  CHECK(s[1].p95 == 7.5);
+  y(3, 1) = std::nan("");
+  CHECK(std::isnan(sobol_spread(y, n)[1].sd));
+}

@@ -280,11 +280,14 @@ TEST_CASE("sweep.csv and sensitivity.csv have the documented columns", "[sweep]"
   outputs.col(0) = r.means.col(static_cast<Eigen::Index>(metrics[0]));
   outputs.col(1) = r.means.col(static_cast<Eigen::Index>(metrics[1]));
   const std::string sens =
-      sensitivity_csv(plan, catalog, metrics, sweep_sensitivity(plan, outputs, 20, 1));
-  CHECK(sens.rfind("metric,path,S1,S1_ci,ST,ST_ci\n", 0) == 0);
+      sensitivity_csv(plan, catalog, metrics, sweep_sensitivity(plan, outputs, 20, 1),
+                      sobol_spread(outputs, plan.base_rows));
+  // The spread columns come last, so readers of the first six are unaffected.
+  CHECK(sens.rfind("metric,path,S1,S1_ci,ST,ST_ci,sd,p05,p95\n", 0) == 0);
   CHECK(std::count(sens.begin(), sens.end(), '\n') == 1 + 2 * 2);
-  // issue.sanctions never moves in mini: its indices are left empty, not made up.
-  CHECK(sens.find("issue.sanctions,model.settle_rate,,,,\n") != std::string::npos);
+  // issue.sanctions never moves in mini: its indices are left empty, not made up, and its
+  // spread says why: sd 0, p05 = p95 = its status quo.
+  CHECK(sens.find("issue.sanctions,model.settle_rate,,,,,0,80,80\n") != std::string::npos);
 }
 
 TEST_CASE("a checkpoint that is slow to write is written less often", "[sweep][checkpoint]") {

@@ -126,9 +126,39 @@ TEST_CASE("sweep --design sobol writes sweep.csv and sensitivity.csv, thread-ind
   CHECK(sweep.rfind("sample,block,model.settle_rate,salience.ALF.aid,issue.aid,", 0) == 0);
   CHECK(lines(sweep) == 1 + 16 * 4);
   const std::string sens = slurp(tmp.sub("one") + "/sensitivity.csv");
-  CHECK(sens.rfind("metric,path,S1,S1_ci,ST,ST_ci\n", 0) == 0);
+  CHECK(sens.rfind("metric,path,S1,S1_ci,ST,ST_ci,sd,p05,p95\n", 0) == 0);
   CHECK(sens.find("\nissue.aid,salience.ALF.aid,") != std::string::npos);
   CHECK(one.out.find("Sobol' indices") != std::string::npos);
+  // Next to its indices, each metric's spread over the design, as in sensitivity.csv.
+  CHECK(one.out.find("spread: sd; p05..p95") != std::string::npos);
+}
+
+TEST_CASE("sweep warns when a metric's spread is too small for its indices to matter",
+          "[sweep][cli]") {
+  // A settle rate swept over a sliver of its range moves the utilities by far less than 0.01:
+  // their indices share out noise, and the table says so.
+  const TempDir tmp;
+  const Run r = run_cli("sweep " + kMini +
+                        " --vary model.settle_rate=0.2..0.2001 --vary salience.ALF.aid=0.5..0.5001"
+                        " --design sobol --samples 16 --runs-per-sample 10 --bootstrap 20"
+                        " --metrics 'utility.*' --out " +
+                        tmp.sub("s"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("! moves less than its min effect over the design") != std::string::npos);
+  const size_t row = r.out.find("\n  utility.ALF ");
+  REQUIRE(row != std::string::npos);
+  const std::string line = r.out.substr(row + 1, r.out.find('\n', row + 1) - row - 1);
+  const bool indexed = line.find("(no variation)") == std::string::npos;
+  CHECK((line.size() >= 3 && line.substr(line.size() - 3) == "  !") == indexed);
+  // And a wide sweep of a salience that drives ALF's utility does not warn about it.
+  const Run wide = run_cli("sweep " + kMini +
+                           " --vary model.settle_rate=0.05..0.5 --vary salience.ALF.aid=0.05..0.95"
+                           " --design sobol --samples 16 --runs-per-sample 10 --bootstrap 20"
+                           " --metrics 'utility.ALF' --out " +
+                           tmp.sub("w"));
+  REQUIRE(wide.status == 0);
+  CHECK(wide.out.find("! moves less") == std::string::npos);
 }
 
 TEST_CASE("sweep --design grid runs every level combination", "[sweep][cli]") {

@@ -124,6 +124,25 @@ TEST_CASE("compare and sweep folders read back", "[io][report]") {
   }
   REQUIRE(s->sweep_min[0] == lo);
   REQUIRE(s->sweep_max[0] == hi);
+  // The spread columns of sensitivity.csv are read; a file without them (written before they
+  // were added) still reads, with no spread.
+  for (const SensitivityRow& r : s->sensitivity) {
+    REQUIRE(r.has_spread);
+    REQUIRE(r.p05 <= r.p95);
+    REQUIRE(r.sd >= 0.0);
+  }
+  std::string old_file;
+  for (const auto& row : csv_rows(sweep / "sensitivity.csv")) {
+    for (size_t col = 0; col < 6; ++col) old_file += (col ? "," : "") + row[col];
+    old_file += "\n";
+  }
+  write_file(sweep / "sensitivity.csv", old_file);
+  Diagnostics d2;
+  const auto older = load_result_folder(sweep.string(), d2, ResultLimits{50});
+  INFO(problems(d2));
+  REQUIRE(older.has_value());
+  REQUIRE(older->sensitivity.size() == s->sensitivity.size());
+  for (const SensitivityRow& r : older->sensitivity) REQUIRE_FALSE(r.has_spread);
 }
 
 TEST_CASE("a folder that is not a complete parley output is refused with file:line:column",

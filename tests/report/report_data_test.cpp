@@ -265,6 +265,16 @@ TEST_CASE("sweep report: tornado bars equal sensitivity.csv, scatter thinned", "
       REQUIRE(b["st"].get<double>() <= previous);  // the strongest input first
       previous = b["st"].get<double>();
     }
+    // The subtitle's spread is sensitivity.csv's, in the metric's unit, and the warning follows
+    // the metric's min effect.
+    const auto& row =
+        sens.at(t["metric"].get<std::string>() + "|" + t["bars"][0]["input"].get<std::string>());
+    REQUIRE(t["spread_sd"].get<double>() == Approx(std::stod(row[6])));
+    REQUIRE(t["spread_p05"].get<double>() == Approx(std::stod(row[7])));
+    REQUIRE(t["spread_p95"].get<double>() == Approx(std::stod(row[8])));
+    const double width = std::stod(row[8]) - std::stod(row[7]);
+    REQUIRE(t["spread_negligible"] ==
+            (t["varies"] == true && width < t["min_effect"].get<double>()));
   }
   const Json& sc = data["scatter"];
   REQUIRE(sc["samples"] == 128);

@@ -43,17 +43,23 @@ bool headline(const MetricInfo& m) {
 }
 
 // Sobol' design: the total-order index (first-order in parentheses) of each headline metric for
-// each varied path.
+// each varied path, and how far the metric moves over the design: an index of 0.7 on a metric
+// that moves by half a point matters less than it looks.
 void print_sensitivity(const MetricCatalog& catalog, const SweepPlan& plan,
                        const std::vector<size_t>& metrics,
-                       const std::vector<std::vector<SobolIndex>>& indices) {
+                       const std::vector<std::vector<SobolIndex>>& indices,
+                       const std::vector<OutputSpread>& spread) {
   const size_t label_w = 30, col_w = 24;
   std::string line;
   put(line, "", label_w);
   for (const VaryRange& v : plan.vary) put(line, v.path, col_w);
+  if (line.back() != ' ') line += "  ";  // a path longer than its column
+  line += "spread: sd; p05..p95";
   std::cout << "\nSobol' indices of the headline metrics: total-order ST (first-order S1), each "
-               "+- its 95% half-width in sensitivity.csv\n"
+               "+- its 95% half-width in sensitivity.csv; the metric's spread over the design's "
+               "A and B points, in its unit\n"
             << line << '\n';
+  bool any_tiny = false;
   for (size_t m = 0; m < metrics.size(); ++m) {
     const MetricInfo& info = catalog.final[metrics[m]];
     if (!headline(info)) continue;
@@ -63,8 +69,25 @@ void print_sensitivity(const MetricCatalog& catalog, const SweepPlan& plan,
       put(row,
           std::isnan(x.st) ? "(no variation)" : fmt("%.2f", x.st) + " (" + fmt("%.2f", x.s1) + ")",
           col_w);
+    const OutputSpread& sp = spread[m];
+    if (std::isfinite(sp.sd)) {
+      const char* f = info.kind == MetricKind::utility ? "%.4g" : "%.3g";
+      row += fmt(f, sp.sd) + "; " + fmt(f, sp.p05) + ".." + fmt(f, sp.p95);
+      const bool indexed = std::any_of(indices[m].begin(), indices[m].end(),
+                                       [](const SobolIndex& x) { return !std::isnan(x.st); });
+      if (indexed && negligible_spread(sp, default_min_effect(info))) {
+        row += "  !";
+        any_tiny = true;
+      }
+    }
     std::cout << row << '\n';
   }
+  if (any_tiny)
+    std::cout << "! moves less than its min effect over the design (utility "
+              << fmt("%g", default_min_effect(MetricKind::utility, 1.0)) << ", issue "
+              << fmt("%g", default_min_effect(MetricKind::issue, 1.0))
+              << " point, as parley compare's --min-effect defaults): the indices share out "
+                 "differences too small to matter, mostly the runs' noise\n";
 }
 
 // Grid and Latin hypercube: how far each headline metric's mean moves over the samples.
@@ -313,6 +336,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (!root) return 0;
 
   std::vector<std::vector<SobolIndex>> indices;
+  std::vector<OutputSpread> spread;  // per selected metric, sobol only
   if (plan.design == Design::sobol) {
     Eigen::MatrixXd outputs(plan.samples(), static_cast<Eigen::Index>(metrics.size()));
     for (size_t m = 0; m < metrics.size(); ++m)
@@ -320,6 +344,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
           result.means.col(static_cast<Eigen::Index>(metrics[m]));
     // The bootstrap draws from its own stream of the seed, apart from the runs' streams.
     indices = sweep_sensitivity(plan, outputs, bootstrap, spec.seed ^ 0x5A17E111ULL);
+    spread = sobol_spread(outputs, plan.base_rows);
   }
 
   Manifest manifest;
@@ -348,7 +373,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   manifest_file.write(manifest_json(manifest, *scenario));
   bool written = output.ok() && manifest_file.ok() && sweep_file.commit();
   if (plan.design == Design::sobol) {
-    sensitivity_file.write(sensitivity_csv(plan, catalog, metrics, indices));
+    sensitivity_file.write(sensitivity_csv(plan, catalog, metrics, indices, spread));
     written = written && sensitivity_file.commit();
   } else {
     std::error_code ec;
@@ -377,7 +402,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::cout << ", " << fmt("%.2f", seconds) << " s ("
               << fmt("%.0f", sims / std::max(seconds, 1e-9)) << " runs/s)\n";
     if (plan.design == Design::sobol)
-      print_sensitivity(catalog, plan, metrics, indices);
+      print_sensitivity(catalog, plan, metrics, indices, spread);
     else
       print_ranges(catalog, result, metrics);
     if (result.failed > 0)
