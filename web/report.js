@@ -293,7 +293,7 @@
   }
 
   function minEffectText(m, axis) {
-    return m === null || m === undefined ? '' : `±${P.fmt(m)}${axis ? ' ' + axis : ''}`;
+    return m === null || m === undefined ? '' : `±${P.fmt(m)}${axis ? ' (' + axis + ')' : ''}`;
   }
 
   function forestChart(parent, forest) {
@@ -386,7 +386,7 @@
     if (t.spread_sd !== undefined && t.spread_sd !== null) {
       subtitle = `Spread over the design: sd ${P.fmt(t.spread_sd)}, p05–p95 ${P.fmt(t.spread_p05)} to ${P.fmt(t.spread_p95)} ${t.axis}.`;
       if (t.spread_negligible) {
-        subtitle += ` That is less than the min effect (${minEffectText(t.min_effect, t.axis)}): ` +
+        subtitle += ` That is less than the min effect, ${minEffectText(t.min_effect, t.axis)}: ` +
           'the indices share out differences too small to matter, mostly the runs\' noise.';
       }
     }

@@ -102,6 +102,14 @@ try {
       check(minEffects.length > 0 && minEffects.every((t) => t === 'min effect ±0.01'),
         `${kind}: the ranking's min effects read ${JSON.stringify(minEffects.slice(0, 3))}`);
     }
+    if (kind === 'sweep') {
+      // Each tornado chart says how far its outcome moves over the design, under its title.
+      const subtitles = await page.locator('p.chart-subtitle').allInnerTexts();
+      const tornadoes = await page.evaluate(() => JSON.parse(document.getElementById('parley-data').textContent).tornado.length);
+      check(subtitles.length === tornadoes && tornadoes > 0,
+        `${kind}: ${subtitles.length} spread subtitles for ${tornadoes} tornado charts`);
+      for (const t of subtitles) check(t.startsWith('Spread over the design: sd '), `${kind}: subtitle "${t}"`);
+    }
     for (const l of legends) {
       for (const label of labels) check(l.items.includes(label), `${kind}: the legend of "${l.title}" misses "${label}"`);
     }
