@@ -5,6 +5,7 @@
 /// written in full (shortest text that reads back to the same double), so the files hold the
 /// exact values that decided the run.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ namespace parley {
 /// docs/EXPLAIN.md). Stable: the same explanations give the same bytes.
 [[nodiscard]] std::string explanation_json(const Scenario& scenario,
                                            const std::vector<Explanation>& explanations);
+
+/// One AI actor's choice as explanation_json writes it (an element of a turn's "choices"):
+/// actor, temperature, lookahead, choice (null = passed), pass (utility, value, probability,
+/// replies, rows) and moves (every move of the actor: available with its numbers, or blocked
+/// with why); plus "seated": true when a person held the seat (the choice is then the AI's, not
+/// played). For pages that show explain's table next to other data (the classroom debrief).
+[[nodiscard]] nlohmann::ordered_json explained_choice_json(const ExplainedChoice& choice);
 
 /// The shortest text that reads back as `v` (locale-independent); "" for a non-finite value.
 [[nodiscard]] std::string exact_number(double v);
