@@ -336,27 +336,12 @@ OJson Session::why_turn(const WorldSlot& w, int turn) const {
   const SteppedTurnDetail& d = world.run().details()[static_cast<size_t>(turn - 1)];
   // explain's own conversion and JSON, so that the debrief shows the table `parley explain`
   // shows, number for number (in full: the page rounds).
-  ExplainedTurn explained = explain_turn(scenario_, *rules_, world.option(), d.detail, d.snapshot);
+  const ExplainedTurn explained =
+      explain_turn(scenario_, *rules_, world.option(), d.detail, d.snapshot);
   OJson choices = OJson::array();
-  for (ExplainedChoice& c : explained.choices) {
-    // Lighter than explain's file (a facilitator's view is sent at every change): a move's
-    // replies only where they differ from those to passing, and no utilities (the values, which
-    // the scores are made of, stay).
-    for (ExplainedMove& m : c.moves)
-      m.replies.erase(std::remove_if(m.replies.begin(), m.replies.end(),
-                                     [&c](const ExplainedReply& r) {
-                                       return std::any_of(
-                                           c.pass_replies.begin(), c.pass_replies.end(),
-                                           [&r](const ExplainedReply& p) {
-                                             return p.actor == r.actor && p.move == r.move;
-                                           });
-                                     }),
-                      m.replies.end());
-    OJson j = explained_choice_json(c);
-    j["pass"].erase("utility");
-    for (OJson& m : j["moves"]) m.erase("utility");
-    choices.push_back(std::move(j));
-  }
+  // Lighter than explain's file (a facilitator's view is sent at every change), the same numbers.
+  for (const ExplainedChoice& c : explained.choices)
+    choices.push_back(page_choice_json(explained_choice_json(c)));
   return {{"turn", explained.turn}, {"choices", std::move(choices)}};
 }
 

@@ -99,6 +99,23 @@ nlohmann::ordered_json explained_choice_json(const ExplainedChoice& c) {
   return jc;
 }
 
+nlohmann::ordered_json page_choice_json(nlohmann::ordered_json c) {
+  using json = nlohmann::ordered_json;
+  // A copy: erasing a key below moves the pass object's members.
+  const json pass_replies = c["pass"].value("replies", json::array());
+  c["pass"].erase("utility");
+  for (json& m : c["moves"]) {
+    m.erase("utility");
+    if (!m.contains("replies")) continue;
+    json changed = json::array();
+    for (const json& r : m["replies"])
+      if (std::find(pass_replies.begin(), pass_replies.end(), r) == pass_replies.end())
+        changed.push_back(r);
+    m["replies"] = std::move(changed);
+  }
+  return c;
+}
+
 std::string explanation_csv_header() {
   return "option,run,seed,turn,actor,move,available,blocked,utility,value,pass_value,cost,score,"
          "probability,chosen,replies,rows\n";

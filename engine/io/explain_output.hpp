@@ -39,6 +39,12 @@ namespace parley {
 /// played). For pages that show explain's table next to other data (the classroom debrief).
 [[nodiscard]] nlohmann::ordered_json explained_choice_json(const ExplainedChoice& choice);
 
+/// A choice of explain's JSON (explained_choice_json, or one read back from explain.json) as
+/// pages carry it, lighter and with the same numbers: without the `utility` fields, and with a
+/// move's `replies` only where they differ from the replies to passing (each other actor's reply
+/// to passing is in `pass.replies`). The classroom debrief and the report carry this form.
+[[nodiscard]] nlohmann::ordered_json page_choice_json(nlohmann::ordered_json choice);
+
 /// The shortest text that reads back as `v` (locale-independent); "" for a non-finite value.
 [[nodiscard]] std::string exact_number(double v);
 

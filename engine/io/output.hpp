@@ -135,6 +135,9 @@ struct Manifest {
   std::string command_line;
   std::uint64_t failed = 0;
   ManifestSweep sweep;  ///< written only when command is "sweep"
+  /// run: the file holding the explanation of the first traced run of each option
+  /// ("explain.json"); empty (not written) when no run was traced.
+  std::string explain;
 };
 
 /// manifest.json text: the batch's settings, then under "scenario_info" what a reader of the
