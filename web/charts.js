@@ -231,6 +231,70 @@ const Parley = (function () {
       [el('table', { className: 'data' }, [el('thead', {}, [head]), el('tbody', {}, body)])]);
   }
 
+  // One actor's choice in one turn as `parley explain` tells it, from an element of the
+  // "choices" of its JSON (the classroom debrief and the report carry the same): a row for
+  // passing, then every move of the actor with its value, cost, score against passing (score =
+  // value - value of passing - cost; passing scores 0), its chance of being chosen, and under it
+  // what it changes (replies that differ from those to passing, timeline rows it triggers), or
+  // what blocked it. `names` maps move ids to names (optional). Numbers rounded to 4 decimals;
+  // the JSON holds them in full.
+  function whyTable(choice, names) {
+    const n = names || {};
+    const dec = (v, d) => {
+      const s = v.toFixed(d === undefined ? 4 : d);
+      return /^-0\.0*$/.test(s) ? s.slice(1) : s;
+    };
+    const sgn = (v) => (v > 0 ? '+' : '') + dec(v);
+    const who = (r) => `${r.actor} ${r.move === null ? 'passes' : r.move}`;
+    const passReply = {};
+    for (const r of choice.pass.replies) passReply[r.actor] = r.move;
+    const scored = choice.moves.some((m) => m.available);
+    const move = (id) => el('span', { text: id, title: n[id] || '' });
+    const notes = (replies, rows) => {
+      const parts = replies.filter((r) => passReply[r.actor] !== r.move).map((r) => `${who(r)}`);
+      const text = [];
+      if (parts.length) text.push('replies: ' + parts.join(', '));
+      for (const r of rows) text.push(`triggers line ${r.line} ${r.move} (p ${dec(r.probability, 3)}, ${sgn(r.gain)} if it fires)`);
+      return text.length ? el('div', { className: 'why-note', text: text.join('; ') }) : null;
+    };
+    const head = el('tr', {}, ['candidate', 'available / why not', 'value', 'cost', 'score', 'probability', 'chosen']
+      .map((h) => el('th', { text: h })));
+    const body = [];
+    const passExpects = choice.pass.replies.filter((r) => r.move !== null).map(who);
+    body.push(el('tr', { className: choice.choice === null ? 'why-chosen' : '', 'data-move': '' }, [
+      el('td', { text: 'pass' }),
+      el('td', {}, [scored ? 'always' : 'always (no move available)',
+        passExpects.length ? el('div', { className: 'why-note', text: 'expects: ' + passExpects.join(', ') }) : null,
+        notes([], choice.pass.rows)]),
+      el('td', { className: 'num', text: scored ? dec(choice.pass.value) : '–' }),
+      el('td', { className: 'num', text: '–' }),
+      el('td', { className: 'num', text: scored ? dec(0) : '–' }),
+      el('td', { className: 'num', text: dec(choice.pass.probability, 3) }),
+      el('td', { text: choice.choice === null ? '✓' : '' }),
+    ]));
+    for (const m of choice.moves) {
+      if (!m.available) {
+        body.push(el('tr', { className: 'why-blocked', 'data-move': m.move }, [
+          el('td', {}, [move(m.move)]), el('td', { className: 'muted', text: 'no: ' + m.blocked }),
+          el('td', { className: 'num', text: '' }), el('td', { className: 'num', text: '' }),
+          el('td', { className: 'num', text: '' }), el('td', { className: 'num', text: '' }), el('td', { text: '' }),
+        ]));
+        continue;
+      }
+      body.push(el('tr', { className: m.chosen ? 'why-chosen' : '', 'data-move': m.move }, [
+        el('td', {}, [move(m.move)]),
+        el('td', {}, ['yes', notes(m.replies, m.rows)]),
+        el('td', { className: 'num', text: dec(m.value) }),
+        el('td', { className: 'num', text: dec(m.cost) }),
+        el('td', { className: 'num', text: sgn(m.score) }),
+        el('td', { className: 'num', text: dec(m.probability, 3) }),
+        el('td', { text: m.chosen ? '✓' : '' }),
+      ]));
+    }
+    return el('div', { className: 'table-box' },
+      [el('table', { className: 'data why-table', 'data-actor': choice.actor }, [el('thead', {}, [head]), el('tbody', {}, body)])]);
+  }
+
   function swatch(index) {
     const s = el('span', { className: 'swatch' });
     s.style.background = colour(index);
@@ -238,5 +302,5 @@ const Parley = (function () {
   }
 
   return { palette, verdictColours, colour, fmt, signed, el, toCsv, slug, wrap, cutTick, download,
-           chartFigure, optionLegend, table, swatch };
+           chartFigure, optionLegend, table, swatch, whyTable };
 })();

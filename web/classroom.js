@@ -590,11 +590,79 @@ const Classroom = (function () {
       : el('p', { className: 'muted', text: 'No turn has been played yet.' }));
     container.append(choicesBox);
 
+    container.append(whySection(view, you));
+
     const eventsBox = el('section', { className: 'cl-debrief-part' }, [el('h3', { text: 'Everything that happened' })]);
     eventsBox.append(view.public.events.length ? P.table(['turn', 'month', 'who', 'headline', 'how'],
       view.public.events.map((e) => [String(e.turn), when(view.scenario.turn_labels[e.turn]), names[e.actor] || e.actor, e.headline, SOURCES[e.by] || e.by]))
       : el('p', { className: 'muted', text: 'Nothing happened.' }));
     container.append(eventsBox);
+  }
+
+  // Why the AI chose as it did: per resolved turn (collapsed), each AI actor's candidate moves
+  // as parley scored them, and in each team's seat what the AI would have chosen; the table of
+  // `parley explain`. A turn's tables are drawn when it is opened. The opened turns and the
+  // actor shown stay as they were when the debrief is drawn again (a turn resolves).
+  const whyShown = { open: new Set(), actor: '' };
+  function whySection(view, you) {
+    const why = view.debrief.why || [];
+    const box = el('section', { className: 'cl-debrief-part cl-ai-why' }, [el('h3', { text: 'Why the AI chose' })]);
+    if (why.length === 0) {
+      box.append(el('p', { className: 'muted', text: 'No turn has been played yet.' }));
+      return box;
+    }
+    box.append(el('p', { className: 'muted', text: 'Every move each AI actor could make, as parley scored it: its value ' +
+      '(the actor’s utility after the move and the replies it expects, plus what the scripted events it triggers are worth) ' +
+      'minus the value of passing minus the move’s cost. The AI makes a move only if its score beats passing (0); with ' +
+      'some randomness a lower score is sometimes drawn, hence the probabilities. In a team’s seat: what the AI would ' +
+      'have chosen there. Open a turn to see its tables.' }));
+    const names = actorNames(view);
+    const moveNames = {};
+    for (const m of view.all_moves || view.moves || []) moveNames[m.id] = m.name;
+    const actors = [];
+    for (const t of why) for (const c of t.choices) if (!actors.includes(c.actor)) actors.push(c.actor);
+    if (you && actors.includes(you)) {
+      actors.splice(actors.indexOf(you), 1);
+      actors.unshift(you);  // a team's own seat first
+    }
+    const select = el('select', { 'aria-label': 'Actor shown' }, [el('option', { value: '', text: 'every actor' })]
+      .concat(actors.map((a) => el('option', { value: a, text: names[a] || a }))));
+    select.value = actors.includes(whyShown.actor) ? whyShown.actor : '';
+    box.append(el('label', { className: 'why-filter' }, [el('span', { text: 'Show' }), select]));
+    const said = (c) => (c.choice === null ? 'passes' : c.choice);
+    const turns = why.map((t) => {
+      const summary = t.choices.map((c) => `${c.actor}${c.seated ? ' (team; the AI would: ' + said(c) + ')' : ': ' + said(c)}`).join(' · ');
+      const body = el('div', { className: 'why-body' });
+      const details = el('details', { className: 'why-turn', 'data-turn': String(t.turn) }, [
+        el('summary', {}, [el('strong', { text: `Turn ${t.turn} (${when(view.scenario.turn_labels[t.turn])})` }),
+          el('span', { className: 'muted', text: ' ' + summary })]),
+        body,
+      ]);
+      const draw = () => {
+        if (!details.open) return;
+        body.replaceChildren(...t.choices.filter((c) => !select.value || c.actor === select.value).flatMap((c) => [
+          el('h4', { className: 'why-actor', text: `${names[c.actor] || c.actor}: ` + (c.seated
+            ? `a team’s seat; the AI would have ${c.choice === null ? 'passed' : 'made ' + c.choice}`
+            : (c.choice === null ? 'passed' : 'made ' + c.choice)) }),
+          P.whyTable(c, moveNames),
+        ]));
+      };
+      details.addEventListener('toggle', () => {
+        if (details.open) whyShown.open.add(t.turn); else whyShown.open.delete(t.turn);
+        draw();
+      });
+      details.open = whyShown.open.has(t.turn);
+      return { details, draw };
+    });
+    select.addEventListener('change', () => {
+      whyShown.actor = select.value;
+      for (const t of turns) t.draw();
+    });
+    for (const t of turns) {
+      box.append(t.details);
+      t.draw();
+    }
+    return box;
   }
 
   // Calls fn(value) only when value differs from the last one given under `key`: views come
@@ -610,6 +678,8 @@ const Classroom = (function () {
   // Forgets what was drawn (another world is shown: everything is drawn anew).
   function forget() {
     seen.clear();
+    whyShown.open.clear();
+    whyShown.actor = '';
   }
 
   // Replaces the children of the element with id `id`.

@@ -272,6 +272,73 @@
         'times per run', true);
     }
     eventsSection();
+    whySection();
+  }
+
+  // Why the AI chose in the first traced run of each option, turn by turn (collapsed until
+  // opened): the table of `parley explain` for every AI actor, one option and one actor or all
+  // at a time. Opened turns stay open when another option or actor is chosen.
+  function whySection() {
+    const w = data.why;
+    if (!w || w.options.length === 0) return;
+    const first = w.options[0];
+    const s = section('why', 'Why the AI chose',
+      `Run ${first.run} of each option (the first traced run, seed ${first.seed}), turn by turn: every move each AI actor ` +
+      'could make, as parley scored it. Value: the actor\'s utility after the move and the replies it expects, plus what ' +
+      'the scripted events it triggers are worth; score = value − value of passing − cost. The AI makes a move only if its ' +
+      'score beats passing (0); with some randomness (temperature) a lower score is sometimes drawn, hence the probabilities. ' +
+      `The same table as parley explain SCENARIO --option NAME --run ${first.run} --seed ${first.seed}; explain.json holds it in full. Open a turn to see its tables.`);
+    const names = {};
+    for (const a of w.actors) names[a.id] = a.name;
+    const optionSelect = el('select', { id: 'why-option', 'aria-label': 'Option' },
+      w.options.map((o) => el('option', { value: o.option, text: labelOf(o.option) })));
+    const actorSelect = el('select', { id: 'why-actor', 'aria-label': 'Actor' }, [el('option', { value: '', text: 'every AI actor' })]
+      .concat(w.actors.map((a) => el('option', { value: a.id, text: a.name }))));
+    s.append(el('div', { className: 'why-filter' }, [
+      el('label', { for: 'why-option', text: 'Option' }), optionSelect,
+      el('label', { for: 'why-actor', text: 'Actor' }), actorSelect,
+    ]));
+    const list = el('div', { id: 'why-turns' });
+    s.append(list);
+    const open = new Set();
+    const said = (c) => (c.choice === null ? 'passes' : c.choice);
+
+    function drawTurn(details, t) {
+      const body = details.querySelector('.why-body');
+      if (!details.open) {
+        body.replaceChildren();
+        return;
+      }
+      body.replaceChildren(...t.choices.filter((c) => !actorSelect.value || c.actor === actorSelect.value).flatMap((c) => [
+        el('h4', { className: 'why-actor', text: `${names[c.actor] || c.actor}: ${c.choice === null ? 'passed' : 'made ' + c.choice}` }),
+        P.whyTable(c, w.move_names),
+      ]));
+    }
+
+    function drawOption() {
+      const o = w.options.find((x) => x.option === optionSelect.value) || first;
+      list.replaceChildren(...o.turns.map((t) => {
+        const label = data.turn_labels[t.turn];
+        const details = el('details', { className: 'why-turn', 'data-turn': String(t.turn) }, [
+          el('summary', {}, [el('strong', { text: `Turn ${t.turn}` + (label !== String(t.turn) ? ` (${label})` : '') }),
+            el('span', { className: 'muted', text: ' ' + t.choices.map((c) => `${c.actor}: ${said(c)}`).join(' · ') })]),
+          el('div', { className: 'why-body' }),
+        ]);
+        details.open = open.has(t.turn);
+        details.addEventListener('toggle', () => {
+          if (details.open) open.add(t.turn); else open.delete(t.turn);
+          drawTurn(details, t);
+        });
+        drawTurn(details, t);
+        return details;
+      }));
+    }
+    optionSelect.addEventListener('change', drawOption);
+    actorSelect.addEventListener('change', () => {
+      const o = w.options.find((x) => x.option === optionSelect.value) || first;
+      list.querySelectorAll('details.why-turn').forEach((d, k) => drawTurn(d, o.turns[k]));
+    });
+    drawOption();
   }
 
   // ---- compare -----------------------------------------------------------------------------

@@ -339,6 +339,7 @@ std::vector<int> Session::apply(const Action& a) {
     } else {
       w.world = std::make_unique<World>(*rules_, *catalog_, option, seed);
     }
+    sync_why(w);
     worlds_.push_back(std::move(w));
     return {worlds_.back().id};
   }
@@ -400,11 +401,13 @@ std::vector<int> Session::apply_world_action(const Action& a, WorldSlot& w) {
   } else if (a.kind == "resolve") {
     world.resolve(seated(w.id), settings_.missed,
                   *parse_resolve_reason(d["reason"].get<std::string>()));
+    sync_why(w);
     w.deadline_ms = 0;
     w.paused = false;
     w.remaining_ms = 0;
   } else if (a.kind == "undo") {
     world.undo();
+    sync_why(w);
     w.held = world.open();
     w.deadline_ms = 0;
     w.paused = false;

@@ -84,6 +84,9 @@ struct WorldSlot {
   bool held = false;
   std::vector<Notice> notices;
   std::uint64_t version = 0;  ///< grows with every change of what the world's pages show
+  /// The debrief's "why" of each resolved turn, in order (see docs/CLASSROOM.md): built when the
+  /// turn resolves, not at every view, since a resolved turn's record changes only by undo.
+  nlohmann::ordered_json why = nlohmann::ordered_json::array();
 };
 
 /// The Monte Carlo reference of an option and seed (every seat played by the AI), for the
@@ -173,6 +176,12 @@ class Session {
   [[nodiscard]] nlohmann::ordered_json debrief_teams(const WorldSlot& w,
                                                      const Reference* ref) const;
   [[nodiscard]] nlohmann::ordered_json debrief_choices(const WorldSlot& w) const;
+  /// Resolved turn `turn` (1-based) of world `w`: why each AI actor chose as it did and what the
+  /// AI would have chosen in each seat people held: `parley explain`'s choices, from the turn's
+  /// own record, without what the page does not show.
+  [[nodiscard]] nlohmann::ordered_json why_turn(const WorldSlot& w, int turn) const;
+  /// Brings w.why to the world's resolved turns (after a resolve, an undo or a branch).
+  void sync_why(WorldSlot& w) const;
   /// Adds to `v` what a seated (or waiting) player sees of world `w`: who they are, and for a
   /// team its brief, its moves and its current submission.
   void player_view(const WorldSlot& w, const Player& p, nlohmann::ordered_json& v) const;

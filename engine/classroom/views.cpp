@@ -3,7 +3,9 @@
 #include <cmath>
 
 #include "engine/classroom/session.hpp"
+#include "engine/io/explain_output.hpp"
 #include "engine/model/view.hpp"
+#include "engine/sim/explain.hpp"
 
 namespace parley::classroom {
 
@@ -329,6 +331,27 @@ OJson Session::debrief_choices(const WorldSlot& w) const {
   return choices;
 }
 
+OJson Session::why_turn(const WorldSlot& w, int turn) const {
+  const World& world = *w.world;
+  const SteppedTurnDetail& d = world.run().details()[static_cast<size_t>(turn - 1)];
+  // explain's own conversion and JSON, so that the debrief shows the table `parley explain`
+  // shows, number for number (in full: the page rounds).
+  const ExplainedTurn explained =
+      explain_turn(scenario_, *rules_, world.option(), d.detail, d.snapshot);
+  OJson choices = OJson::array();
+  // Lighter than explain's file (a facilitator's view is sent at every change), the same numbers.
+  for (const ExplainedChoice& c : explained.choices)
+    choices.push_back(page_choice_json(explained_choice_json(c)));
+  return {{"turn", explained.turn}, {"choices", std::move(choices)}};
+}
+
+void Session::sync_why(WorldSlot& w) const {
+  const int resolved = w.world->resolved();
+  while (static_cast<int>(w.why.size()) > resolved) w.why.erase(w.why.end() - 1);
+  while (static_cast<int>(w.why.size()) < resolved)
+    w.why.push_back(why_turn(w, static_cast<int>(w.why.size()) + 1));
+}
+
 OJson Session::debrief(const WorldSlot& w) const {
   const auto ref = reference(w.world->option(), w.world->seed());
   OJson d;
@@ -339,6 +362,9 @@ OJson Session::debrief(const WorldSlot& w) const {
   d["teams"] = debrief_teams(w, ref.get());
   // Per resolved turn and seat: what the team did and what the AI would have done.
   d["choices"] = debrief_choices(w);
+  // Per resolved turn: why each AI actor chose as it did, and what the AI would have chosen in
+  // each team's seat.
+  d["why"] = w.why;
   return d;
 }
 

@@ -64,6 +64,58 @@ std::string exact_number(double v) {
   return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
+nlohmann::ordered_json explained_choice_json(const ExplainedChoice& c) {
+  using json = nlohmann::ordered_json;
+  json jc;
+  jc["actor"] = c.actor;
+  // Only where it can be true, so that explain's own files read as before.
+  if (c.seated) jc["seated"] = true;
+  jc["temperature"] = c.temperature;
+  jc["lookahead"] = c.lookahead;
+  jc["choice"] = c.choice.empty() ? json() : json(c.choice);
+  jc["pass"] = {{"utility", c.pass_utility},
+                {"value", c.pass_value},
+                {"probability", c.pass_probability},
+                {"replies", replies_json(c.pass_replies)},
+                {"rows", rows_json(c.pass_rows)}};
+  json moves = json::array();
+  for (const ExplainedMove& m : c.moves) {
+    json jm{{"move", m.move}, {"available", m.available}};
+    if (m.available) {
+      jm["utility"] = m.utility;
+      jm["value"] = m.value;
+      jm["cost"] = m.cost;
+      jm["score"] = m.score;
+      jm["probability"] = m.probability;
+      jm["chosen"] = m.chosen;
+      jm["replies"] = replies_json(m.replies);
+      jm["rows"] = rows_json(m.rows);
+    } else {
+      jm["blocked"] = m.blocked;
+    }
+    moves.push_back(std::move(jm));
+  }
+  jc["moves"] = std::move(moves);
+  return jc;
+}
+
+nlohmann::ordered_json page_choice_json(nlohmann::ordered_json c) {
+  using json = nlohmann::ordered_json;
+  // A copy: erasing a key below moves the pass object's members.
+  const json pass_replies = c["pass"].value("replies", json::array());
+  c["pass"].erase("utility");
+  for (json& m : c["moves"]) {
+    m.erase("utility");
+    if (!m.contains("replies")) continue;
+    json changed = json::array();
+    for (const json& r : m["replies"])
+      if (std::find(pass_replies.begin(), pass_replies.end(), r) == pass_replies.end())
+        changed.push_back(r);
+    m["replies"] = std::move(changed);
+  }
+  return c;
+}
+
 std::string explanation_csv_header() {
   return "option,run,seed,turn,actor,move,available,blocked,utility,value,pass_value,cost,score,"
          "probability,chosen,replies,rows\n";
@@ -146,37 +198,7 @@ std::string explanation_json(const Scenario& sc, const std::vector<Explanation>&
       }
       jt["timeline"] = std::move(timeline);
       json choices = json::array();
-      for (const ExplainedChoice& c : t.choices) {
-        json jc;
-        jc["actor"] = c.actor;
-        jc["temperature"] = c.temperature;
-        jc["lookahead"] = c.lookahead;
-        jc["choice"] = c.choice.empty() ? json() : json(c.choice);
-        jc["pass"] = {{"utility", c.pass_utility},
-                      {"value", c.pass_value},
-                      {"probability", c.pass_probability},
-                      {"replies", replies_json(c.pass_replies)},
-                      {"rows", rows_json(c.pass_rows)}};
-        json moves = json::array();
-        for (const ExplainedMove& m : c.moves) {
-          json jm{{"move", m.move}, {"available", m.available}};
-          if (m.available) {
-            jm["utility"] = m.utility;
-            jm["value"] = m.value;
-            jm["cost"] = m.cost;
-            jm["score"] = m.score;
-            jm["probability"] = m.probability;
-            jm["chosen"] = m.chosen;
-            jm["replies"] = replies_json(m.replies);
-            jm["rows"] = rows_json(m.rows);
-          } else {
-            jm["blocked"] = m.blocked;
-          }
-          moves.push_back(std::move(jm));
-        }
-        jc["moves"] = std::move(moves);
-        choices.push_back(std::move(jc));
-      }
+      for (const ExplainedChoice& c : t.choices) choices.push_back(explained_choice_json(c));
       jt["choices"] = std::move(choices);
       jt["settle_rate"] = t.settle_rate;
       json bargaining = json::array();

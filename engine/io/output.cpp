@@ -140,6 +140,7 @@ std::string manifest_json(const Manifest& m, const Scenario& sc) {
   j["options"] = m.options;
   j["overrides"] = m.overrides;
   if (!m.given.empty()) j["given"] = m.given;
+  if (m.command == "run" && !m.explain.empty()) j["explain"] = m.explain;
   j["failed_runs"] = m.failed;
   if (m.command == "compare" && !m.min_effects.empty()) {
     nlohmann::ordered_json me = nlohmann::ordered_json::object();

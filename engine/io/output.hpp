@@ -138,6 +138,9 @@ struct Manifest {
   ManifestSweep sweep;  ///< written only when command is "sweep"
   /// compare: each reported metric's min effect (in its unit) that its verdicts used.
   std::vector<std::pair<std::string, double>> min_effects;
+  /// run: the file holding the explanation of the first traced run of each option
+  /// ("explain.json"); empty (not written) when no run was traced.
+  std::string explain;
 };
 
 /// manifest.json text: the batch's settings, then under "scenario_info" what a reader of the

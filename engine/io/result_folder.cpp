@@ -272,6 +272,13 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
   r.texts(j, "options", 0, m.options);
   r.texts(j, "overrides", 0, m.overrides);
   if (m.kind != ResultKind::sweep) r.text(j, "given", 0, m.given, false);
+  if (m.kind == ResultKind::run) {
+    r.text(j, "explain", 0, m.explain, false);
+    // A file name parley writes, never a path to read from elsewhere.
+    if (!m.explain.empty() && m.explain != "explain.json")
+      r.error(r.where("explain", 0),
+              "\"explain\" is '" + m.explain + "'; expected \"explain.json\" or no entry");
+  }
   r.whole(j, "failed_runs", 0, m.failed);
   r.text(j, "command_line", 0, m.command_line);
   if (m.options.empty() && !diag.has_errors())
@@ -990,6 +997,141 @@ void set_min_effects(ResultFolder& f) {
   }
 }
 
+// explain.json: per option, in the manifest's order, `parley explain --json`'s object for the
+// first traced run. Checked for what the report reads (the choices of every turn), so that a
+// damaged file is refused with where it is wrong rather than drawn as a broken table.
+void read_explain(ResultFolder& f, const std::string& shown, Diagnostics& diag) {
+  using OJson = nlohmann::ordered_json;
+  const std::string file = shown + "explain.json";
+  const std::string path = f.dir + "/explain.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    diag.error(file, 0, 0,
+               "missing; expected the explanation of the first traced run the manifest names");
+    return;
+  }
+  const std::optional<std::string> text = read_small_file(path);
+  if (!text) {
+    diag.error(file, 0, 0, "cannot be read; expected a readable file");
+    return;
+  }
+  OJson j;
+  try {
+    j = OJson::parse(*text);
+  } catch (const OJson::parse_error& e) {
+    const auto [line, column] = line_column(*text, e.byte > 0 ? e.byte - 1 : 0);
+    diag.error(file, line, column,
+               "not valid JSON (is it complete?); expected the explanation written by parley run");
+    return;
+  }
+  const ResultManifest& m = f.manifest;
+  // The first problem, with where it is: one is enough to refuse a damaged file.
+  std::string problem;
+  const auto bad = [&problem](const std::string& where, const std::string& what) {
+    if (problem.empty()) problem = where + ": " + what;
+    return false;
+  };
+  const auto has = [&bad](const OJson& o, const char* key, bool (OJson::*is)() const noexcept,
+                          const std::string& where, const char* expected) {
+    if (o.is_object() && o.contains(key) && (o[key].*is)()) return true;
+    return bad(where, "\"" + std::string(key) + "\" is missing or not " + expected);
+  };
+  const auto check_replies = [&](const OJson& list, const std::string& where) {
+    if (!list.is_array()) return bad(where, "\"replies\" is not a list");
+    for (const OJson& r : list)
+      if (!has(r, "actor", &OJson::is_string, where + ", a reply", "a string") ||
+          !(r.contains("move") && (r["move"].is_string() || r["move"].is_null())))
+        return bad(where, "a reply has no actor or move");
+    return true;
+  };
+  const auto check_rows = [&](const OJson& list, const std::string& where) {
+    if (!list.is_array()) return bad(where, "\"rows\" is not a list");
+    for (const OJson& r : list)
+      if (!has(r, "line", &OJson::is_number_integer, where + ", a row", "a whole number") ||
+          !has(r, "move", &OJson::is_string, where + ", a row", "a string") ||
+          !has(r, "probability", &OJson::is_number, where + ", a row", "a number") ||
+          !has(r, "gain", &OJson::is_number, where + ", a row", "a number"))
+        return false;
+    return true;
+  };
+  const auto check_choice = [&](const OJson& c, const std::string& where) {
+    if (!has(c, "actor", &OJson::is_string, where, "a string")) return false;
+    const std::string at = where + " (" + c["actor"].get<std::string>() + ")";
+    if (m.info.actor_index(c["actor"].get<std::string>()) < 0)
+      return bad(at, "unknown actor; expected an actor of the scenario");
+    if (!(c.contains("choice") && (c["choice"].is_string() || c["choice"].is_null())))
+      return bad(at, "\"choice\" is missing; expected a move id or null");
+    if (!has(c, "temperature", &OJson::is_number, at, "a number") ||
+        !has(c, "lookahead", &OJson::is_boolean, at, "true or false") ||
+        !has(c, "pass", &OJson::is_object, at, "an object") ||
+        !has(c, "moves", &OJson::is_array, at, "a list"))
+      return false;
+    const OJson& pass = c["pass"];
+    if (!has(pass, "value", &OJson::is_number, at + ", pass", "a number") ||
+        !has(pass, "probability", &OJson::is_number, at + ", pass", "a number") ||
+        !check_replies(pass.value("replies", OJson()), at + ", pass") ||
+        !check_rows(pass.value("rows", OJson()), at + ", pass"))
+      return false;
+    for (const OJson& mv : c["moves"]) {
+      if (!has(mv, "move", &OJson::is_string, at + ", a move", "a string") ||
+          !has(mv, "available", &OJson::is_boolean, at + ", move " + mv.value("move", ""),
+               "true or false"))
+        return false;
+      const std::string here = at + ", move " + mv["move"].get<std::string>();
+      if (!mv["available"].get<bool>()) {
+        if (!has(mv, "blocked", &OJson::is_string, here, "a string")) return false;
+        continue;
+      }
+      for (const char* key : {"value", "cost", "score", "probability"})
+        if (!has(mv, key, &OJson::is_number, here, "a number")) return false;
+      if (!has(mv, "chosen", &OJson::is_boolean, here, "true or false") ||
+          !check_replies(mv.value("replies", OJson()), here) ||
+          !check_rows(mv.value("rows", OJson()), here))
+        return false;
+    }
+    return true;
+  };
+  [&] {
+    if (!j.is_array() || j.size() != m.options.size())
+      return bad("the file", "not a list of one explanation per option; expected " +
+                                 std::to_string(m.options.size()) + " as the manifest says");
+    for (size_t o = 0; o < j.size(); ++o) {
+      const OJson& e = j[o];
+      const std::string where = "explanation " + std::to_string(o + 1);
+      if (!has(e, "option", &OJson::is_string, where, "a string")) return false;
+      if (e["option"] != m.options[o])
+        return bad(where, "option '" + e["option"].get<std::string>() + "'; expected '" +
+                              m.options[o] + "' as the manifest lists the options");
+      if (!has(e, "seed", &OJson::is_number_unsigned, where, "a whole number") ||
+          e["seed"].get<std::uint64_t>() != m.seed)
+        return bad(where, "the seed is not the batch's, " + std::to_string(m.seed));
+      if (!has(e, "run", &OJson::is_number_unsigned, where, "a whole number") ||
+          !has(e, "explained", &OJson::is_array, where, "a list"))
+        return false;
+      int last = 0;
+      for (const OJson& t : e["explained"]) {
+        if (!has(t, "turn", &OJson::is_number_integer, where + ", a turn", "a whole number"))
+          return false;
+        const int turn = t["turn"].get<int>();
+        const std::string at = where + " (" + m.options[o] + "), turn " + std::to_string(turn);
+        if (turn <= last || turn > m.info.turns)
+          return bad(at, "out of order or past the last turn; expected turns 1 to " +
+                             std::to_string(m.info.turns) + " in order");
+        last = turn;
+        if (!has(t, "choices", &OJson::is_array, at, "a list")) return false;
+        for (const OJson& c : t["choices"])
+          if (!check_choice(c, at + ", choice")) return false;
+      }
+    }
+    return true;
+  }();
+  if (!problem.empty()) {
+    diag.error(file, 0, 0, problem + "; expected the explanation written by parley run");
+    return;
+  }
+  f.explain = std::move(j);
+}
+
 }  // namespace
 
 std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnostics& diag,
@@ -1014,6 +1156,7 @@ std::optional<ResultFolder> load_result_folder(const std::string& dir, Diagnosti
       read_histograms(f, shown, diag);
       read_trajectory(f, shown, diag);
       read_events(f, shown, diag);
+      if (!f.manifest.explain.empty()) read_explain(f, shown, diag);
       if (!f.manifest.given.empty()) {
         read_given(f, shown, diag);
         read_summary(f, shown, diag, true);

@@ -7,6 +7,7 @@
 /// is never read. Every problem is reported as file:line:column with what was expected.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,6 +52,9 @@ struct ResultManifest {
   std::vector<std::string> options;  ///< options run, in output order
   std::vector<std::string> overrides;
   std::string given;  ///< run and compare: the --given condition; empty when none
+  /// run: "explain.json" when the folder holds the explanation of the first traced run of each
+  /// option; empty when it holds none (no run was traced, or an earlier parley wrote it).
+  std::string explain;
   std::uint64_t failed = 0;
   std::string command_line;
   ManifestSweep sweep;  ///< sweep only
@@ -137,6 +141,9 @@ struct ResultFolder {
   std::vector<HistogramRow> histograms;
   std::vector<EventCount> events;
   std::vector<std::uint64_t> traced_runs;  ///< per option: runs whose events events.csv holds
+  /// explain.json read back and checked (when the manifest names it; else null): per option, in
+  /// manifest order, `parley explain --json`'s object for the first traced run (docs/EXPLAIN.md).
+  nlohmann::ordered_json explain;
   // compare
   std::vector<ComparisonRow> comparison;
   // --given (run and compare): given.csv, and summary_given.csv (run) or comparison_given.csv

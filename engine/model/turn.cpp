@@ -613,6 +613,15 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
             available_now(rules, p.option, m, s, w.box) &&
             std::find(chosen.begin(), chosen.end(), m) == chosen.end())
           chosen.push_back(m);
+      if (detail != nullptr && !rules.moves_of_actor[static_cast<size_t>(i)].empty()) {
+        // What the AI would have done in the seat, for the debrief: advise's pick (the same
+        // snapshot and draw), recorded but not played. The draw is the actor's own child
+        // stream, so taking it changes no other actor's.
+        ScoreBreakdown scores;
+        const int pick = ai_pick(rules, p, s, i, rng, w, &scores);
+        record_choice(s, i, pick, w, scores, *detail);
+        detail->choices.back().seated = true;
+      }
       continue;
     }
     if (rules.control[static_cast<size_t>(i)] != Control::ai) continue;

@@ -46,9 +46,12 @@ struct ScoreBreakdown {
   std::vector<MoveDetail> moves;  ///< per candidate
 };
 
-/// One AI actor's choice in a turn, as made (see choose_moves).
+/// One AI actor's choice in a turn, as made (see choose_moves); or, in a seat a person held,
+/// the choice the actor's AI would have made there (as advise draws it), which was not played.
 struct ChoiceDetail {
   std::int32_t actor = 0;
+  /// True when a person held the seat: `choice` is the AI's draw, not a move that was made.
+  bool seated = false;
   double temperature = 0.0;  ///< model.temperature at the choice (0: best reply)
   bool lookahead = false;    ///< whether model.lookahead was on
   /// The actor's available moves (in move order) with their scores; empty when it had none.
@@ -93,8 +96,10 @@ struct BargainDetail {
 /// Everything a turn decided and why (filled by begin_turn and finish_turn on request).
 struct TurnDetail {
   int turn = 0;
-  std::vector<TimelineDetail> timeline;   ///< rows active in the option and the turn, in order
-  std::vector<ChoiceDetail> choices;      ///< AI actors' choices, in actor order (seats excluded)
+  std::vector<TimelineDetail> timeline;  ///< rows active in the option and the turn, in order
+  /// AI actors' choices and, for the seats people held, what the AI would have chosen there
+  /// (ChoiceDetail::seated), in actor order.
+  std::vector<ChoiceDetail> choices;
   double settle_rate = 0.0;               ///< model.settle_rate at bargaining; 0: nothing moved
   std::vector<BargainDetail> bargaining;  ///< negotiable issues with an outcome, in issue order
 };
@@ -140,8 +145,9 @@ struct Seats {
 /// The second half: phases 3-5 (choices, bargaining, influence) of the turn begin_turn opened.
 /// In the seats of `seats` (optional) the people's moves replace the AI's; every other actor
 /// chooses exactly as in step, from the same snapshot and the same random draws. `detail`
-/// (optional) receives the AI actors' choices with every score's parts and the bargaining per
-/// issue; the state is the same with or without it.
+/// (optional) receives the AI actors' choices with every score's parts, for each seat what the
+/// AI would have chosen there (as advise), and the bargaining per issue; the state is the same
+/// with or without it.
 [[nodiscard]] State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng,
                                 const Seats* seats = nullptr, TurnDetail* detail = nullptr);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/batch/sweep.hpp"
+#include "engine/io/explain_output.hpp"
 #include "engine/report/report.hpp"
 #include "engine/web/page.hpp"
 
@@ -131,8 +132,11 @@ OJson manifest_rows(const ResultFolder& f) {
   switch (m.kind) {
     case ResultKind::run:
       row("runs", std::to_string(m.runs) + " per option");
-      row("traced runs", std::to_string(std::min(m.trace, m.runs)) +
-                             " per option (their events are in events.csv)");
+      row("traced runs",
+          std::to_string(std::min(m.trace, m.runs)) +
+              " per option (their events are in events.csv" +
+              (m.explain.empty() ? std::string(")")
+                                 : "; why the first went as it did, in " + m.explain + ")"));
       break;
     case ResultKind::compare:
       row("runs", std::to_string(m.runs) + " paired runs per option (common random numbers)");
@@ -348,6 +352,39 @@ OJson top_events(const ResultFolder& f, size_t limit) {
   OJson traced = OJson::array();
   for (const std::uint64_t n : f.traced_runs) traced.push_back(n);
   return {{"traced", traced}, {"rows", rows}};
+}
+
+// Why the AI chose in the first traced run of each option: explain.json's choices per turn, in
+// the lighter form pages carry, with explain's numbers in full (not rounded like the charts': the
+// page rounds them, and they are the numbers `parley explain` gives for the run); and the names
+// of the actors and moves the tables name.
+OJson why_section(const ResultFolder& f) {
+  const ScenarioInfo& info = f.manifest.info;
+  OJson options = OJson::array();
+  std::vector<std::uint8_t> chooses(info.actors.size(), 0);
+  for (const OJson& e : f.explain) {
+    OJson turns = OJson::array();
+    for (const OJson& t : e["explained"]) {
+      OJson choices = OJson::array();
+      for (const OJson& c : t["choices"]) {
+        // (load_result_folder checked that every actor is the scenario's)
+        if (const int a = info.actor_index(c["actor"].get<std::string>()); a >= 0)
+          chooses[static_cast<size_t>(a)] = 1;
+        choices.push_back(page_choice_json(c));
+      }
+      turns.push_back({{"turn", t["turn"]}, {"choices", std::move(choices)}});
+    }
+    options.push_back({{"option", e["option"]},
+                       {"run", e["run"]},
+                       {"seed", e["seed"]},
+                       {"turns", std::move(turns)}});
+  }
+  OJson actors = OJson::array();
+  for (size_t a = 0; a < info.actors.size(); ++a)
+    if (chooses[a]) actors.push_back({{"id", info.actors[a].id}, {"name", info.actors[a].name}});
+  OJson moves = OJson::object();
+  for (const InfoMove& mv : info.moves) moves[mv.id] = mv.name;
+  return {{"actors", std::move(actors)}, {"move_names", std::move(moves)}, {"options", options}};
 }
 
 // ---- compare ---------------------------------------------------------------------------------
@@ -651,6 +688,7 @@ nlohmann::ordered_json report_data(const ResultFolder& f, const ReportSettings& 
       // Moves made at least once in 20 runs under some option, the 25 most frequent.
       j["moves"] = mean_bars(f, MetricKind::moves, 0.05, 25);
       j["events"] = top_events(f, 15);
+      if (!f.explain.is_null()) j["why"] = why_section(f);
       break;
     case ResultKind::compare:
       j["forests"] = forests(f);

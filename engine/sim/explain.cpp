@@ -244,6 +244,7 @@ ExplainedChoice explain_choice(const Scenario& sc, const Rules& rules, int optio
   ExplainedChoice e;
   e.actor = sc.actors[static_cast<size_t>(c.actor)].id;
   e.actor_index = c.actor;
+  e.seated = c.seated;
   e.temperature = c.temperature;
   e.lookahead = c.lookahead;
   e.pass_probability = c.pass_probability;
@@ -320,11 +321,6 @@ Explanation explain_run(const Scenario& sc, const Rules& rules, const ExplainReq
   e.run = req.run;
   e.turns = rules.turns;
   const int last = req.last_turn > 0 ? req.last_turn : rules.turns;
-  const IdTables ids = sc.ids();
-  const auto wanted_actor = [&req](int a) {
-    return req.actors.empty() ||
-           std::find(req.actors.begin(), req.actors.end(), a) != req.actors.end();
-  };
 
   // As simulate() plays a run: its Params, its stream, its steps (step = finish_turn after
   // begin_turn); the detail records change nothing in the state.
@@ -341,32 +337,38 @@ Explanation explain_run(const Scenario& sc, const Rules& rules, const ExplainReq
     s = finish_turn(rules, p, std::move(s), rng, nullptr, d);
     for (size_t k = 0; k < s.made.size(); ++k)
       e.events.push_back(Event{t, s.made[k], static_cast<std::int32_t>(k) < s.made_by_timeline});
-    if (!wanted) continue;
-
-    ExplainedTurn& turn = e.turn.emplace_back();
-    turn.turn = t;
-    for (const TimelineDetail& row : detail.timeline)
-      turn.timeline.push_back(explain_row(sc, rules, ids, row));
-    for (const ChoiceDetail& c : detail.choices)
-      if (wanted_actor(c.actor))
-        turn.choices.push_back(explain_choice(sc, rules, req.option, c, snapshot));
-    turn.settle_rate = detail.settle_rate;
-    for (const BargainDetail& b : detail.bargaining) {
-      ExplainedBargain& eb = turn.bargaining.emplace_back();
-      eb.issue = sc.issues[static_cast<size_t>(b.issue)].id;
-      eb.status_quo = b.status_quo;
-      eb.outcome = b.outcome;
-      eb.proposal = b.proposal;
-      eb.veto = std::isfinite(b.veto_low) && std::isfinite(b.veto_high);
-      if (eb.veto) {
-        eb.veto_low = b.veto_low;
-        eb.veto_high = b.veto_high;
-      }
-      eb.new_status_quo = b.new_status_quo;
-    }
+    if (wanted) e.turn.push_back(explain_turn(sc, rules, req.option, detail, snapshot, req.actors));
   }
   e.final_state = std::move(s);
   return e;
+}
+
+ExplainedTurn explain_turn(const Scenario& sc, const Rules& rules, int option,
+                           const TurnDetail& detail, const State& snapshot,
+                           const std::vector<int>& actors) {
+  const IdTables ids = sc.ids();
+  ExplainedTurn turn;
+  turn.turn = detail.turn;
+  for (const TimelineDetail& row : detail.timeline)
+    turn.timeline.push_back(explain_row(sc, rules, ids, row));
+  for (const ChoiceDetail& c : detail.choices)
+    if (actors.empty() || std::find(actors.begin(), actors.end(), c.actor) != actors.end())
+      turn.choices.push_back(explain_choice(sc, rules, option, c, snapshot));
+  turn.settle_rate = detail.settle_rate;
+  for (const BargainDetail& b : detail.bargaining) {
+    ExplainedBargain& eb = turn.bargaining.emplace_back();
+    eb.issue = sc.issues[static_cast<size_t>(b.issue)].id;
+    eb.status_quo = b.status_quo;
+    eb.outcome = b.outcome;
+    eb.proposal = b.proposal;
+    eb.veto = std::isfinite(b.veto_low) && std::isfinite(b.veto_high);
+    if (eb.veto) {
+      eb.veto_low = b.veto_low;
+      eb.veto_high = b.veto_high;
+    }
+    eb.new_status_quo = b.new_status_quo;
+  }
+  return turn;
 }
 
 std::vector<OptionGains> initial_gains(const Scenario& sc, const Rules& rules) {

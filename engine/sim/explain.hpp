@@ -14,6 +14,7 @@
 
 #include "engine/model/rules.hpp"
 #include "engine/model/state.hpp"
+#include "engine/model/turn.hpp"
 #include "engine/scenario/scenario.hpp"
 #include "engine/sim/run.hpp"
 
@@ -62,10 +63,12 @@ struct ExplainedMove {
   bool chosen = false;                  ///< the move the actor made
 };
 
-/// One AI actor's choice in one turn.
+/// One AI actor's choice in one turn; or, in a classroom seat a person held, the choice the
+/// actor's AI would have made there (not played).
 struct ExplainedChoice {
   std::string actor;         ///< actor id
   int actor_index = 0;       ///< index into Scenario::actors
+  bool seated = false;       ///< a person held the seat: `choice` is the AI's, not a move made
   double temperature = 0.0;  ///< model.temperature at the choice; 0 = best reply
   bool lookahead = false;    ///< model.lookahead on
   /// The value of passing (utility units), its utility and the replies and rows it expects;
@@ -135,6 +138,15 @@ struct Explanation {
 /// (see check_explain_request).
 [[nodiscard]] Explanation explain_run(const Scenario& scenario, const Rules& rules,
                                       const ExplainRequest& request);
+
+/// One turn explained from the record the turn filled (begin_turn and finish_turn with a
+/// TurnDetail) and `snapshot`, the state its actors chose from (what judged availability), under
+/// option `option`: explain_run's turns are made by it, and so is a classroom turn's debrief.
+/// `actors`: the actors whose choices to keep; empty = all. Preconditions: `detail` was filled by
+/// a turn of `rules` (compiled from `scenario`) under `option`.
+[[nodiscard]] ExplainedTurn explain_turn(const Scenario& scenario, const Rules& rules, int option,
+                                         const TurnDetail& detail, const State& snapshot,
+                                         const std::vector<int>& actors = {});
 
 /// The net gain of one AI move at the initial state.
 struct MoveGain {

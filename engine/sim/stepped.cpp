@@ -38,7 +38,7 @@ SteppedRun::SteppedRun(const Rules& rules, const MetricCatalog& catalog, int opt
 
 void SteppedRun::open_turn() {
   if (open_ || finished()) return;
-  state_ = begin_turn(rules_, params_, std::move(state_), rng_);
+  state_ = begin_turn(rules_, params_, std::move(state_), rng_, &open_detail_);
   open_ = true;
   for (std::int32_t k = 0; k < state_.made_by_timeline; ++k)
     events_.push_back({state_.turn, state_.made[static_cast<size_t>(k)], MoveSource::timeline});
@@ -63,7 +63,13 @@ AiAdvice SteppedRun::advice(int actor) const {
 void SteppedRun::resolve(const Seats* seats) {
   if (!open_) return;
   const std::size_t before = state_.made.size();
-  state_ = finish_turn(rules_, params_, std::move(state_), rng_, seats);
+  // The record costs the turn nothing in its outcome (the same state with or without it); a
+  // classroom resolves a turn a minute, so its price in time does not matter.
+  SteppedTurnDetail& d = details_.emplace_back();
+  d.snapshot = state_;
+  state_ = finish_turn(rules_, params_, std::move(state_), rng_, seats, &open_detail_);
+  d.detail = std::move(open_detail_);
+  open_detail_ = TurnDetail{};
   for (std::size_t k = before; k < state_.made.size(); ++k) {
     const std::int32_t m = state_.made[k];
     const int actor = rules_.move_rules[static_cast<size_t>(m)].actor;

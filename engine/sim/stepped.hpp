@@ -36,6 +36,17 @@ struct SteppedEvent {
   MoveSource source = MoveSource::ai;
 };
 
+/// Why one resolved turn of a stepped run went as it did, as the turn itself recorded it.
+struct SteppedTurnDetail {
+  /// The turn's detail record (begin_turn and finish_turn): the timeline rows, every AI actor's
+  /// choice with its scores' parts, what the AI would have chosen in each seat people held
+  /// (ChoiceDetail::seated), the bargaining.
+  TurnDetail detail;
+  /// The state the choices were made from (after drift, timeline and injects): what a move's
+  /// availability was judged on.
+  State snapshot;
+};
+
 /// A run stepped from outside. Holds references to `rules` and `catalog`, which must outlive it.
 class SteppedRun {
  public:
@@ -80,6 +91,9 @@ class SteppedRun {
   [[nodiscard]] const Eigen::VectorXd& utilities() const noexcept { return utility_; }
   /// The final metrics (catalog.final) as a batch computes them; meaningful once finished().
   [[nodiscard]] RunOutput final_output() const;
+  /// Per resolved turn (turn t at index t - 1), why it went as it did. With nobody seated and
+  /// nothing injected, turn t's record is the one `parley explain` shows for this run's turn t.
+  [[nodiscard]] const std::vector<SteppedTurnDetail>& details() const noexcept { return details_; }
 
  private:
   void record_turn();
@@ -92,6 +106,8 @@ class SteppedRun {
   int resolved_ = 0;
   bool open_ = false;
   std::vector<SteppedEvent> events_;
+  TurnDetail open_detail_;  // the open turn's record so far (begin_turn's part)
+  std::vector<SteppedTurnDetail> details_;
   RowMatrix trajectory_;    // (resolved + 1) x per-turn metrics
   Eigen::MatrixXd q_hist_;  // (resolved + 1) x issues
   Eigen::VectorXd utility_;

@@ -1,11 +1,16 @@
 // The classroom session as the fold of its actions: checks, the turn cycle, undo and branch,
 // deadlines, and replay giving the same session.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 
 #include "engine/classroom/session.hpp"
+#include "engine/io/explain_output.hpp"
 #include "engine/io/scenario_loader.hpp"
+#include "engine/model/turn.hpp"
+#include "engine/sim/compile.hpp"
+#include "engine/sim/explain.hpp"
 #include "tests/support/scenarios.hpp"
 
 using namespace parley;
@@ -47,7 +52,39 @@ struct Driver {
                    {"scenario_hash", "x"}});
     ok("world", {{"name", "World 1"}, {"option", "baseline"}, {"seed", 2025}});
   }
+  // The facilitator's view of world `w`, read back as a page reads it.
+  Json facilitator_view(int w) const {
+    return Json::parse(session.view({Caller::Kind::facilitator, -1}, w, clock).dump());
+  }
 };
+
+// A choice of explain's JSON as the debrief carries it (docs/CLASSROOM.md): without utilities,
+// and a move's replies only where they differ from those to passing.
+Json lighter(Json choice) {
+  choice["pass"].erase("utility");
+  for (Json& m : choice["moves"]) {
+    m.erase("utility");
+    if (!m.contains("replies")) continue;
+    Json kept = Json::array();
+    for (const Json& r : m["replies"])
+      if (std::find(choice["pass"]["replies"].begin(), choice["pass"]["replies"].end(), r) ==
+          choice["pass"]["replies"].end())
+        kept.push_back(r);
+    m["replies"] = kept;
+  }
+  return choice;
+}
+
+// `parley explain`'s JSON of run 0 of `option` with `seed`, every turn and AI actor.
+Json explained(const std::string& option, std::uint64_t seed) {
+  const Scenario& sc = afghanistan();
+  const Rules rules = compile(sc);
+  ExplainRequest req;
+  req.option = sc.option_index(option);
+  req.seed = seed;
+  req.run = 0;
+  return Json::parse(explanation_json(sc, {explain_run(sc, rules, req)}))[0];
+}
 
 }  // namespace
 
@@ -232,4 +269,139 @@ TEST_CASE("tokens identify their holder; views hide other teams' briefs", "[clas
   CHECK(f.find("\"brief\":{\"actor\":\"TLB\"") != std::string::npos);
   CHECK(f.find("\"submission\":[\"" + tlb_move + "\"]") != std::string::npos);
   CHECK(f.find("bbbb2222") != std::string::npos);  // the facilitator sees the players' links
+}
+
+TEST_CASE("with nobody seated, the debrief's why is parley explain's table for that run",
+          "[classroom][explain]") {
+  for (const char* option : {"baseline", "engage"}) {
+    INFO(option);
+    Driver d;
+    d.start();
+    d.ok("world", {{"name", "World 2"}, {"option", option}, {"seed", 77}});
+    const int turns = d.session.rules().turns;
+    for (int t = 1; t <= turns; ++t) {
+      d.ok("open", {{"world", 2}});
+      d.ok("resolve", {{"world", 2}, {"reason", "forced"}});
+    }
+    const Json want = explained(option, 77);
+    const auto check_why = [&](const Json& why, int upto) {
+      REQUIRE(why.size() == static_cast<size_t>(upto));
+      for (int t = 0; t < upto; ++t) {
+        INFO("turn " << t + 1);
+        const Json& e = want["explained"][static_cast<size_t>(t)];
+        REQUIRE(why[static_cast<size_t>(t)]["turn"] == e["turn"]);
+        // Every AI actor, every candidate, every number: the same values, not just close.
+        const Json& got = why[static_cast<size_t>(t)]["choices"];
+        REQUIRE(got.size() == e["choices"].size());
+        for (size_t c = 0; c < got.size(); ++c) CHECK(got[c] == lighter(e["choices"][c]));
+      }
+    };
+    check_why(d.facilitator_view(2)["debrief"]["why"], turns);
+    // Undo replays the world: the records are those of the turns in its history, and the last
+    // turn resolved again has its record again.
+    d.ok("undo", {{"world", 2}});  // the last turn reopens
+    check_why(d.facilitator_view(2)["debrief"]["why"], turns - 1);
+    d.ok("undo", {{"world", 2}});  // and closes, unresolved
+    check_why(d.facilitator_view(2)["debrief"]["why"], turns - 1);
+    d.ok("open", {{"world", 2}});
+    d.ok("resolve", {{"world", 2}, {"reason", "forced"}});
+    check_why(d.facilitator_view(2)["debrief"]["why"], turns);
+    // A branch has the records of the turns it starts with.
+    d.ok("world", {{"name", "B"}, {"option", option}, {"seed", 77}, {"parent", 2}, {"turns", 5}});
+    check_why(d.facilitator_view(3)["debrief"]["why"], 5);
+  }
+}
+
+TEST_CASE("the debrief's why gives the scorer's numbers for the AI actors and a team's seat",
+          "[classroom][explain]") {
+  Driver d;
+  d.start();
+  d.ok("settings", {{"missed", "ai"}});
+  d.ok("join", {{"world", 1}, {"token", "t1"}, {"name", "Ann"}, {"actor", "US"}});
+  const Rules& rules = d.session.rules();
+  const Scenario& sc = afghanistan();
+  const int us = d.session.info().actor_index("US");
+  // Per turn, per actor with moves: the AI's advice (scores, probabilities, draw) at the
+  // snapshot the turn's choices are made from, taken while the turn is open.
+  std::vector<std::vector<AiAdvice>> advice;
+  for (int t = 1; t <= 6; ++t) {
+    d.ok("open", {{"world", 1}});
+    if (t == 2) d.ok("inject", {{"world", 1}, {"move", "chn_extend_cpec"}});
+    const SteppedRun& run = d.session.world(1)->world->run();
+    auto& turn = advice.emplace_back();
+    for (int a = 0; a < rules.actors; ++a) {
+      turn.push_back(run.advice(a));
+      // advise's scores are score_moves' (the scorer) on the snapshot.
+      std::vector<double> scores;
+      if (!turn.back().moves.empty())
+        score_moves(rules, run.params(), run.state(), a, turn.back().moves, scores);
+      REQUIRE(scores == turn.back().scores);
+    }
+    // The team plays its first available move in odd turns, and misses the even ones (the
+    // AI then plays for it).
+    if (t % 2 == 1) {
+      Json moves = Json::array();
+      for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(us)])
+        if (moves.empty() && run.available(m)) moves.push_back(sc.moves[static_cast<size_t>(m)].id);
+      d.ok("submit", {{"world", 1}, {"player", 1}, {"turn", t}, {"moves", moves}});
+    }
+    d.ok("resolve", {{"world", 1}, {"reason", "forced"}});
+  }
+  const Json debrief = d.facilitator_view(1)["debrief"];
+  const World& w = *d.session.world(1)->world;
+  REQUIRE(debrief["why"].size() == 6);
+  int compared = 0;
+  for (int t = 1; t <= 6; ++t) {
+    const Json& why = debrief["why"][static_cast<size_t>(t - 1)];
+    REQUIRE(why["turn"] == t);
+    // Every actor with an AI or a seat chose (or would have), in actor order.
+    std::vector<int> choosers;
+    for (int a = 0; a < rules.actors; ++a)
+      if (a == us || rules.control[static_cast<size_t>(a)] == Control::ai) choosers.push_back(a);
+    REQUIRE(why["choices"].size() == choosers.size());
+    std::vector<std::string> ai_made(static_cast<size_t>(rules.actors));
+    for (const SteppedEvent& e : w.run().events())
+      if (e.turn == t && e.source == MoveSource::ai)
+        ai_made[static_cast<size_t>(sc.moves[static_cast<size_t>(e.move)].actor)] =
+            sc.moves[static_cast<size_t>(e.move)].id;
+    for (size_t n = 0; n < choosers.size(); ++n) {
+      const int a = choosers[n];
+      INFO("turn " << t << " actor " << a);
+      const Json& c = why["choices"][n];
+      const AiAdvice& adv = advice[static_cast<size_t>(t - 1)][static_cast<size_t>(a)];
+      REQUIRE(c["actor"] == sc.actors[static_cast<size_t>(a)].id);
+      REQUIRE(c.value("seated", false) == (a == us));
+      const std::string choice = c["choice"].is_null() ? "" : c["choice"].get<std::string>();
+      REQUIRE(choice == (adv.choice >= 0 ? sc.moves[static_cast<size_t>(adv.choice)].id : ""));
+      if (a == us) {
+        // The seat: what the AI would have chosen, as the history recorded it.
+        const std::int32_t ai =
+            w.history()[static_cast<size_t>(t - 1)].ai_choice[static_cast<size_t>(us)];
+        REQUIRE(choice == (ai >= 0 ? sc.moves[static_cast<size_t>(ai)].id : ""));
+      } else {
+        REQUIRE(choice == ai_made[static_cast<size_t>(a)]);  // the move the AI made
+      }
+      REQUIRE(c["pass"]["probability"].get<double>() == adv.pass_probability);
+      size_t k = 0;  // index into the advice's available moves
+      for (const Json& m : c["moves"]) {
+        const int mi = d.session.info().move_index(m["move"].get<std::string>());
+        const bool avail = k < adv.moves.size() && adv.moves[k] == mi;
+        REQUIRE(m["available"].get<bool>() == avail);
+        if (!avail) {
+          REQUIRE_FALSE(m["blocked"].get<std::string>().empty());
+          continue;
+        }
+        REQUIRE(m["score"].get<double>() == adv.scores[k]);
+        REQUIRE(m["probability"].get<double>() == adv.probability[k]);
+        REQUIRE(m["score"].get<double>() == m["value"].get<double>() -
+                                                c["pass"]["value"].get<double>() -
+                                                m["cost"].get<double>());
+        REQUIRE(m["chosen"].get<bool>() == (mi == adv.choice));
+        ++k;
+        ++compared;
+      }
+      REQUIRE(k == adv.moves.size());
+    }
+  }
+  CHECK(compared > 50);
 }

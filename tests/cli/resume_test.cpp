@@ -57,8 +57,8 @@ TEST_CASE("a batch killed twice and resumed equals an uninterrupted batch", "[cl
   for (const auto& a : common) whole_args += " " + quoted(fs::path(a));
   REQUIRE(run_parley(whole_args.substr(1) + " --threads 1 --out " + quoted(whole)).status == 0);
 
-  for (const char* f :
-       {"runs.csv", "events.csv", "summary.csv", "trajectory.csv", "histograms.csv"}) {
+  for (const char* f : {"runs.csv", "events.csv", "summary.csv", "trajectory.csv", "histograms.csv",
+                        "explain.json"}) {
     CAPTURE(f);
     REQUIRE(read_file(killed / f) == read_file(whole / f));
   }

@@ -74,8 +74,8 @@ TEST_CASE("the same seed gives identical files for 1 and 2 threads", "[cli][run]
   REQUIRE(run_parley("run " + kMini + " --runs 300 --seed 9 --option all --threads 2 -q --out " +
                      quoted(two))
               .status == 0);
-  for (const char* f :
-       {"runs.csv", "summary.csv", "trajectory.csv", "histograms.csv", "events.csv"})
+  for (const char* f : {"runs.csv", "summary.csv", "trajectory.csv", "histograms.csv", "events.csv",
+                        "explain.json"})
     REQUIRE(read_file(one / f) == read_file(two / f));
   // A different seed gives different runs.
   const auto three = dir.path() / "three";

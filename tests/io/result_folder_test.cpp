@@ -225,6 +225,28 @@ TEST_CASE("a folder that is not a complete parley output is refused with file:li
          write_file(d / "histograms.csv", t);
        },
        "bins of metric 'issue.aid'"},
+      {"no explanation", [](const fs::path& d) { fs::remove(d / "explain.json"); },
+       "explain.json: error: missing; expected the explanation of the first traced run"},
+      {"explanation cut short",
+       [](const fs::path& d) {
+         std::string t = read_file(d / "explain.json");
+         write_file(d / "explain.json", t.substr(0, t.size() / 2));
+       },
+       "explain.json:"},
+      {"a score that is no number",
+       [](const fs::path& d) {
+         edit_file(d / "explain.json", "\"score\": ", "\"score\": \"high\", \"was\": ");
+       },
+       "\"score\" is missing or not a number; expected the explanation written by parley run"},
+      {"an explanation of another seed",
+       [](const fs::path& d) { edit_file(d / "explain.json", "\"seed\": 42", "\"seed\": 43"); },
+       "the seed is not the batch's, 42"},
+      {"an explanation elsewhere",
+       [](const fs::path& d) {
+         edit_file(d / "manifest.json", "\"explain\": \"explain.json\"",
+                   "\"explain\": \"../explain.json\"");
+       },
+       "\"explain\" is '../explain.json'; expected \"explain.json\" or no entry"},
   };
   for (const Case& c : cases) {
     SECTION(c.what) {

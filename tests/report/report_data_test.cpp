@@ -1,5 +1,6 @@
 // The data a report page draws: checked against the CSV files it comes from, read here on
 // their own, and against what `parley compare` prints.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -150,6 +151,96 @@ TEST_CASE("run report: fans in the issue's unit, histograms and bars equal the C
     REQUIRE(top <= 1.0);
     previous = top;
   }
+}
+
+TEST_CASE("run report: why the AI chose is parley explain's table of the first traced run",
+          "[report][explain]") {
+  TempDir tmp;
+  const fs::path dir = make_run(tmp.path() / "run");
+  const ResultFolder folder = load(dir);
+  REQUIRE(folder.manifest.explain == "explain.json");
+  // The batch's explain.json is what `parley explain` writes for run 0 of every option with the
+  // batch's seed, byte for byte.
+  const fs::path own = tmp.path() / "explain.json";
+  const CliResult r =
+      run_parley("explain " + mini_scenario() + " --option all --run 0 --seed " +
+                 std::to_string(folder.manifest.seed) + " --quiet --json " + quoted(own));
+  INFO(r.all());
+  REQUIRE(r.status == 0);
+  REQUIRE(read_file(dir / "explain.json") == read_file(own));
+
+  // The page's numbers are explain's, every one, in full.
+  const Json explained = Json::parse(read_file(own));
+  const Json data = report_data(folder, {});
+  const Json& why = data["why"];
+  REQUIRE(why["options"].size() == explained.size());
+  // The actors named are those the tables show.
+  std::vector<std::string> choosers;
+  for (const Json& e : explained)
+    for (const Json& t : e["explained"])
+      for (const Json& c : t["choices"])
+        if (std::find(choosers.begin(), choosers.end(), c["actor"]) == choosers.end())
+          choosers.push_back(c["actor"].get<std::string>());
+  REQUIRE_FALSE(choosers.empty());
+  REQUIRE(why["actors"].size() == choosers.size());
+  for (const Json& a : why["actors"])
+    REQUIRE(std::find(choosers.begin(), choosers.end(), a["id"]) != choosers.end());
+  std::size_t moves = 0;
+  for (size_t o = 0; o < explained.size(); ++o) {
+    const Json& want = explained[o];
+    const Json& got = why["options"][o];
+    REQUIRE(got["option"] == want["option"]);
+    REQUIRE(got["run"] == 0);
+    REQUIRE(got["seed"] == folder.manifest.seed);
+    REQUIRE(got["turns"].size() == want["explained"].size());
+    REQUIRE(got["turns"].size() == static_cast<size_t>(folder.manifest.info.turns));
+    for (size_t t = 0; t < got["turns"].size(); ++t) {
+      const Json& gt = got["turns"][t];
+      const Json& wt = want["explained"][t];
+      REQUIRE(gt["turn"] == wt["turn"]);
+      REQUIRE(gt["choices"].size() == wt["choices"].size());
+      for (size_t c = 0; c < gt["choices"].size(); ++c) {
+        const Json& g = gt["choices"][c];
+        const Json& e = wt["choices"][c];
+        INFO(want["option"] << " turn " << gt["turn"] << " " << e["actor"]);
+        REQUIRE(g["actor"] == e["actor"]);
+        REQUIRE(g["choice"] == e["choice"]);
+        REQUIRE(g["temperature"] == e["temperature"]);
+        REQUIRE(g["pass"]["value"] == e["pass"]["value"]);
+        REQUIRE(g["pass"]["probability"] == e["pass"]["probability"]);
+        REQUIRE(g["pass"]["replies"] == e["pass"]["replies"]);
+        REQUIRE(g["moves"].size() == e["moves"].size());
+        for (size_t k = 0; k < e["moves"].size(); ++k) {
+          const Json& gm = g["moves"][k];
+          const Json& em = e["moves"][k];
+          REQUIRE(gm["move"] == em["move"]);
+          REQUIRE(gm["available"] == em["available"]);
+          if (!em["available"].get<bool>()) {
+            REQUIRE(gm["blocked"] == em["blocked"]);
+            continue;
+          }
+          for (const char* key : {"value", "cost", "score", "probability", "chosen", "rows"})
+            REQUIRE(gm[key] == em[key]);
+          // Replies: those that differ from the replies to passing.
+          Json changed = Json::array();
+          for (const Json& reply : em["replies"])
+            if (std::find(e["pass"]["replies"].begin(), e["pass"]["replies"].end(), reply) ==
+                e["pass"]["replies"].end())
+              changed.push_back(reply);
+          REQUIRE(gm["replies"] == changed);
+          ++moves;
+        }
+      }
+    }
+  }
+  REQUIRE(moves > 20);
+
+  // Without a traced run there is nothing to explain, and no file of an earlier batch stays.
+  make_results(dir, "run", "--runs 20 --option all --trace 0");
+  REQUIRE_FALSE(fs::exists(dir / "explain.json"));
+  const ResultFolder untraced = load(dir);
+  REQUIRE(untraced.manifest.explain.empty());
+  REQUIRE_FALSE(report_data(untraced, {}).contains("why"));
 }
 
 TEST_CASE("compare report: forests equal comparison.csv, the ranking is the CLI's", "[report]") {

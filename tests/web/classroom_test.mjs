@@ -5,7 +5,8 @@
 // that resolves at its deadline; the facilitator announces an event (its headline reaches the
 // teams' news), pauses and resumes, turns the advisor on, sends a message, resolves a turn by
 // force, undoes (the turn number goes back on every page), exports the events, ends the game,
-// and the debrief draws its charts in the console and on a team's page. No page may log an
+// and the debrief draws its charts in the console and on a team's page, and the table of why
+// the AI chose (the server's numbers, the team's seat marked). No page may log an
 // error or make a request to anything but the server. Screenshots and a printed brief are kept.
 //
 // usage: node tests/web/classroom_test.mjs PARLEY_BINARY ARTIFACTS_DIR
@@ -210,6 +211,56 @@ try {
     return Boolean(c && c.submitted && (move === null ? c.moves.length === 0 : c.moves.includes(move)));
   }
 
+  // The debrief's "Why the AI chose": one collapsed turn per resolved turn; opened, a table per
+  // actor whose rows are the view's numbers (the server's explain table), the seats marked.
+  async function whyTables() {
+    const why = (await worldView()).debrief.why;
+    check(why.length === 3, `the debrief's why has ${why.length} turns, expected 3`);
+    const dec = (v, d) => {
+      const s = v.toFixed(d);
+      return /^-0\.0*$/.test(s) ? s.slice(1) : s;
+    };
+    for (const [who, root] of [[fac, '#debrief .cl-ai-why'], [teams.US, '#debrief-section .cl-ai-why']]) {
+      const turns = await who.page.locator(`${root} details.why-turn`).count();
+      check(turns === 3, `${who.label}: the why section shows ${turns} turns, expected 3`);
+    }
+    const root = '#debrief .cl-ai-why details.why-turn[data-turn="3"]';
+    await fac.page.click(`${root} > summary`);
+    const turn3 = why[2];
+    check(turn3.choices.some((c) => c.seated && c.actor === 'US') && turn3.choices.some((c) => !c.seated),
+      'turn 3 of the why has not both the AI actors and the US team\'s seat');
+    for (const c of turn3.choices) {
+      const table = `${root} table.why-table[data-actor="${c.actor}"]`;
+      try {
+        await fac.page.waitForSelector(table, { timeout: 5000 });
+      } catch {
+        check(false, `the why table of ${c.actor} in turn 3 is not drawn`);
+        continue;
+      }
+      const rows = await fac.page.$$eval(`${table} tbody tr`, (trs) => trs.map((tr) => ({ move: tr.dataset.move, cells: [...tr.cells].map((td) => td.textContent) })));
+      check(rows.length === c.moves.length + 1, `${c.actor}: the why table has ${rows.length} rows, expected ${c.moves.length + 1}`);
+      check(rows[0].cells[5] === dec(c.pass.probability, 3) && (rows[0].cells[6] === '✓') === (c.choice === null),
+        `${c.actor}: the pass row (${rows[0].cells.join(' | ')}) is not the view's`);
+      c.moves.forEach((m, k) => {
+        const r = rows[k + 1];
+        if (!r) return;
+        const want = m.available
+          ? [dec(m.value, 4), dec(m.cost, 4), (m.score > 0 ? '+' : '') + dec(m.score, 4), dec(m.probability, 3), m.chosen ? '✓' : '']
+          : ['', '', '', '', ''];
+        const got = r.cells.slice(2);
+        check(r.move === m.move && JSON.stringify(got) === JSON.stringify(want) && (m.available || r.cells[1].includes(m.blocked)),
+          `${c.actor} ${m.move}: the why row (${r.cells.join(' | ')}) is not the view's (${want.join(' | ')})`);
+      });
+    }
+    await expectText(fac, root, /United States: a team’s seat; the AI would have/, 'the why table does not mark the US team\'s seat');
+    // One actor at a time.
+    await fac.page.selectOption('#debrief .cl-ai-why select', 'TLB');
+    const shown = await fac.page.locator(`${root} table.why-table`).count();
+    const tlb = await fac.page.locator(`${root} table.why-table[data-actor="TLB"]`).count();
+    check(shown === 1 && tlb === 1, `choosing TLB shows ${shown} why tables (${tlb} of TLB), expected TLB's alone`);
+    await fac.page.locator('#debrief .cl-ai-why').screenshot({ path: path.join(artifacts, 'classroom-why.png') });
+  }
+
   // ---- turn 1: every team submits; the turn resolves when the last one does -------------------
   await openTurn(1, 2, 0);
   await expectText(teams.US, '.cl-clock', /^[12]:\d\d left$/, 'the countdown does not show the time left');
@@ -302,6 +353,7 @@ try {
     await expectText(who, root, /did not submit/, 'the debrief does not show the missed turn');
     await expectText(who, root, /Chabahar/, 'the debrief does not list the announced event');
   }
+  await whyTables();
   await teams.US.page.setViewportSize({ width: 1280, height: 900 });
   await teams.US.page.locator('#debrief-section').screenshot({ path: path.join(artifacts, 'classroom-debrief.png') });
 

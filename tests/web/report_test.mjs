@@ -1,7 +1,8 @@
 // Browser test of `parley report`, in Debian's chromium driven by playwright-core: for a run, a
 // compare and a sweep folder of the default scenario, the page opens from file:// with no
 // request leaving it and no console error, every chart draws, every legend names every option,
-// and the PNG and CSV downloads work. Screenshots are kept under the artifacts folder.
+// the run's "Why the AI chose" tables show explain.json's numbers, and the PNG and CSV downloads
+// work. Screenshots are kept under the artifacts folder.
 //
 // usage: node tests/web/report_test.mjs PARLEY_BINARY ARTIFACTS_DIR
 import { execFileSync } from 'node:child_process';
@@ -31,6 +32,51 @@ const folders = {
           'model.influence_rate=0.05..0.2', '--design', 'sobol', '--samples', '32',
           '--runs-per-sample', '10'],
 };
+
+// Rounded as the page rounds the why tables.
+function dec(v, d) {
+  const s = v.toFixed(d);
+  return /^-0\.0*$/.test(s) ? s.slice(1) : s;
+}
+
+// "Why the AI chose": one collapsed turn per turn of the first traced run; an opened turn shows
+// a table per AI actor whose rows are explain.json's numbers; the option and actor menus pick
+// what is shown.
+async function whySection(page, out, options) {
+  const explained = JSON.parse(fs.readFileSync(path.join(out, 'explain.json'), 'utf8'));
+  check(await page.locator('#toc a[href="#why"]').count() === 1, 'run: the contents do not list "Why the AI chose"');
+  const turns = await page.locator('#why details.why-turn').count();
+  check(turns === explained[0].explained.length, `run: the why section shows ${turns} turns, expected ${explained[0].explained.length}`);
+  // The second option, turn 3, TLB alone.
+  const option = options[1];
+  const want = explained.find((e) => e.option === option).explained.find((t) => t.turn === 3).choices.find((c) => c.actor === 'TLB');
+  await page.selectOption('#why-option', option);
+  await page.selectOption('#why-actor', 'TLB');
+  await page.click('#why details.why-turn[data-turn="3"] > summary');
+  const table = '#why details.why-turn[data-turn="3"] table.why-table';
+  await page.waitForSelector(table, { timeout: 5000 });
+  const actors = await page.$$eval(table, (ts) => ts.map((t) => t.dataset.actor));
+  check(actors.length === 1 && actors[0] === 'TLB', `run: choosing TLB shows the tables of ${actors.join(', ')}`);
+  const rows = await page.$$eval(`${table} tbody tr`, (trs) => trs.map((tr) => ({ move: tr.dataset.move, cells: [...tr.cells].map((td) => td.textContent) })));
+  check(rows.length === want.moves.length + 1, `run: TLB's why table has ${rows.length} rows, expected ${want.moves.length + 1}`);
+  check(rows[0].cells[2] === dec(want.pass.value, 4) && rows[0].cells[5] === dec(want.pass.probability, 3),
+    `run: the pass row (${rows[0].cells.join(' | ')}) is not explain.json's`);
+  want.moves.forEach((m, k) => {
+    const r = rows[k + 1];
+    if (!r) return;
+    const expect = m.available
+      ? [dec(m.value, 4), dec(m.cost, 4), (m.score > 0 ? '+' : '') + dec(m.score, 4), dec(m.probability, 3), m.chosen ? '✓' : '']
+      : ['', '', '', '', ''];
+    check(r.move === m.move && JSON.stringify(r.cells.slice(2)) === JSON.stringify(expect) && (m.available || r.cells[1].includes(m.blocked)),
+      `run: TLB ${m.move} (${r.cells.join(' | ')}) is not explain.json's (${expect.join(' | ')})`);
+  });
+  // Another option keeps the turn open and shows that option's numbers.
+  await page.selectOption('#why-option', options[0]);
+  const first = explained[0].explained.find((t) => t.turn === 3).choices.find((c) => c.actor === 'TLB');
+  const passValue = await page.locator(`${table} tbody tr`).first().locator('td').nth(2).textContent();
+  check(passValue === dec(first.pass.value, 4), `run: after choosing ${options[0]}, the pass value is ${passValue}, expected ${dec(first.pass.value, 4)}`);
+  await page.locator('#why').screenshot({ path: path.join(artifacts, 'report-why.png') });
+}
 
 const browser = await launchBrowser();
 let failures = 0;
@@ -127,6 +173,8 @@ try {
       check(outcomes === 2, `${kind}: the given section has ${outcomes} tables, expected shares and outcomes`);
     }
 
+    if (kind === 'run') await whySection(page, out, options);
+
     // The first chart's downloads: a PNG image and the numbers behind it.
     const figure = page.locator('figure.chart').first();
     const [png] = await Promise.all([page.waitForEvent('download'), figure.getByRole('button', { name: 'PNG' }).click()]);
@@ -149,6 +197,9 @@ try {
       document.querySelectorAll('section')[1].getBoundingClientRect().top + window.scrollY);
     await page.screenshot({ path: path.join(artifacts, `report-${kind}-charts.png`), fullPage: true,
                             clip: { x: 0, y: Math.max(0, top - 10), width: 1400, height: 760 } });
+    // Nothing the page did since (menus, tables, downloads) asked for anything either.
+    check(requests.length === 0, `${kind}: requests left the page: ${requests.slice(0, 5).join(', ')}`);
+    check(problems.length === 0, `${kind}: ${problems.slice(0, 5).join('; ')}`);
     console.log(`${kind}: ${canvases.length} charts drawn, ${legends.length} legends checked, no request, no console error`);
     await context.close();
   }

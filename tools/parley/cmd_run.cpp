@@ -11,8 +11,10 @@
 #include "engine/batch/given.hpp"
 #include "engine/batch/mpi.hpp"
 #include "engine/batch/runner.hpp"
+#include "engine/io/explain_output.hpp"
 #include "engine/io/output.hpp"
 #include "engine/sim/compile.hpp"
+#include "engine/sim/explain.hpp"
 #include "engine/sim/run.hpp"
 #include "tools/parley/commands.hpp"
 #include "tools/parley/common.hpp"
@@ -138,8 +140,9 @@ int cmd_run(const std::vector<std::string>& args) {
       "Runs a Monte Carlo batch of a scenario folder. Run k of every option draws from the\n"
       "streams of (seed, k): results are identical for any --threads (and MPI ranks) and\n"
       "options share common random numbers. Writes, into --out: manifest.json, runs.csv,\n"
-      "summary.csv, trajectory.csv, histograms.csv, events.csv (and failures.csv if any run\n"
-      "failed).\n"
+      "summary.csv, trajectory.csv, histograms.csv, events.csv, explain.json (why the\n"
+      "first traced run of each option went as it did; with --trace > 0) and failures.csv if\n"
+      "any run failed.\n"
       "Rows stream to disk with a checkpoint every few seconds: after an interruption, the\n"
       "same command with --resume finishes the batch (see docs/BATCHES.md).\n\n"
       "options");
@@ -151,7 +154,8 @@ int cmd_run(const std::vector<std::string>& args) {
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override PATH=VALUE for every option, e.g. --set model.settle_rate=0.3 (repeatable)")
       ("out", po::value<std::string>(), "output folder (default: results/<scenario name>)")
-      ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs")
+      ("trace", po::value<std::int64_t>()->default_value(10), "write the events of the first K runs, and with K > 0 explain.json: why run 0 of "
+       "each option went as it did (see parley explain)")
       ("given", po::value<std::string>()->value_name("CONDITION"), given_help());
   add_batch_options(visible, "batch");
   visible.add_options()
@@ -283,6 +287,22 @@ int cmd_run(const std::vector<std::string>& args) {
   manifest.command_line = command_line("run", args);
   manifest.failed = result.failed;
 
+  // Why the first traced run of each option went as it did: a replay of run 0 through the
+  // turn with its detail records (as `parley explain` does), a few milliseconds per option, the
+  // same bytes whatever the threads, ranks or resume. The report shows it.
+  AtomicFile explain_file(out_dir, "explain.json");
+  if (spec.trace > 0) {
+    std::vector<Explanation> explanations;
+    for (const int o : options) {
+      ExplainRequest req;
+      req.option = o;
+      req.seed = spec.seed;
+      req.run = 0;
+      explanations.push_back(explain_run(*scenario, rules, req));
+    }
+    explain_file.write(explanation_json(*scenario, explanations));
+    manifest.explain = "explain.json";
+  }
   AtomicFile summary_file(out_dir, "summary.csv"), trajectory_file(out_dir, "trajectory.csv"),
       histograms_file(out_dir, "histograms.csv"), manifest_file(out_dir, "manifest.json");
   summary_file.write(summary_csv(catalog, names, result));
@@ -308,6 +328,13 @@ int cmd_run(const std::vector<std::string>& args) {
     std::error_code ec;  // files of an earlier --given would mislead
     std::filesystem::remove(out_dir + "/given.csv", ec);
     std::filesystem::remove(out_dir + "/summary_given.csv", ec);
+  }
+  if (spec.trace > 0) {
+    written = written && explain_file.commit();
+  } else {
+    explain_file.discard();
+    std::error_code ec;  // an earlier batch's explanation would mislead
+    std::filesystem::remove(out_dir + "/explain.json", ec);
   }
   if (result.failed > 0) {
     written = written && output.file(2).commit();
