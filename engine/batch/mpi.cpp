@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <limits>
 #include <stdexcept>
 #include <thread>
@@ -38,6 +39,9 @@ Session::Session() {
 Session::~Session() {
   int finalized = 0;
   MPI_Finalized(&finalized);
+  // Finalising is collective: a failing rank would wait in it for ranks that wait for its
+  // messages. Leave MPI up for abort_job_if_several instead.
+  if (std::uncaught_exceptions() > 0 && size_ > 1) return;
   if (finalize_ && finalized == 0) MPI_Finalize();
 }
 
@@ -99,6 +103,17 @@ void abort(int status) {
   std::exit(status);
 }
 
+void abort_job_if_several(int status) {
+  int initialized = 0;
+  int finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized == 0 || finalized != 0) return;
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) abort(status);
+}
+
 #else  // without MPI: one rank; the message functions are unreachable
 
 bool available() noexcept {
@@ -118,6 +133,7 @@ std::uint64_t broadcast(std::uint64_t value) {
 void abort(int status) {
   std::exit(status);
 }
+void abort_job_if_several(int) {}
 
 #endif
 

@@ -22,6 +22,8 @@ namespace parley::mpi {
 class Session {
  public:
   Session();
+  /// Finalises MPI, except while an exception leaves a job of several ranks: then MPI stays up
+  /// so that abort_job_if_several() can end the other ranks.
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -59,5 +61,9 @@ void receive(int source, Tag tag, std::string& bytes);
 [[nodiscard]] std::uint64_t broadcast(std::uint64_t value);
 /// Ends every rank of the job with `status` (for failures that other ranks cannot see).
 [[noreturn]] void abort(int status);
+/// For a process that is failing (an exception on its way out of a command): when it is one
+/// rank of several, ends every rank of the job with `status`, since the others may be waiting for
+/// its messages and would wait forever; with one rank (or MPI not running) returns at once.
+void abort_job_if_several(int status);
 
 }  // namespace parley::mpi

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/mpi.hpp"
 #include "tools/parley/commands.hpp"
 
 namespace {
@@ -62,6 +63,8 @@ int main(int argc, char** argv) {
     // batch: exit 1 with the reason. Batches commit nothing on the way out; their last
     // checkpoint stays for --resume.
     std::cerr << "parley " << command << ": " << e.what() << '\n';
+    // Under MPI the other ranks may be waiting for this one: end them too.
+    parley::mpi::abort_job_if_several(1);
     return 1;
   }
   std::cerr << "parley: unknown command '" << command << "'\n\n" << kUsage;
