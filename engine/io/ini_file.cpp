@@ -1,28 +1,10 @@
 #include "engine/io/ini_file.hpp"
 
+#include "engine/core/text.hpp"
+
 namespace parley {
 
 namespace {
-
-[[nodiscard]] bool is_blank(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-
-// `text` without surrounding blanks; `lead` receives how many were cut at the front.
-[[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
-  std::size_t b = 0;
-  while (b < text.size() && is_blank(text[b])) ++b;
-  std::size_t e = text.size();
-  while (e > b && is_blank(text[e - 1])) --e;
-  lead = static_cast<int>(b);
-  return text.substr(b, e - b);
-}
-
-[[nodiscard]] std::string in_quotes(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  if (s.size() > kMax) return "'" + std::string(s.substr(0, kMax)) + "...'";
-  return "'" + std::string(s) + "'";
-}
 
 // The reader's state between lines.
 class IniReader {

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "engine/core/hash.hpp"
+#include "engine/core/text.hpp"
 #include "engine/io/csv_table.hpp"
 #include "engine/io/ini_file.hpp"
 
@@ -27,35 +28,10 @@ constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} << 20;
 /// Cooldowns longer than any scenario are typos.
 constexpr int kMaxCooldown = 100000;
 
-[[nodiscard]] bool is_blank(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-
-/// `text` without surrounding blanks; `lead` receives how many were cut at the front.
-[[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
-  std::size_t b = 0;
-  while (b < text.size() && is_blank(text[b])) ++b;
-  std::size_t e = text.size();
-  while (e > b && is_blank(text[e - 1])) --e;
-  lead = static_cast<int>(b);
-  return text.substr(b, e - b);
-}
-
-[[nodiscard]] std::string_view trim(std::string_view text) noexcept {
-  int lead = 0;
-  return trim(text, lead);
-}
-
 [[nodiscard]] std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-[[nodiscard]] std::string in_quotes(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  if (s.size() > kMax) return "'" + std::string(s.substr(0, kMax)) + "...'";
-  return "'" + std::string(s) + "'";
 }
 
 [[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view sep) {

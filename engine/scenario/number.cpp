@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/rng.hpp"
+#include "engine/core/text.hpp"
 
 namespace parley {
 
@@ -14,27 +15,6 @@ namespace {
 
 constexpr std::string_view kExpectedNumber =
     "expected a number or a distribution U(lo,hi), N(mean,sd), T(lo,mode,hi)";
-
-[[nodiscard]] bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-
-/// The text with surrounding blanks removed, and how many were removed at the front.
-[[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
-  std::size_t b = 0;
-  while (b < text.size() && is_space(text[b])) ++b;
-  std::size_t e = text.size();
-  while (e > b && is_space(text[e - 1])) --e;
-  lead = static_cast<int>(b);
-  return text.substr(b, e - b);
-}
-
-[[nodiscard]] std::string in_quotes(std::string_view text) {
-  // Long cells would drown the message; the position already says where the cell is.
-  constexpr std::size_t kMax = 40;
-  if (text.size() > kMax) return "'" + std::string(text.substr(0, kMax)) + "...'";
-  return "'" + std::string(text) + "'";
-}
 
 [[nodiscard]] int arity(DistKind kind) noexcept {
   switch (kind) {
@@ -215,7 +195,7 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
   std::size_t name_end = 0;
   while (name_end < t.size() && std::isalpha(static_cast<unsigned char>(t[name_end]))) ++name_end;
   std::size_t open = name_end;
-  while (open < t.size() && is_space(t[open])) ++open;
+  while (open < t.size() && is_blank(t[open])) ++open;
   if (name_end == 0 || open >= t.size() || t[open] != '(') {
     error = {lead, std::string(kExpectedNumber) + ", got " + in_quotes(t)};
     return std::nullopt;
