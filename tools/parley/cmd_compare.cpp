@@ -245,10 +245,7 @@ int cmd_compare(const std::vector<std::string>& args) {
   }
   const JobSettings settings = job_settings("compare", vm, args, session, scenario, "/compare");
   check_job_settings(settings, diag);
-  spec.threads = settings.threads;
-  spec.checkpoint_seconds = settings.checkpoint_seconds;
-  spec.rank = settings.rank;
-  spec.ranks = settings.ranks;
+  take_job_settings(spec, settings);
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 

@@ -189,12 +189,9 @@ int cmd_run(const std::vector<std::string>& args) {
   if (trace < 0)
     diag.error("--trace", 0, 0, "expected a number of runs >= 0, got " + std::to_string(trace));
   check_job_settings(settings, diag);
-  spec.threads = settings.threads;
+  take_job_settings(spec, settings);
   spec.trace = static_cast<std::uint64_t>(std::max<std::int64_t>(trace, 0));
-  spec.checkpoint_seconds = settings.checkpoint_seconds;
   spec.options = options;
-  spec.rank = settings.rank;
-  spec.ranks = settings.ranks;
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 

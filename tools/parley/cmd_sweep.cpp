@@ -268,10 +268,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
                "expected 0 to 100000 resamples, got " + std::to_string(bootstrap));
   const JobSettings settings = job_settings("sweep", vm, args, session, scenario, "/sweep");
   check_job_settings(settings, diag);
-  spec.threads = settings.threads;
-  spec.checkpoint_seconds = settings.checkpoint_seconds;
-  spec.rank = settings.rank;
-  spec.ranks = settings.ranks;
+  take_job_settings(spec, settings);
   const std::uint64_t seed = scenario ? seed_option(vm, scenario->default_seed, diag) : 0;
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';

@@ -96,6 +96,16 @@ void add_batch_options(boost::program_options::options_description& visible,
                                        const std::optional<Scenario>& scenario,
                                        std::string_view subfolder);
 
+/// Copies what every batch spec takes from the job's settings (threads, checkpoint interval,
+/// MPI rank and ranks) into `spec`: a BatchSpec, CompareSpec or SweepSpec.
+template <typename Spec>
+void take_job_settings(Spec& spec, const JobSettings& settings) {
+  spec.threads = settings.threads;
+  spec.checkpoint_seconds = settings.checkpoint_seconds;
+  spec.rank = settings.rank;
+  spec.ranks = settings.ranks;
+}
+
 /// Opens `job`'s folder (BatchJob::open), printing the message of a failure on stderr.
 /// Returns 0 to go on, else the exit status every rank should stop with.
 [[nodiscard]] int open_job(BatchJob& job, bool root);
