@@ -41,32 +41,6 @@ std::vector<std::pair<std::string, std::string>> fields(std::string_view text) {
   return out;
 }
 
-// Writes `bytes` to `path` so that the path holds either the old or the new content whatever
-// happens: a temporary file, fsync, rename, fsync of the folder.
-bool write_atomically(const std::string& dir, const std::string& path, std::string_view bytes) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  size_t done = 0;
-  bool ok = true;
-  while (ok && done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    ok = n > 0;
-    if (ok) done += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  ok = ok && std::rename(temp.c_str(), path.c_str()) == 0;
-  if (!ok) {
-    const int reason = errno;  // for the caller's message; remove() may change errno
-    std::remove(temp.c_str());
-    errno = reason;
-    return false;
-  }
-  // The rename is durable once the folder is synced; a failure there is a failed checkpoint.
-  return sync_folder(dir);
-}
-
 }  // namespace
 
 void BatchFingerprint::add(std::string_view key, std::string_view value) {
@@ -241,7 +215,7 @@ void ResumableOutput::save(std::uint64_t runs_done, std::string_view state) {
   }
   c.state = state;
   errno = 0;
-  if (!write_atomically(dir_, dir_ + "/" + kCheckpointName, encode_checkpoint(c)))
+  if (!write_file_atomically(dir_ + "/" + kCheckpointName, encode_checkpoint(c)))
     fail("write the checkpoint");
 }
 

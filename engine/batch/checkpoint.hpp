@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "engine/batch/runner.hpp"
-#include "engine/io/output.hpp"
+#include "engine/io/atomic_file.hpp"
 
 namespace parley {
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "engine/batch/bytes.hpp"
+#include "engine/io/csv_write.hpp"
 
 namespace parley {
 
@@ -182,24 +183,6 @@ std::string_view verdict_text(Verdict v, bool higher_is_better) noexcept {
 
 bool higher_is_better(MetricKind kind) noexcept {
   return kind == MetricKind::utility || kind == MetricKind::utility_mean;
-}
-
-double default_min_effect(MetricKind kind, double unit_per_point) noexcept {
-  switch (kind) {
-    case MetricKind::issue:
-      return 1.0;
-    case MetricKind::issue_value:
-      return std::abs(unit_per_point);
-    case MetricKind::utility:
-    case MetricKind::utility_mean:
-      return 0.01;
-    case MetricKind::recognized:
-    case MetricKind::moves:
-      return 0.1;
-    case MetricKind::settled:
-      return 1.0;
-  }
-  return 0.0;
 }
 
 double default_min_effect(const MetricInfo& m) noexcept {

@@ -20,6 +20,7 @@
 #include "engine/batch/runner.hpp"
 #include "engine/batch/stats.hpp"
 #include "engine/core/diagnostics.hpp"
+#include "engine/io/result_records.hpp"
 #include "engine/model/rules.hpp"
 #include "engine/scenario/scenario.hpp"
 #include "engine/sim/run.hpp"
@@ -39,18 +40,6 @@ struct PairedSums {
   Int128 base = 0;            ///< sum of baseline values, fixed point
   Int128 option = 0;          ///< sum of option values, fixed point
   Int128 diff_sq = 0;         ///< sum of squared differences, fixed point squared
-};
-
-/// The comparison of one option with the baseline on one metric.
-struct PairedSummary {
-  std::uint64_t n = 0;         ///< paired runs used (both runs succeeded)
-  double baseline_mean = 0.0;  ///< over the n pairs, in the metric's unit
-  double option_mean = 0.0;    ///< over the n pairs
-  double diff_mean = 0.0;      ///< option_mean - baseline_mean
-  double diff_sd = 0.0;        ///< sample sd of the paired differences (0 when n < 2)
-  double ci_low = 0.0;         ///< diff_mean - t(0.975, n-1) * diff_sd / sqrt(n)
-  double ci_high = 0.0;        ///< diff_mean + t(0.975, n-1) * diff_sd / sqrt(n)
-  double p_greater = 0.5;      ///< (count(diff > 0) + count(diff == 0) / 2) / n; 0.5 when n = 0
 };
 
 /// A plain reading of a paired difference: its 95% interval and its size against the smallest
@@ -76,12 +65,8 @@ enum class Verdict : std::uint8_t {
 /// True for the metrics whose "higher" reads as "better": utilities (final and mean).
 [[nodiscard]] bool higher_is_better(MetricKind kind) noexcept;
 
-/// The smallest difference of means that matters in practice, by kind of metric, when
-/// --min-effect gives none: 0.01 utility; 1 point of an issue's 0-100 scale (and the same point
-/// in the unit: `unit_per_point` = (unit_high - unit_low) / 100); 0.1 recognizing actors
-/// or times a move is made per run (one more in one run of ten); 1 turn of settling.
-[[nodiscard]] double default_min_effect(MetricKind kind, double unit_per_point) noexcept;
-/// The same for a metric of the catalogue.
+/// The smallest difference of means that matters in practice for a metric of the catalogue
+/// (default_min_effect of its kind and unit, see engine/io/result_records.hpp).
 [[nodiscard]] double default_min_effect(const MetricInfo& m) noexcept;
 
 /// The min effect of every final metric of `catalog` (in its order): the defaults, then each

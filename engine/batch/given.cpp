@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/batch/bytes.hpp"
+#include "engine/io/csv_write.hpp"
 #include "engine/model/view.hpp"
 
 namespace parley {

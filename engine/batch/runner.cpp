@@ -13,6 +13,7 @@
 
 #include "engine/batch/bytes.hpp"
 #include "engine/batch/mpi.hpp"
+#include "engine/io/csv_write.hpp"
 
 #include "engine/scenario/path.hpp"
 #include "engine/sim/compile.hpp"
@@ -89,19 +90,6 @@ void append_number(std::string& text, double v) {
   if (end == nullptr)
     end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6).ptr;
   text.append(buf, end);
-}
-
-void append_csv_cell(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
 }
 
 RowFormat::RowFormat(const Scenario& scenario, const Rules& rules, const MetricCatalog& catalog)

@@ -114,8 +114,6 @@ class RowFormat {
 
 /// Appends `v` with 6 significant digits (shortest form, as printf %g but locale-independent).
 void append_number(std::string& text, double v);
-/// Appends `text` as one CSV cell, quoted when it holds a comma, quote or newline.
-void append_csv_cell(std::string& out, std::string_view text);
 
 /// Receives a batch's output in run order, on the thread that called run_batch.
 class BatchSink {

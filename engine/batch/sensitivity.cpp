@@ -197,6 +197,113 @@ bool estimate(const double* s, double w, int d, double* s1, double* st) {
   return true;
 }
 
+// The outputs among columns [g0, end) of `y` that can be estimated: finite everywhere and not
+// constant over the A and B rows, each with its mean over them (`centre`).
+void usable_outputs(const Eigen::MatrixXd& y, Eigen::Index g0, Eigen::Index end, Eigen::Index rows,
+                    std::vector<Eigen::Index>& usable, std::vector<double>& centre) {
+  for (Eigen::Index m = g0; m < end; ++m) {
+    const auto col = y.col(m);
+    if (!col.allFinite()) continue;
+    const double c = col.head(2 * rows).mean();
+    const double var = (col.head(2 * rows).array() - c).square().mean();
+    // A metric that does not vary has no variance to apportion. The floor is relative so
+    // that rounding noise on a large constant does not pass for variance.
+    if (!(var > 1e-15 * (1.0 + c * c))) continue;
+    usable.push_back(m);
+    centre.push_back(c);
+  }
+}
+
+// The table of table_columns(d) columns per usable output (see above), one row per base row.
+Eigen::MatrixXd sobol_table(const Eigen::MatrixXd& y, const std::vector<Eigen::Index>& usable,
+                            const std::vector<double>& centre, Eigen::Index rows, int d) {
+  const int per = table_columns(d);
+  const auto used = static_cast<Eigen::Index>(usable.size());
+  Eigen::MatrixXd table(rows, used * per);
+  for (Eigen::Index u = 0; u < used; ++u) {
+    const auto col = y.col(usable[static_cast<size_t>(u)]);
+    const double c = centre[static_cast<size_t>(u)];
+    const Eigen::ArrayXd a = col.segment(0, rows).array() - c;
+    const Eigen::ArrayXd b = col.segment(rows, rows).array() - c;
+    table.col(u * per) = (a + b).matrix();
+    table.col(u * per + 1) = (a.square() + b.square()).matrix();
+    for (int i = 0; i < d; ++i) {
+      const Eigen::ArrayXd ab = col.segment((2 + i) * rows, rows).array() - c;
+      table.col(u * per + 2 + 2 * i) = (b * (ab - a)).matrix();
+      table.col(u * per + 3 + 2 * i) = (a - ab).square().matrix();
+    }
+  }
+  return table;
+}
+
+// Point estimates: every base row once, into `result` for each usable output.
+void point_estimates(const Eigen::MatrixXd& table, const std::vector<Eigen::Index>& usable,
+                     Eigen::Index rows, int d, std::vector<std::vector<SobolIndex>>& result) {
+  const int per = table_columns(d);
+  const Eigen::RowVectorXd sums = table.colwise().sum();
+  std::vector<double> s1(static_cast<size_t>(d)), st(static_cast<size_t>(d));
+  for (size_t u = 0; u < usable.size(); ++u) {
+    auto& out = result[static_cast<size_t>(usable[u])];
+    if (!estimate(&sums[static_cast<Eigen::Index>(u) * per], static_cast<double>(rows), d,
+                  s1.data(), st.data()))
+      continue;
+    for (int i = 0; i < d; ++i)
+      out[static_cast<size_t>(i)] = {s1[static_cast<size_t>(i)], 0.0, st[static_cast<size_t>(i)],
+                                     0.0};
+  }
+}
+
+// Bootstrap over the base rows: replicate r resamples n rows with replacement from
+// Rng(seed, r), the same draws for every output and every grouping of the outputs. Sums and
+// sums of squares of the replicates give the standard deviation, and the 95% half-widths of
+// the indices point_estimates set.
+void bootstrap_intervals(const Eigen::MatrixXd& table, const std::vector<Eigen::Index>& usable,
+                         Eigen::Index rows, int d, int bootstrap, std::uint64_t seed,
+                         std::vector<std::vector<SobolIndex>>& result) {
+  const int per = table_columns(d);
+  const auto used = static_cast<Eigen::Index>(usable.size());
+  std::vector<double> s1(static_cast<size_t>(d)), st(static_cast<size_t>(d));
+  Eigen::MatrixXd sum1 = Eigen::MatrixXd::Zero(used, d), sq1 = sum1, sumt = sum1, sqt = sum1;
+  Eigen::VectorXd good = Eigen::VectorXd::Zero(used);
+  Eigen::MatrixXd counts(kBootstrapBlock, rows);
+  for (int r0 = 0; r0 < bootstrap; r0 += kBootstrapBlock) {
+    const int block = std::min(kBootstrapBlock, bootstrap - r0);
+    counts.setZero();
+    for (int r = 0; r < block; ++r) {
+      Rng rng(seed, static_cast<std::uint64_t>(r0 + r));
+      for (Eigen::Index j = 0; j < rows; ++j)
+        counts(r, static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(rows)))) += 1.0;
+    }
+    // Row-major, so each replicate's weighted sums are contiguous for estimate().
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rep =
+        counts.topRows(block) * table;
+    for (int r = 0; r < block; ++r)
+      for (Eigen::Index u = 0; u < used; ++u) {
+        if (!estimate(&rep(r, u * per), static_cast<double>(rows), d, s1.data(), st.data()))
+          continue;  // a degenerate resample (every row the same) has no variance
+        good[u] += 1.0;
+        for (int i = 0; i < d; ++i) {
+          sum1(u, i) += s1[static_cast<size_t>(i)];
+          sq1(u, i) += s1[static_cast<size_t>(i)] * s1[static_cast<size_t>(i)];
+          sumt(u, i) += st[static_cast<size_t>(i)];
+          sqt(u, i) += st[static_cast<size_t>(i)] * st[static_cast<size_t>(i)];
+        }
+      }
+  }
+  auto sd = [](double s, double q, double k) {
+    return k > 1.0 ? std::sqrt(std::max(0.0, (q - s * s / k) / (k - 1.0))) : 0.0;
+  };
+  for (Eigen::Index u = 0; u < used; ++u) {
+    auto& out = result[static_cast<size_t>(usable[static_cast<size_t>(u)])];
+    for (int i = 0; i < d; ++i) {
+      SobolIndex& x = out[static_cast<size_t>(i)];
+      if (std::isnan(x.s1)) continue;
+      x.s1_ci = kZ95 * sd(sum1(u, i), sq1(u, i), good[u]);
+      x.st_ci = kZ95 * sd(sumt(u, i), sqt(u, i), good[u]);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::vector<SobolIndex>> sobol_indices(const Eigen::MatrixXd& y, int n, int d,
@@ -208,95 +315,16 @@ std::vector<std::vector<SobolIndex>> sobol_indices(const Eigen::MatrixXd& y, int
       static_cast<size_t>(outputs),
       std::vector<SobolIndex>(static_cast<size_t>(d), SobolIndex{kNaN, kNaN, kNaN, kNaN}));
   if (n < 2 || d < 1 || y.rows() != rows * (d + 2)) return result;
-
+  // The outputs go in groups whose table stays within kGroupCells.
   const Eigen::Index group = std::max<Eigen::Index>(1, kGroupCells / (rows * per));
   for (Eigen::Index g0 = 0; g0 < outputs; g0 += group) {
-    // The outputs of this group that can be estimated: finite everywhere and not constant.
     std::vector<Eigen::Index> usable;
     std::vector<double> centre;
-    for (Eigen::Index m = g0; m < std::min(outputs, g0 + group); ++m) {
-      const auto col = y.col(m);
-      if (!col.allFinite()) continue;
-      const double c = col.head(2 * rows).mean();
-      const double var = (col.head(2 * rows).array() - c).square().mean();
-      // A metric that does not vary has no variance to apportion. The floor is relative so
-      // that rounding noise on a large constant does not pass for variance.
-      if (!(var > 1e-15 * (1.0 + c * c))) continue;
-      usable.push_back(m);
-      centre.push_back(c);
-    }
+    usable_outputs(y, g0, std::min(outputs, g0 + group), rows, usable, centre);
     if (usable.empty()) continue;
-
-    const auto used = static_cast<Eigen::Index>(usable.size());
-    Eigen::MatrixXd table(rows, used * per);
-    for (Eigen::Index u = 0; u < used; ++u) {
-      const auto col = y.col(usable[static_cast<size_t>(u)]);
-      const double c = centre[static_cast<size_t>(u)];
-      const Eigen::ArrayXd a = col.segment(0, rows).array() - c;
-      const Eigen::ArrayXd b = col.segment(rows, rows).array() - c;
-      table.col(u * per) = (a + b).matrix();
-      table.col(u * per + 1) = (a.square() + b.square()).matrix();
-      for (int i = 0; i < d; ++i) {
-        const Eigen::ArrayXd ab = col.segment((2 + i) * rows, rows).array() - c;
-        table.col(u * per + 2 + 2 * i) = (b * (ab - a)).matrix();
-        table.col(u * per + 3 + 2 * i) = (a - ab).square().matrix();
-      }
-    }
-
-    // Point estimates: every base row once.
-    const Eigen::RowVectorXd sums = table.colwise().sum();
-    std::vector<double> s1(static_cast<size_t>(d)), st(static_cast<size_t>(d));
-    for (Eigen::Index u = 0; u < used; ++u) {
-      auto& out = result[static_cast<size_t>(usable[static_cast<size_t>(u)])];
-      if (!estimate(&sums[u * per], static_cast<double>(rows), d, s1.data(), st.data())) continue;
-      for (int i = 0; i < d; ++i)
-        out[static_cast<size_t>(i)] = {s1[static_cast<size_t>(i)], 0.0, st[static_cast<size_t>(i)],
-                                       0.0};
-    }
-    if (bootstrap <= 0) continue;
-
-    // Bootstrap over the base rows: replicate r resamples n rows with replacement from
-    // Rng(seed, r), the same draws for every output and every grouping of the outputs.
-    // Sums and sums of squares of the replicates give the standard deviation.
-    Eigen::MatrixXd sum1 = Eigen::MatrixXd::Zero(used, d), sq1 = sum1, sumt = sum1, sqt = sum1;
-    Eigen::VectorXd good = Eigen::VectorXd::Zero(used);
-    Eigen::MatrixXd counts(kBootstrapBlock, rows);
-    for (int r0 = 0; r0 < bootstrap; r0 += kBootstrapBlock) {
-      const int block = std::min(kBootstrapBlock, bootstrap - r0);
-      counts.setZero();
-      for (int r = 0; r < block; ++r) {
-        Rng rng(seed, static_cast<std::uint64_t>(r0 + r));
-        for (Eigen::Index j = 0; j < rows; ++j)
-          counts(r, static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(rows)))) += 1.0;
-      }
-      // Row-major, so each replicate's weighted sums are contiguous for estimate().
-      const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rep =
-          counts.topRows(block) * table;
-      for (int r = 0; r < block; ++r)
-        for (Eigen::Index u = 0; u < used; ++u) {
-          if (!estimate(&rep(r, u * per), static_cast<double>(rows), d, s1.data(), st.data()))
-            continue;  // a degenerate resample (every row the same) has no variance
-          good[u] += 1.0;
-          for (int i = 0; i < d; ++i) {
-            sum1(u, i) += s1[static_cast<size_t>(i)];
-            sq1(u, i) += s1[static_cast<size_t>(i)] * s1[static_cast<size_t>(i)];
-            sumt(u, i) += st[static_cast<size_t>(i)];
-            sqt(u, i) += st[static_cast<size_t>(i)] * st[static_cast<size_t>(i)];
-          }
-        }
-    }
-    auto sd = [](double s, double q, double k) {
-      return k > 1.0 ? std::sqrt(std::max(0.0, (q - s * s / k) / (k - 1.0))) : 0.0;
-    };
-    for (Eigen::Index u = 0; u < used; ++u) {
-      auto& out = result[static_cast<size_t>(usable[static_cast<size_t>(u)])];
-      for (int i = 0; i < d; ++i) {
-        SobolIndex& x = out[static_cast<size_t>(i)];
-        if (std::isnan(x.s1)) continue;
-        x.s1_ci = kZ95 * sd(sum1(u, i), sq1(u, i), good[u]);
-        x.st_ci = kZ95 * sd(sumt(u, i), sqt(u, i), good[u]);
-      }
-    }
+    const Eigen::MatrixXd table = sobol_table(y, usable, centre, rows, d);
+    point_estimates(table, usable, rows, d, result);
+    if (bootstrap > 0) bootstrap_intervals(table, usable, rows, d, bootstrap, seed, result);
   }
   return result;
 }

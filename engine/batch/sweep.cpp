@@ -17,6 +17,7 @@
 #include "engine/batch/mpi.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/core/rng.hpp"
+#include "engine/io/csv_write.hpp"
 #include "engine/sim/compile.hpp"
 
 namespace parley {
@@ -316,12 +317,11 @@ Range writable_range(const Slot& slot) noexcept {
                                       : slot_range(slot.kind);
 }
 
-std::optional<VaryRange> parse_vary(std::string_view text, const IdTables& ids, ParseError& error) {
-  const size_t eq = text.find('=');
-  if (eq == std::string_view::npos) {
-    error = {0, "expected PATH=LO..HI (e.g. model.settle_rate=0.1..0.3), got " + quoted(text)};
-    return std::nullopt;
-  }
+namespace {
+
+// The PATH of PATH=LO..HI (`text` up to '=' at `eq`): a path that can be set and holds a number.
+std::optional<Slot> vary_slot(std::string_view text, size_t eq, const IdTables& ids,
+                              ParseError& error) {
   int lead = 0;
   const std::string_view path = trim(text.substr(0, eq), lead);
   if (path == "model.bargaining") {
@@ -341,21 +341,35 @@ std::optional<VaryRange> parse_vary(std::string_view text, const IdTables& ids, 
              quoted(path_text(*slot, ids)) + " is read-only; expected a path that can be set"};
     return std::nullopt;
   }
-  VaryRange out;
-  out.slot = *slot;
-  out.path = path_text(*slot, ids);
+  return slot;
+}
 
-  const auto value_start = static_cast<int>(eq) + 1;
-  const std::string_view rest = text.substr(eq + 1);
-  const size_t dots = rest.find("..");
-  if (dots == std::string_view::npos) {
-    error = {value_start, "expected a range LO..HI after '=' (e.g. " + out.path + "=" + [&] {
-               const Range r = writable_range(*slot);
-               return std::isfinite(r.lo) && std::isfinite(r.hi)
-                          ? format_double(r.lo) + ".." + format_double(r.hi)
-                          : std::string("0..1");
-             }() + "), got " + quoted(rest)};
+// The :STEPS of a grid range (`text` after the colon, which starts at `offset` of the
+// argument): a whole number of levels from 2 to kMaxSteps.
+std::optional<int> vary_steps(std::string_view text, int offset, ParseError& error) {
+  int lead = 0;
+  const std::string_view steps_text = trim(text, lead);
+  const auto steps = parse_double(steps_text);
+  if (!steps || *steps != std::floor(*steps) || *steps < 2 || *steps > kMaxSteps) {
+    error = {offset + lead, "expected STEPS, a whole number of grid levels from 2 to " +
+                                std::to_string(kMaxSteps) + ", got " + quoted(steps_text)};
     return std::nullopt;
+  }
+  return static_cast<int>(*steps);
+}
+
+// LO..HI[:STEPS] (`rest`, which starts at `value_start` of the argument) into `out`, whose slot
+// and path are set: LO < HI, both within the path's range.
+bool vary_values(std::string_view rest, int value_start, VaryRange& out, ParseError& error) {
+  const size_t dots = rest.find("..");
+  const Range r = writable_range(out.slot);
+  if (dots == std::string_view::npos) {
+    const std::string example = std::isfinite(r.lo) && std::isfinite(r.hi)
+                                    ? format_double(r.lo) + ".." + format_double(r.hi)
+                                    : std::string("0..1");
+    error = {value_start, "expected a range LO..HI after '=' (e.g. " + out.path + "=" + example +
+                              "), got " + quoted(rest)};
+    return false;
   }
   const size_t colon = rest.find(':', dots + 2);
   const std::string_view lo_raw = rest.substr(0, dots);
@@ -369,39 +383,47 @@ std::optional<VaryRange> parse_vary(std::string_view text, const IdTables& ids, 
   const auto lo = parse_double(lo_text);
   if (!lo) {
     error = {lo_offset, "expected a number for LO, got " + quoted(lo_text)};
-    return std::nullopt;
+    return false;
   }
   const auto hi = parse_double(hi_text);
   if (!hi) {
     error = {hi_offset, "expected a number for HI, got " + quoted(hi_text)};
-    return std::nullopt;
+    return false;
   }
   if (!(*lo < *hi)) {
     error = {lo_offset, "expected LO < HI, got " + format_double(*lo) + ".." + format_double(*hi)};
-    return std::nullopt;
+    return false;
   }
-  const Range r = writable_range(*slot);
   if (*lo < r.lo || *hi > r.hi) {
     error = {*lo < r.lo ? lo_offset : hi_offset,
              out.path + ": " + format_double(*lo) + ".." + format_double(*hi) +
                  " reaches outside the path's range; expected LO and HI within " +
                  range_text(r.lo, r.hi)};
-    return std::nullopt;
+    return false;
   }
   out.lo = *lo;
   out.hi = *hi;
-  if (colon != std::string_view::npos) {
-    int steps_lead = 0;
-    const std::string_view steps_text = trim(rest.substr(colon + 1), steps_lead);
-    const int steps_offset = value_start + static_cast<int>(colon) + 1 + steps_lead;
-    const auto steps = parse_double(steps_text);
-    if (!steps || *steps != std::floor(*steps) || *steps < 2 || *steps > kMaxSteps) {
-      error = {steps_offset, "expected STEPS, a whole number of grid levels from 2 to " +
-                                 std::to_string(kMaxSteps) + ", got " + quoted(steps_text)};
-      return std::nullopt;
-    }
-    out.steps = static_cast<int>(*steps);
+  if (colon == std::string_view::npos) return true;
+  const auto steps =
+      vary_steps(rest.substr(colon + 1), value_start + static_cast<int>(colon) + 1, error);
+  if (steps) out.steps = *steps;
+  return steps.has_value();
+}
+
+}  // namespace
+
+std::optional<VaryRange> parse_vary(std::string_view text, const IdTables& ids, ParseError& error) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos) {
+    error = {0, "expected PATH=LO..HI (e.g. model.settle_rate=0.1..0.3), got " + quoted(text)};
+    return std::nullopt;
   }
+  const auto slot = vary_slot(text, eq, ids, error);
+  if (!slot) return std::nullopt;
+  VaryRange out;
+  out.slot = *slot;
+  out.path = path_text(*slot, ids);
+  if (!vary_values(text.substr(eq + 1), static_cast<int>(eq) + 1, out, error)) return std::nullopt;
   return out;
 }
 
@@ -478,205 +500,259 @@ SweepPlan make_sweep_plan(Design design, std::vector<VaryRange> vary, int sample
   return plan;
 }
 
-SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, const SweepPlan& plan,
-                      const SweepSpec& spec) {
-  const Eigen::Index samples = plan.samples();
-  const auto metrics = static_cast<Eigen::Index>(catalog.final.size());
-  const int threads = std::max(1, spec.threads);
-  const std::uint64_t runs = std::max<std::uint64_t>(1, spec.runs_per_sample);
-  const bool root = spec.rank == 0;
-  const int ranks = std::max(1, spec.ranks);
-  SweepResult result;
-  result.means.resize(samples, metrics);
-  result.ok.assign(static_cast<size_t>(samples), 0);
-  const Eigen::Index chunks = (samples + kChunk - 1) / kChunk;
-  const std::uint64_t total = static_cast<std::uint64_t>(samples) * runs;
-  const auto chunk_size = [&](Eigen::Index c) { return std::min(kChunk, samples - c * kChunk); };
+namespace {
 
-  // What is done already (rank 0 only: the other ranks learn it chunk by chunk).
-  SweepState state;
-  state.done.assign(static_cast<size_t>(chunks), false);
-  if (root && !spec.resume_state.empty())
-    decode_sweep_state(spec.resume_state, runs, state, result);
-  const SweepState resumed = state;
+// Forwards one chunk's batch checkpoints into the sweep's (sequential chunks only).
+class ChunkCheckpointer final : public BatchCheckpointer {
+ public:
+  ChunkCheckpointer(SweepState& state, Eigen::Index chunk, std::uint64_t runs,
+                    std::function<void()> save)
+      : state_(state), chunk_(chunk), runs_(runs), save_(std::move(save)) {}
+  void save(std::uint64_t runs_done, std::string_view batch_state) override {
+    if (runs_done >= runs_) return;  // the chunk's end is saved as a finished chunk
+    state_.current = chunk_;
+    state_.current_runs = runs_done;
+    state_.current_state = std::string(batch_state);
+    save_();
+  }
 
-  // Checkpoints (rank 0): every finished chunk and the batch state of the one under way. The
-  // mutex guards `state` and the checkpointer when chunks run in parallel.
-  std::mutex state_mutex;
-  auto last_save = std::chrono::steady_clock::now();
-  // A big design's checkpoint holds every finished sample's means (hundreds of MB for 10^5
-  // samples), and writing it can take seconds: the gap between saves grows with the cost of the
-  // last one so that saving takes at most about 1/kSaveShare of the time.
-  constexpr double kSaveShare = 20.0;
-  double save_cost = 0.0;
-  const auto save_locked = [&](bool force) {
-    if (spec.checkpointer == nullptr) return;
+ private:
+  SweepState& state_;
+  Eigen::Index chunk_;
+  std::uint64_t runs_;
+  std::function<void()> save_;
+};
+
+// One call of run_sweep: the samples cut into chunks of kChunk, each chunk one batch whose
+// options are its samples, run either one after the other (each spread over the threads and
+// ranks by run blocks) or in parallel (one chunk per thread). Either way each sample's sums are
+// exact, so the split does not change a bit of the result.
+class SweepRun {
+ public:
+  SweepRun(const Scenario& scenario, const MetricCatalog& catalog, const SweepPlan& plan,
+           const SweepSpec& spec)
+      : scenario_(scenario),
+        catalog_(catalog),
+        plan_(plan),
+        spec_(spec),
+        samples_(plan.samples()),
+        threads_(std::max(1, spec.threads)),
+        runs_(std::max<std::uint64_t>(1, spec.runs_per_sample)),
+        root_(spec.rank == 0),
+        ranks_(std::max(1, spec.ranks)),
+        chunks_((samples_ + kChunk - 1) / kChunk),
+        total_(static_cast<std::uint64_t>(samples_) * runs_) {
+    result_.means.resize(samples_, static_cast<Eigen::Index>(catalog.final.size()));
+    result_.ok.assign(static_cast<size_t>(samples_), 0);
+    // What is done already (rank 0 only: the other ranks learn it chunk by chunk).
+    state_.done.assign(static_cast<size_t>(chunks_), false);
+    if (root_ && !spec.resume_state.empty())
+      decode_sweep_state(spec.resume_state, runs_, state_, result_);
+    resumed_ = state_;
+  }
+
+  // Runs every chunk not done yet; the result counts the failed runs.
+  SweepResult run() {
+    // Parallel over chunks when there are enough of them to keep every thread busy (one
+    // process only); otherwise the chunks go one after the other.
+    const bool over_chunks = ranks_ == 1 && threads_ > 1 && (chunks_ >= 2 * threads_ || runs_ < 64);
+    if (over_chunks)
+      run_in_parallel();
+    else
+      run_in_sequence();
+    for (const std::uint64_t ok : result_.ok) result_.failed += runs_ - ok;
+    return std::move(result_);
+  }
+
+ private:
+  [[nodiscard]] Eigen::Index chunk_size(Eigen::Index c) const {
+    return std::min(kChunk, samples_ - c * kChunk);
+  }
+
+  // Saves a checkpoint (rank 0) of every finished chunk and the batch state of the one under
+  // way, when the last is old enough or `force`. The caller holds state_mutex_ when chunks run
+  // in parallel.
+  void save_locked(bool force) {
+    if (spec_.checkpointer == nullptr) return;
     const auto now = std::chrono::steady_clock::now();
-    const double gap = std::max(spec.checkpoint_seconds, kSaveShare * save_cost);
-    if (!force && std::chrono::duration<double>(now - last_save).count() < gap) return;
+    const double gap = std::max(spec_.checkpoint_seconds, kSaveShare * save_cost_);
+    if (!force && std::chrono::duration<double>(now - last_save_).count() < gap) return;
     std::uint64_t sims = 0;
-    for (Eigen::Index c = 0; c < chunks; ++c) {
-      if (state.done[static_cast<size_t>(c)])
-        sims += static_cast<std::uint64_t>(chunk_size(c)) * runs;
-      else if (c == state.current)
-        sims += static_cast<std::uint64_t>(chunk_size(c)) * state.current_runs;
+    for (Eigen::Index c = 0; c < chunks_; ++c) {
+      if (state_.done[static_cast<size_t>(c)])
+        sims += static_cast<std::uint64_t>(chunk_size(c)) * runs_;
+      else if (c == state_.current)
+        sims += static_cast<std::uint64_t>(chunk_size(c)) * state_.current_runs;
     }
-    spec.checkpointer->save(sims, encode_sweep_state(state, result, runs));
-    last_save = std::chrono::steady_clock::now();
-    save_cost = std::chrono::duration<double>(last_save - now).count();
-  };
-  // Forwards one chunk's batch checkpoints into the sweep's (sequential chunks only).
-  class ChunkCheckpointer final : public BatchCheckpointer {
-   public:
-    ChunkCheckpointer(SweepState& state, Eigen::Index chunk, std::uint64_t runs,
-                      std::function<void()> save)
-        : state_(state), chunk_(chunk), runs_(runs), save_(std::move(save)) {}
-    void save(std::uint64_t runs_done, std::string_view batch_state) override {
-      if (runs_done >= runs_) return;  // the chunk's end is saved as a finished chunk
-      state_.current = chunk_;
-      state_.current_runs = runs_done;
-      state_.current_state = std::string(batch_state);
-      save_();
-    }
+    spec_.checkpointer->save(sims, encode_sweep_state(state_, result_, runs_));
+    last_save_ = std::chrono::steady_clock::now();
+    save_cost_ = std::chrono::duration<double>(last_save_ - now).count();
+  }
 
-   private:
-    SweepState& state_;
-    Eigen::Index chunk_;
-    std::uint64_t runs_;
-    std::function<void()> save_;
-  };
-
-  // One chunk: compile its copy of the scenario and run all its samples as options of one batch.
-  auto run_chunk = [&](Eigen::Index chunk, int inner_threads, BatchSink& sink,
-                       std::uint64_t resume_runs, const std::string& resume_state,
-                       BatchCheckpointer* checkpointer) {
+  // One chunk: compile its copy of the scenario and run all its samples as options of one
+  // batch, from `resume_runs` on.
+  void run_chunk(Eigen::Index chunk, int inner_threads, BatchSink& sink, std::uint64_t resume_runs,
+                 const std::string& resume_state, BatchCheckpointer* checkpointer) {
     const Eigen::Index first = chunk * kChunk;
     const Eigen::Index n = chunk_size(chunk);
-    const Scenario sc = chunk_scenario(scenario, plan, spec.base_option, first, n);
+    const Scenario sc = chunk_scenario(scenario_, plan_, spec_.base_option, first, n);
     const Rules rules = compile(sc);
-    const RowFormat format(sc, rules, catalog);
-    ChunkObserver observer(catalog, n, inner_threads);
+    const RowFormat format(sc, rules, catalog_);
+    ChunkObserver observer(catalog_, n, inner_threads);
     BatchSpec batch;
-    batch.runs = runs;
-    batch.seed = spec.seed;
+    batch.runs = runs_;
+    batch.seed = spec_.seed;
     batch.threads = inner_threads;
-    const int first_new = static_cast<int>(scenario.options.size());
+    const int first_new = static_cast<int>(scenario_.options.size());
     for (Eigen::Index s = 0; s < n; ++s) batch.options.push_back(first_new + static_cast<int>(s));
     batch.observer = &observer;
     batch.write_rows = false;
     batch.collect_stats = false;
     batch.checkpointer = checkpointer;
-    batch.checkpoint_seconds = spec.checkpoint_seconds;
+    batch.checkpoint_seconds = spec_.checkpoint_seconds;
     batch.resume_runs = resume_runs;
     batch.resume_state = resume_state;
-    batch.rank = spec.rank;
-    batch.ranks = ranks;
-    (void)run_batch(rules, catalog, format, batch, sink);
-    observer.write_means(result.means, result.ok, first);
-  };
-  static const std::string kNoState;
+    batch.rank = spec_.rank;
+    batch.ranks = ranks_;
+    (void)run_batch(rules, catalog_, format, batch, sink);
+    observer.write_means(result_.means, result_.ok, first);
+  }
 
-  // Parallel over chunks when there are enough of them to keep every thread busy (one process
-  // only); otherwise the chunks go one after the other, each spread over the threads (and
-  // ranks) by run blocks. Either way each sample's sums are exact, so the split does not change
-  // a bit of the result.
-  const bool over_chunks = ranks == 1 && threads > 1 && (chunks >= 2 * threads || runs < 64);
-  if (!over_chunks) {
+  // The chunks one after the other, each over every thread and rank; a chunk under way at the
+  // checkpoint continues from its batch state.
+  void run_in_sequence() {
     constexpr std::uint64_t kSkip = std::numeric_limits<std::uint64_t>::max();
-    for (Eigen::Index c = 0; c < chunks; ++c) {
+    for (Eigen::Index c = 0; c < chunks_; ++c) {
       std::uint64_t from = 0;
-      if (root)
-        from = resumed.done[static_cast<size_t>(c)] ? kSkip
-               : c == resumed.current               ? resumed.current_runs
-                                                    : 0;
-      if (ranks > 1) from = mpi::broadcast(from);
+      if (root_)
+        from = resumed_.done[static_cast<size_t>(c)] ? kSkip
+               : c == resumed_.current               ? resumed_.current_runs
+                                                     : 0;
+      if (ranks_ > 1) from = mpi::broadcast(from);
       if (from == kSkip) continue;
-      const std::uint64_t before = static_cast<std::uint64_t>(c * kChunk) * runs;
+      const std::uint64_t before = static_cast<std::uint64_t>(c * kChunk) * runs_;
       const auto per_run = static_cast<std::uint64_t>(chunk_size(c));
-      ChunkSink sink(&spec.progress, before, per_run, total);
-      ChunkCheckpointer forward(state, c, runs, [&] { save_locked(false); });
-      run_chunk(c, threads, sink, from,
-                root && c == resumed.current ? resumed.current_state : kNoState,
-                spec.checkpointer != nullptr ? &forward : nullptr);
-      if (root) {
-        state.done[static_cast<size_t>(c)] = true;
-        state.current = -1;
-        state.current_state.clear();
+      ChunkSink sink(&spec_.progress, before, per_run, total_);
+      ChunkCheckpointer forward(state_, c, runs_, [&] { save_locked(false); });
+      run_chunk(c, threads_, sink, from,
+                root_ && c == resumed_.current ? resumed_.current_state : kNoState,
+                spec_.checkpointer != nullptr ? &forward : nullptr);
+      if (root_) {
+        state_.done[static_cast<size_t>(c)] = true;
+        state_.current = -1;
+        state_.current_state.clear();
         save_locked(false);
       }
     }
-  } else {
-    std::atomic<Eigen::Index> next{0};
-    std::atomic<std::uint64_t> done{0};
-    std::mutex mutex;
-    std::condition_variable finished;
-    int running = 0;
-    // The first exception of any thread: the others stop taking chunks (those under way run to
-    // their end), and it is rethrown on this thread once all have joined. An exception leaving a
-    // std::thread would end the process through std::terminate.
-    std::exception_ptr failure;
-    const auto fail = [&](std::exception_ptr e) {
-      next.store(chunks);
-      const std::lock_guard lock(mutex);
-      if (failure == nullptr) failure = std::move(e);
-    };
-    auto worker = [&] {
-      try {
-        ChunkSink quiet(nullptr, 0, 0, 0);
-        for (Eigen::Index c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
-          if (!resumed.done[static_cast<size_t>(c)]) {
-            const bool part = c == resumed.current;
-            run_chunk(c, 1, quiet, part ? resumed.current_runs : 0,
-                      part ? resumed.current_state : kNoState, nullptr);
-            const std::lock_guard lock(state_mutex);
-            state.done[static_cast<size_t>(c)] = true;
-            if (part) {
-              state.current = -1;
-              state.current_state.clear();
-            }
-            save_locked(false);
+  }
+
+  // One worker thread of run_in_parallel: takes chunks until none is left or one failed.
+  void work() {
+    try {
+      ChunkSink quiet(nullptr, 0, 0, 0);
+      for (Eigen::Index c = next_.fetch_add(1); c < chunks_; c = next_.fetch_add(1)) {
+        if (!resumed_.done[static_cast<size_t>(c)]) {
+          const bool part = c == resumed_.current;
+          run_chunk(c, 1, quiet, part ? resumed_.current_runs : 0,
+                    part ? resumed_.current_state : kNoState, nullptr);
+          const std::lock_guard lock(state_mutex_);
+          state_.done[static_cast<size_t>(c)] = true;
+          if (part) {
+            state_.current = -1;
+            state_.current_state.clear();
           }
-          done += static_cast<std::uint64_t>(chunk_size(c)) * runs;
+          save_locked(false);
         }
-      } catch (...) {
-        fail(std::current_exception());
+        done_ += static_cast<std::uint64_t>(chunk_size(c)) * runs_;
       }
-      const std::lock_guard lock(mutex);
-      --running;
-      finished.notify_all();
-    };
+    } catch (...) {
+      fail(std::current_exception());
+    }
+    const std::lock_guard lock(mutex_);
+    --running_;
+    finished_.notify_all();
+  }
+
+  // Keeps the first exception of any thread: the others stop taking chunks (those under way
+  // run to their end), and run_in_parallel rethrows it once all have joined. An exception
+  // leaving a std::thread would end the process through std::terminate.
+  void fail(std::exception_ptr e) {
+    next_.store(chunks_);
+    const std::lock_guard lock(mutex_);
+    if (failure_ == nullptr) failure_ = std::move(e);
+  }
+
+  // One chunk per thread, single-threaded each, while this thread reports the progress.
+  void run_in_parallel() {
     std::vector<std::thread> pool;
     try {
-      for (int t = 0; t < threads; ++t) {
+      for (int t = 0; t < threads_; ++t) {
         {
-          const std::lock_guard lock(mutex);
-          ++running;
+          const std::lock_guard lock(mutex_);
+          ++running_;
         }
         try {
-          pool.emplace_back(worker);
+          pool.emplace_back([this] { work(); });
         } catch (...) {
-          const std::lock_guard lock(mutex);
-          --running;
+          const std::lock_guard lock(mutex_);
+          --running_;
           throw;
         }
       }
       // Progress is reported from this thread only, a few times a second.
-      std::unique_lock lock(mutex);
-      while (!finished.wait_for(lock, std::chrono::milliseconds(200), [&] { return running == 0; }))
-        if (spec.progress && failure == nullptr) {
+      std::unique_lock lock(mutex_);
+      while (
+          !finished_.wait_for(lock, std::chrono::milliseconds(200), [&] { return running_ == 0; }))
+        if (spec_.progress && failure_ == nullptr) {
           lock.unlock();
-          spec.progress(done.load(), total);
+          spec_.progress(done_.load(), total_);
           lock.lock();
         }
     } catch (...) {
       fail(std::current_exception());
     }
     for (std::thread& t : pool) t.join();
-    if (failure != nullptr) std::rethrow_exception(failure);
-    if (spec.progress) spec.progress(total, total);
+    if (failure_ != nullptr) std::rethrow_exception(failure_);
+    if (spec_.progress) spec_.progress(total_, total_);
   }
-  for (const std::uint64_t ok : result.ok) result.failed += runs - ok;
-  return result;
+
+  // A big design's checkpoint holds every finished sample's means (hundreds of MB for 10^5
+  // samples), and writing it can take seconds: the gap between saves grows with the cost of
+  // the last one so that saving takes at most about 1/kSaveShare of the time.
+  static constexpr double kSaveShare = 20.0;
+  inline static const std::string kNoState;
+
+  const Scenario& scenario_;
+  const MetricCatalog& catalog_;
+  const SweepPlan& plan_;
+  const SweepSpec& spec_;
+  const Eigen::Index samples_;
+  const int threads_;
+  const std::uint64_t runs_;
+  const bool root_;
+  const int ranks_;
+  const Eigen::Index chunks_;
+  const std::uint64_t total_;
+  SweepResult result_;
+  SweepState state_;    // what the checkpoints record; guarded by state_mutex_ in parallel
+  SweepState resumed_;  // what the resumed checkpoint held
+  std::mutex state_mutex_;
+  std::chrono::steady_clock::time_point last_save_ = std::chrono::steady_clock::now();
+  double save_cost_ = 0.0;
+  // run_in_parallel's shared counters.
+  std::atomic<Eigen::Index> next_{0};
+  std::atomic<std::uint64_t> done_{0};
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  int running_ = 0;
+  std::exception_ptr failure_;
+};
+
+}  // namespace
+
+SweepResult run_sweep(const Scenario& scenario, const MetricCatalog& catalog, const SweepPlan& plan,
+                      const SweepSpec& spec) {
+  return SweepRun(scenario, catalog, plan, spec).run();
 }
 
 std::vector<std::vector<SobolIndex>> sweep_sensitivity(const SweepPlan& plan,

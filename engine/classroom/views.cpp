@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/classroom/session.hpp"
+#include "engine/io/csv_write.hpp"
 #include "engine/io/explain_output.hpp"
 #include "engine/model/view.hpp"
 #include "engine/sim/explain.hpp"

@@ -5,7 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "engine/io/output.hpp"
+#include "engine/io/atomic_file.hpp"
 
 namespace parley {
 

@@ -227,21 +227,18 @@ constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t{64} << 20;
   return "expected a cell with a comma in double quotes (" + in_double_quotes(as_typed) + ")";
 }
 
-}  // namespace
+// Fields a row really has: empty cells past the `want` columns are what spreadsheets leave.
+std::size_t text_fields(const CsvRow& row, std::size_t want) {
+  std::size_t n = row.cells.size();
+  while (n > want && row.cells[n - 1].text.empty()) --n;
+  return n;
+}
 
-std::vector<int> mend_split_cells(CsvTable& table, const std::vector<CsvColumn>& columns,
-                                  Diagnostics& diag, std::size_t first_row) {
-  std::vector<int> mended;
-  const std::size_t want = columns.size();
-  if (want == 0 || first_row >= table.rows.size()) return mended;
-  // Fields a row really has: empty cells past the columns are what spreadsheets leave.
-  const auto fields = [want](const CsvRow& row) {
-    std::size_t n = row.cells.size();
-    while (n > want && row.cells[n - 1].text.empty()) --n;
-    return n;
-  };
-  // Every row one field too many (or more), the same in all, and not just the empty cells a
-  // spreadsheet leaves: the header lacks a name rather than every row a pair of quotes.
+// Every row one field too many (or more), the same in all, and not just the empty cells a
+// spreadsheet leaves: the header lacks a name rather than every row a pair of quotes. Reports
+// it and returns true when so.
+bool header_lacks_name(const CsvTable& table, std::size_t want, Diagnostics& diag,
+                       std::size_t first_row) {
   const std::size_t rows = table.rows.size() - first_row;
   const std::size_t first_count = table.rows[first_row].cells.size();
   bool all_same = rows >= 2 && first_count > want;
@@ -249,102 +246,139 @@ std::vector<int> mend_split_cells(CsvTable& table, const std::vector<CsvColumn>&
   for (std::size_t r = first_row; r < table.rows.size() && all_same; ++r) {
     const CsvRow& row = table.rows[r];
     all_same = row.cells.size() == first_count;
-    any_text_beyond = any_text_beyond || fields(row) > want;
+    any_text_beyond = any_text_beyond || text_fields(row, want) > want;
   }
-  if (all_same && any_text_beyond) {
-    const int header_line = first_row == 0 ? table.header_line : table.rows[first_row - 1].line;
-    diag.error(table.file, header_line, 1,
-               "the header names " + std::to_string(want) + " columns but every row has " +
-                   std::to_string(first_count) +
-                   " fields; expected a name in the header for every column");
-    return mended;
-  }
+  if (!all_same || !any_text_beyond) return false;
+  const int header_line = first_row == 0 ? table.header_line : table.rows[first_row - 1].line;
+  diag.error(table.file, header_line, 1,
+             "the header names " + std::to_string(want) + " columns but every row has " +
+                 std::to_string(first_count) +
+                 " fields; expected a name in the header for every column");
+  return true;
+}
 
+// How well the row fits the columns with the comma in each column c: cells [c, c + extra]
+// joined into column c, the others in their columns, shifted back (-1: not a candidate). With
+// `padding` (only empty cells beyond the columns) only joins of non-empty cells count.
+std::vector<int> join_scores(const CsvRow& row, const std::vector<CsvColumn>& columns,
+                             std::size_t extra, bool padding) {
+  const std::size_t want = columns.size();
+  std::vector<int> scores(want, -1);
+  for (std::size_t c = 0; c < want; ++c) {
+    if (padding) {
+      bool carries = !row.cells[c].text.empty();
+      for (std::size_t k = c + 1; k <= c + extra; ++k)
+        carries = carries && !row.cells[k].text.empty();
+      if (!carries) continue;
+    }
+    scores[c] = 0;
+    for (std::size_t k = 0; k < want; ++k) {
+      const std::size_t cell = k <= c ? k : k + extra;
+      if (k != c) {
+        scores[c] += fit(columns[k].kind, row.cells[cell].text);
+        continue;
+      }
+      // Joined, and for a typed column closed: "U(10" and "30" are "U(10,30" without its ')'
+      // (which is what split it). Text with an open '(' stays a poor fit.
+      std::string joined = join_cells(row.cells, c, extra, ",", false);
+      if (columns[k].kind != CellKind::text)
+        joined.append(static_cast<std::size_t>(unclosed(joined)), ')');
+      scores[c] += fit(columns[k].kind, joined);
+    }
+    // Free text goes on after its comma in words ("Release aid, then talk"); a bare number
+    // after it more likely belongs to the next column (the decimal comma in "Aid,0,5").
+    if (columns[c].kind == CellKind::text)
+      for (std::size_t k = c + 1; k <= c + extra; ++k)
+        if (looks_number(row.cells[k].text)) {
+          --scores[c];
+          break;
+        }
+  }
+  return scores;
+}
+
+// The columns with the best score, narrowed to those where commas come most naturally
+// (blame_order), leftmost first.
+std::vector<std::size_t> blamed_columns(const std::vector<int>& scores,
+                                        const std::vector<CsvColumn>& columns) {
+  const int top = *std::max_element(scores.begin(), scores.end());
+  std::vector<std::size_t> tied;
+  for (std::size_t c = 0; c < scores.size(); ++c)
+    if (scores[c] == top) tied.push_back(c);
+  int order = 2;
+  for (const std::size_t c : tied) order = std::min(order, blame_order(columns[c].kind));
+  tied.erase(std::remove_if(tied.begin(), tied.end(),
+                            [&](std::size_t c) { return blame_order(columns[c].kind) != order; }),
+             tied.end());
+  return tied;
+}
+
+// Joins cells [best, best + extra] of `row` back into one, as the author meant them.
+void join_split_cell(CsvRow& row, std::size_t best, std::size_t extra) {
+  CsvCell joined = row.cells[best];
+  joined.text = join_cells(row.cells, best, extra, ",", true);
+  joined.comma = row.cells[best + extra].comma;
+  std::vector<CsvCell> cells(row.cells.begin(), row.cells.begin() + static_cast<long>(best));
+  cells.push_back(std::move(joined));
+  cells.insert(cells.end(), row.cells.begin() + static_cast<long>(best + extra + 1),
+               row.cells.end());
+  row.cells = std::move(cells);
+}
+
+// One row with `n` fields for `columns`: when a join explains it, reports which comma split
+// which cell and mends the row. True when mended.
+bool mend_row(CsvRow& row, std::size_t n, std::size_t n_text, std::size_t width,
+              const std::vector<CsvColumn>& columns, const std::string& file, Diagnostics& diag) {
+  const std::size_t want = columns.size();
+  const std::size_t extra = n - want;
+  // Only empty cells beyond the columns: a spreadsheet's padding when the header has as many,
+  // else a comma may have pushed an empty last cell out ("a|b" written "a,b" before an empty
+  // notes cell): then only joins of non-empty cells count, and they must fit about as well.
+  const bool padding = n_text <= want;
+  if (padding && n <= width) return false;
+  const std::vector<int> scores = join_scores(row, columns, extra, padding);
+  if (padding) {
+    int as_is = 0;
+    for (std::size_t k = 0; k < want; ++k) as_is += fit(columns[k].kind, row.cells[k].text);
+    // As is, the row still has a cell too many to explain: a join fitting one point worse
+    // (an empty typed cell where a number was) explains the row better.
+    if (*std::max_element(scores.begin(), scores.end()) < as_is - 1) return false;
+  }
+  // The best total fit wins; ties go to a column where commas come naturally, then to the
+  // leftmost, and the others tied are named too.
+  const std::vector<std::size_t> tied = blamed_columns(scores, columns);
+  const std::size_t best = tied.front();
+  std::string where = "'" + columns[best].name + "'";
+  for (std::size_t t = 1; t < tied.size(); ++t)
+    where += (t + 1 == tied.size() ? " or '" : ", '") + columns[tied[t]].name + "'";
+  diag.error(file, row.line, row.cells[best].comma,
+             "this line has " + std::to_string(n) + " fields, the header " + std::to_string(want) +
+                 ": " +
+                 (tied.size() == 1 ? "this comma seems to split " + where
+                                   : "a comma seems to split " + where) +
+                 "; " + advice(columns[best].kind, row.cells, best, extra));
+  join_split_cell(row, best, extra);
+  return true;
+}
+
+}  // namespace
+
+std::vector<int> mend_split_cells(CsvTable& table, const std::vector<CsvColumn>& columns,
+                                  Diagnostics& diag, std::size_t first_row) {
+  std::vector<int> mended;
+  const std::size_t want = columns.size();
+  if (want == 0 || first_row >= table.rows.size()) return mended;
+  if (header_lacks_name(table, want, diag, first_row)) return mended;
+  const std::size_t width =
+      first_row == 0 ? table.header_width : table.rows[first_row - 1].cells.size();
   for (std::size_t r = first_row; r < table.rows.size(); ++r) {
     CsvRow& row = table.rows[r];
-    const std::size_t n_text = fields(row);
+    const std::size_t n_text = text_fields(row, want);
     // Fields counted up to the last non-empty one; only when there is none beyond the columns,
     // the empty ones too (a comma may have pushed an empty last cell out).
     const std::size_t n = n_text > want ? n_text : row.cells.size();
     if (n <= want) continue;
-    // Try the comma in each column c: cells [c, c + extra] joined into column c, the others in
-    // their columns, shifted back. The best total fit wins; ties go to a column where commas
-    // come naturally (blame_order), then to the leftmost, and the others tied are named too.
-    const std::size_t extra = n - want;
-    // Only empty cells beyond the columns: a spreadsheet's padding when the header has as many,
-    // else a comma may have pushed an empty last cell out ("a|b" written "a,b" before an empty
-    // notes cell): then only joins of non-empty cells count, and they must fit about as well.
-    const bool padding = n_text <= want;
-    const std::size_t width =
-        first_row == 0 ? table.header_width : table.rows[first_row - 1].cells.size();
-    if (padding && n <= width) continue;
-    std::vector<int> scores(want, -1);
-    for (std::size_t c = 0; c < want; ++c) {
-      if (padding) {
-        bool carries = !row.cells[c].text.empty();
-        for (std::size_t k = c + 1; k <= c + extra; ++k)
-          carries = carries && !row.cells[k].text.empty();
-        if (!carries) continue;
-      }
-      scores[c] = 0;
-      for (std::size_t k = 0; k < want; ++k) {
-        const std::size_t cell = k <= c ? k : k + extra;
-        if (k != c) {
-          scores[c] += fit(columns[k].kind, row.cells[cell].text);
-          continue;
-        }
-        // Joined, and for a typed column closed: "U(10" and "30" are "U(10,30" without its ')'
-        // (which is what split it). Text with an open '(' stays a poor fit.
-        std::string joined = join_cells(row.cells, c, extra, ",", false);
-        if (columns[k].kind != CellKind::text)
-          joined.append(static_cast<std::size_t>(unclosed(joined)), ')');
-        scores[c] += fit(columns[k].kind, joined);
-      }
-      // Free text goes on after its comma in words ("Release aid, then talk"); a bare number
-      // after it more likely belongs to the next column (the decimal comma in "Aid,0,5").
-      if (columns[c].kind == CellKind::text)
-        for (std::size_t k = c + 1; k <= c + extra; ++k)
-          if (looks_number(row.cells[k].text)) {
-            --scores[c];
-            break;
-          }
-    }
-    if (padding) {
-      int as_is = 0;
-      for (std::size_t k = 0; k < want; ++k) as_is += fit(columns[k].kind, row.cells[k].text);
-      // As is, the row still has a cell too many to explain: a join fitting one point worse
-      // (an empty typed cell where a number was) explains the row better.
-      if (*std::max_element(scores.begin(), scores.end()) < as_is - 1) continue;
-    }
-    const int top = *std::max_element(scores.begin(), scores.end());
-    std::vector<std::size_t> tied;
-    for (std::size_t c = 0; c < want; ++c)
-      if (scores[c] == top) tied.push_back(c);
-    int order = 2;
-    for (const std::size_t c : tied) order = std::min(order, blame_order(columns[c].kind));
-    tied.erase(std::remove_if(tied.begin(), tied.end(),
-                              [&](std::size_t c) { return blame_order(columns[c].kind) != order; }),
-               tied.end());
-    const std::size_t best = tied.front();
-    std::string where = "'" + columns[best].name + "'";
-    for (std::size_t t = 1; t < tied.size(); ++t)
-      where += (t + 1 == tied.size() ? " or '" : ", '") + columns[tied[t]].name + "'";
-    diag.error(table.file, row.line, row.cells[best].comma,
-               "this line has " + std::to_string(n) + " fields, the header " +
-                   std::to_string(want) + ": " +
-                   (tied.size() == 1 ? "this comma seems to split " + where
-                                     : "a comma seems to split " + where) +
-                   "; " + advice(columns[best].kind, row.cells, best, extra));
-
-    CsvCell joined = row.cells[best];
-    joined.text = join_cells(row.cells, best, extra, ",", true);
-    joined.comma = row.cells[best + extra].comma;
-    std::vector<CsvCell> cells(row.cells.begin(), row.cells.begin() + static_cast<long>(best));
-    cells.push_back(std::move(joined));
-    cells.insert(cells.end(), row.cells.begin() + static_cast<long>(best + extra + 1),
-                 row.cells.end());
-    row.cells = std::move(cells);
-    mended.push_back(row.line);
+    if (mend_row(row, n, n_text, width, columns, table.file, diag)) mended.push_back(row.line);
   }
   return mended;
 }

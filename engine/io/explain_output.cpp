@@ -5,7 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "engine/batch/runner.hpp"
+#include "engine/io/csv_write.hpp"
 
 namespace parley {
 

@@ -289,61 +289,9 @@ class PlainParser {
   void row(const CsvRow& row) {
     if (!header_ok_) return;
     ++rows_seen_;
-    std::uint32_t slot = 0;
-    {
-      CsvCell spare{"1", 1};
-      const CsvCell& c = issue_col_ >= 0 ? at(row, issue_col_, spare) : spare;
-      if (issue_col_ >= 0 && c.text.empty()) {
-        diag_.error(file_, row.line, c.column, "issue is empty, expected an issue name");
-      }
-      // A hash lookup, not a scan of the names seen so far: tables with thousands of issues
-      // would otherwise cost O(issues^2) string comparisons. (A row with errors may open an
-      // issue; the table is then rejected anyway.)
-      if (!issues_.empty() && c.text == issues_[current_].name) {
-        slot = current_;
-      } else {
-        const auto [it, added] =
-            issue_index_.try_emplace(c.text, static_cast<std::uint32_t>(issues_.size()));
-        if (added) {
-          ForecastIssue issue;
-          issue.name = c.text;
-          issue.line = row.line;
-          issue.column = c.column;
-          issue.dim_names = {"position"};
-          issues_.push_back(std::move(issue));
-        }
-        slot = it->second;
-        flush();
-        current_ = slot;
-        // An issue whose rows come back after another issue's: from now on the duplicate
-        // check needs the general table.
-        if (!added && contiguous_) start_map();
-      }
-    }
-    CsvCell spare;
-    const CsvCell& name = at(row, actor_col_, spare);
+    const std::uint32_t slot = issue_slot(row);
     bool ok = true;
-    std::int32_t actor = -1;
-    if (name.text.empty()) {
-      diag_.error(file_, row.line, name.column, "actor name is empty, expected a name");
-      ok = false;
-    } else {
-      const auto [it, added] =
-          actor_ids_.try_emplace(name.text, static_cast<std::int32_t>(actor_names_.size()));
-      if (added) {
-        actor_names_.push_back(name.text);
-        mark_slot_.push_back(0);
-        mark_line_.push_back(0);
-      }
-      actor = it->second;
-      const int first = first_line(slot, actor, row.line);
-      if (first != 0) {
-        diag_.error(file_, row.line, name.column,
-                    "actor '" + name.text + "' appears again (first on line " +
-                        std::to_string(first) + "), expected each actor once per issue");
-        ok = false;
-      }
-    }
+    const std::int32_t actor = actor_of(row, slot, ok);
     const auto cap = number_cell(row, capability_col_, capability_name_, "a number >= 0");
     if (cap && *cap < 0.0) {
       diag_.error(
@@ -366,6 +314,64 @@ class PlainParser {
       bad_.push_back({slot, {*sal, c.text, row.line, c.column}});
     }
     staged_.push_back({actor, row.line, *cap, *pos, *sal});
+  }
+
+  /// The issue of `row` (opened at its first row), which becomes the current one.
+  std::uint32_t issue_slot(const CsvRow& row) {
+    CsvCell spare{"1", 1};
+    const CsvCell& c = issue_col_ >= 0 ? at(row, issue_col_, spare) : spare;
+    if (issue_col_ >= 0 && c.text.empty()) {
+      diag_.error(file_, row.line, c.column, "issue is empty, expected an issue name");
+    }
+    // A hash lookup, not a scan of the names seen so far: tables with thousands of issues
+    // would otherwise cost O(issues^2) string comparisons. (A row with errors may open an
+    // issue; the table is then rejected anyway.)
+    if (!issues_.empty() && c.text == issues_[current_].name) return current_;
+    const auto [it, added] =
+        issue_index_.try_emplace(c.text, static_cast<std::uint32_t>(issues_.size()));
+    if (added) {
+      ForecastIssue issue;
+      issue.name = c.text;
+      issue.line = row.line;
+      issue.column = c.column;
+      issue.dim_names = {"position"};
+      issues_.push_back(std::move(issue));
+    }
+    const std::uint32_t slot = it->second;
+    flush();
+    current_ = slot;
+    // An issue whose rows come back after another issue's: from now on the duplicate check
+    // needs the general table.
+    if (!added && contiguous_) start_map();
+    return slot;
+  }
+
+  /// The actor of `row` (numbered at its first row), or -1 for an empty name; `ok` turns false
+  /// when the name is empty or the actor already has a row in issue `slot`.
+  std::int32_t actor_of(const CsvRow& row, std::uint32_t slot, bool& ok) {
+    CsvCell spare;
+    const CsvCell& name = at(row, actor_col_, spare);
+    if (name.text.empty()) {
+      diag_.error(file_, row.line, name.column, "actor name is empty, expected a name");
+      ok = false;
+      return -1;
+    }
+    const auto [it, added] =
+        actor_ids_.try_emplace(name.text, static_cast<std::int32_t>(actor_names_.size()));
+    if (added) {
+      actor_names_.push_back(name.text);
+      mark_slot_.push_back(0);
+      mark_line_.push_back(0);
+    }
+    const std::int32_t actor = it->second;
+    const int first = first_line(slot, actor, row.line);
+    if (first != 0) {
+      diag_.error(file_, row.line, name.column,
+                  "actor '" + name.text + "' appears again (first on line " +
+                      std::to_string(first) + "), expected each actor once per issue");
+      ok = false;
+    }
+    return actor;
   }
 
   /// The issues, in order of first appearance, or nullopt when there was any error.

@@ -197,8 +197,9 @@ std::optional<std::string> read_small_file(const std::string& path) {
   return s.str();
 }
 
-std::optional<ResultManifest> read_manifest(const std::string& dir, const std::string& shown,
-                                            Diagnostics& diag) {
+// manifest.json's text: a readable file of a manifest's size, else nullopt with the problem.
+std::optional<std::string> manifest_text(const std::string& dir, const std::string& shown,
+                                         Diagnostics& diag) {
   const std::string path = dir + "/manifest.json";
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
@@ -218,11 +219,17 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
     diag.error(shown, 0, 0, "cannot be read; expected a readable file");
     return std::nullopt;
   }
+  return text;
+}
+
+// The text as JSON; nullopt with the line and column of the first syntax error.
+std::optional<Json> manifest_json_of(const std::string& text, const std::string& shown,
+                                     Diagnostics& diag) {
   Json j;
   try {
-    j = Json::parse(*text);
+    j = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    const auto [line, column] = line_column(*text, e.byte > 0 ? e.byte - 1 : 0);
+    const auto [line, column] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();
     // nlohmann's message repeats the position; keep what it found and expected.
     if (const size_t colon = what.find(": ", what.find("column")); colon != std::string::npos)
@@ -231,20 +238,20 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
                "not valid JSON (" + what + "); expected the manifest written by parley");
     return std::nullopt;
   }
-  ManifestReader r(*text, shown, diag);
-  if (!j.is_object()) {
-    r.error(0, "not a JSON object; expected the manifest written by parley");
-    return std::nullopt;
-  }
-  ResultManifest m;
+  return j;
+}
+
+// The parley version that wrote the folder (readable by this one) and the command; false when
+// reading should stop at once.
+bool read_origin(ManifestReader& r, const Json& j, ResultManifest& m, Diagnostics& diag) {
   r.text(j, "parley_version", 0, m.version);
-  if (diag.has_errors()) return std::nullopt;
+  if (diag.has_errors()) return false;
   if (!readable_version(m.version)) {
     r.error(r.where("parley_version", 0),
             "written by parley " + m.version + "; expected a folder written by parley " +
                 PARLEY_VERSION + " or another " + std::string(PARLEY_VERSION).substr(0, 4) +
                 ".x version: run the batch again with this parley");
-    return std::nullopt;
+    return false;
   }
   std::string command;
   r.text(j, "command", 0, command);
@@ -258,6 +265,11 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
     r.error(r.where("command", 0),
             "\"command\" is '" + command + "'; expected \"run\", \"compare\" or \"sweep\"");
   }
+  return true;
+}
+
+// The batch's settings: scenario, seed, runs, threads, options, overrides, ..., command line.
+void read_settings(ManifestReader& r, const Json& j, ResultManifest& m, Diagnostics& diag) {
   r.text(j, "scenario", 0, m.scenario);
   r.text(j, "scenario_folder", 0, m.scenario_folder);
   r.text(j, "scenario_hash", 0, m.scenario_hash);
@@ -283,50 +295,56 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
   r.text(j, "command_line", 0, m.command_line);
   if (m.options.empty() && !diag.has_errors())
     r.error(r.where("options", 0), "no options; expected at least the baseline");
+}
 
-  if (m.kind == ResultKind::compare && j.contains("min_effects")) {
-    const Json& me = j["min_effects"];
-    const size_t at = r.where("min_effects", 0);
-    if (!me.is_object()) {
-      r.error(at, "\"min_effects\" is not an object; expected metric names with sizes >= 0");
-    } else {
-      for (const auto& [name, size] : me.items()) {
-        if (!size.is_number() || !(size.get<double>() >= 0.0) ||
-            !std::isfinite(size.get<double>())) {
-          r.error(r.where(name, at), "the min effect of '" + name +
-                                         "' is not a number >= 0; expected one in the metric's "
-                                         "unit");
-          continue;
-        }
-        m.min_effects.emplace_back(name, size.get<double>());
+// compare: the min effect each metric's verdicts used (absent in older folders).
+void read_min_effects(ManifestReader& r, const Json& j, ResultManifest& m) {
+  if (m.kind != ResultKind::compare || !j.contains("min_effects")) return;
+  const Json& me = j["min_effects"];
+  const size_t at = r.where("min_effects", 0);
+  if (!me.is_object()) {
+    r.error(at, "\"min_effects\" is not an object; expected metric names with sizes >= 0");
+  } else {
+    for (const auto& [name, size] : me.items()) {
+      if (!size.is_number() || !(size.get<double>() >= 0.0) || !std::isfinite(size.get<double>())) {
+        r.error(r.where(name, at), "the min effect of '" + name +
+                                       "' is not a number >= 0; expected one in the metric's "
+                                       "unit");
+        continue;
       }
+      m.min_effects.emplace_back(name, size.get<double>());
     }
   }
+}
 
-  if (m.kind == ResultKind::sweep) {
-    const size_t at = r.where("sweep", 0);
-    if (const Json* sw = r.field(j, "sweep", 0, "the sweep's design"); sw && sw->is_object()) {
-      r.text(*sw, "design", at, m.sweep.design);
-      r.whole(*sw, "samples", at, m.sweep.samples);
-      r.whole(*sw, "base_rows", at, m.sweep.base_rows, false);
-      r.texts(*sw, "metrics", at, m.sweep.metrics);
-      r.objects(*sw, "vary", at, [&](const Json& e, size_t pos) {
-        ManifestVary v;
-        r.text(e, "path", pos, v.path);
-        r.real(e, "low", pos, v.lo);
-        r.real(e, "high", pos, v.hi);
-        std::uint64_t steps = 0;
-        r.whole(e, "steps", pos, steps, false);
-        v.steps = static_cast<int>(std::min<std::uint64_t>(steps, 1 << 20));
-        m.sweep.vary.push_back(std::move(v));
-      });
-      if (m.sweep.vary.empty() && !diag.has_errors())
-        r.error(at, "no varied inputs; expected at least one under \"vary\"");
-    } else if (sw) {
-      r.error(at, "\"sweep\" is not an object; expected the sweep's design");
-    }
+// sweep: the design, its sample count and varied inputs.
+void read_sweep_design(ManifestReader& r, const Json& j, ResultManifest& m, Diagnostics& diag) {
+  if (m.kind != ResultKind::sweep) return;
+  const size_t at = r.where("sweep", 0);
+  if (const Json* sw = r.field(j, "sweep", 0, "the sweep's design"); sw && sw->is_object()) {
+    r.text(*sw, "design", at, m.sweep.design);
+    r.whole(*sw, "samples", at, m.sweep.samples);
+    r.whole(*sw, "base_rows", at, m.sweep.base_rows, false);
+    r.texts(*sw, "metrics", at, m.sweep.metrics);
+    r.objects(*sw, "vary", at, [&](const Json& e, size_t pos) {
+      ManifestVary v;
+      r.text(e, "path", pos, v.path);
+      r.real(e, "low", pos, v.lo);
+      r.real(e, "high", pos, v.hi);
+      std::uint64_t steps = 0;
+      r.whole(e, "steps", pos, steps, false);
+      v.steps = static_cast<int>(std::min<std::uint64_t>(steps, 1 << 20));
+      m.sweep.vary.push_back(std::move(v));
+    });
+    if (m.sweep.vary.empty() && !diag.has_errors())
+      r.error(at, "no varied inputs; expected at least one under \"vary\"");
+  } else if (sw) {
+    r.error(at, "\"sweep\" is not an object; expected the sweep's design");
   }
+}
 
+// "scenario_info": what the report needs of the scenario, and every option run described.
+void read_scenario_info(ManifestReader& r, const Json& j, ResultManifest& m, Diagnostics& diag) {
   const size_t at = r.where("scenario_info", 0);
   const Json* info = r.field(j, "scenario_info", 0, "the scenario's description");
   if (info != nullptr && !info->is_object()) {
@@ -384,6 +402,25 @@ std::optional<ResultManifest> read_manifest(const std::string& dir, const std::s
                                            "' is not under \"scenario_info\"; expected every "
                                            "option run to be described there");
   }
+}
+
+std::optional<ResultManifest> read_manifest(const std::string& dir, const std::string& shown,
+                                            Diagnostics& diag) {
+  const std::optional<std::string> text = manifest_text(dir, shown, diag);
+  if (!text) return std::nullopt;
+  const std::optional<Json> j = manifest_json_of(*text, shown, diag);
+  if (!j) return std::nullopt;
+  ManifestReader r(*text, shown, diag);
+  if (!j->is_object()) {
+    r.error(0, "not a JSON object; expected the manifest written by parley");
+    return std::nullopt;
+  }
+  ResultManifest m;
+  if (!read_origin(r, *j, m, diag)) return std::nullopt;
+  read_settings(r, *j, m, diag);
+  read_min_effects(r, *j, m);
+  read_sweep_design(r, *j, m, diag);
+  read_scenario_info(r, *j, m, diag);
   if (diag.has_errors()) return std::nullopt;
   return m;
 }
@@ -997,9 +1034,136 @@ void set_min_effects(ResultFolder& f) {
   }
 }
 
+// Checks explain.json's content against the manifest for what the report reads (the choices
+// of every turn). Keeps the first problem, with where it is: one is enough to refuse a damaged
+// file. Each check returns false at a problem.
+class ExplainValidator {
+ public:
+  using OJson = nlohmann::ordered_json;
+
+  explicit ExplainValidator(const ResultManifest& m) : m_(m) {}
+
+  // The first problem found ("where: what"); empty when the file is sound.
+  [[nodiscard]] const std::string& problem() const noexcept { return problem_; }
+
+  // The whole file: one explanation per option, in the manifest's order.
+  bool file(const OJson& j) {
+    if (!j.is_array() || j.size() != m_.options.size())
+      return bad("the file", "not a list of one explanation per option; expected " +
+                                 std::to_string(m_.options.size()) + " as the manifest says");
+    for (size_t o = 0; o < j.size(); ++o)
+      if (!explanation(j[o], o)) return false;
+    return true;
+  }
+
+ private:
+  bool bad(const std::string& where, const std::string& what) {
+    if (problem_.empty()) problem_ = where + ": " + what;
+    return false;
+  }
+
+  bool has(const OJson& o, const char* key, bool (OJson::*is)() const noexcept,
+           const std::string& where, const char* expected) {
+    if (o.is_object() && o.contains(key) && (o[key].*is)()) return true;
+    return bad(where, "\"" + std::string(key) + "\" is missing or not " + expected);
+  }
+
+  // Option `o`'s explanation: its option, the batch's seed, then its turns in order.
+  bool explanation(const OJson& e, size_t o) {
+    const std::string where = "explanation " + std::to_string(o + 1);
+    if (!has(e, "option", &OJson::is_string, where, "a string")) return false;
+    if (e["option"] != m_.options[o])
+      return bad(where, "option '" + e["option"].get<std::string>() + "'; expected '" +
+                            m_.options[o] + "' as the manifest lists the options");
+    if (!has(e, "seed", &OJson::is_number_unsigned, where, "a whole number") ||
+        e["seed"].get<std::uint64_t>() != m_.seed)
+      return bad(where, "the seed is not the batch's, " + std::to_string(m_.seed));
+    if (!has(e, "run", &OJson::is_number_unsigned, where, "a whole number") ||
+        !has(e, "explained", &OJson::is_array, where, "a list"))
+      return false;
+    int last = 0;
+    for (const OJson& t : e["explained"]) {
+      if (!has(t, "turn", &OJson::is_number_integer, where + ", a turn", "a whole number"))
+        return false;
+      const int turn = t["turn"].get<int>();
+      const std::string at = where + " (" + m_.options[o] + "), turn " + std::to_string(turn);
+      if (turn <= last || turn > m_.info.turns)
+        return bad(at, "out of order or past the last turn; expected turns 1 to " +
+                           std::to_string(m_.info.turns) + " in order");
+      last = turn;
+      if (!has(t, "choices", &OJson::is_array, at, "a list")) return false;
+      for (const OJson& c : t["choices"])
+        if (!choice(c, at + ", choice")) return false;
+    }
+    return true;
+  }
+
+  // One actor's choice: who, what, how, the pass and every move considered.
+  bool choice(const OJson& c, const std::string& where) {
+    if (!has(c, "actor", &OJson::is_string, where, "a string")) return false;
+    const std::string at = where + " (" + c["actor"].get<std::string>() + ")";
+    if (m_.info.actor_index(c["actor"].get<std::string>()) < 0)
+      return bad(at, "unknown actor; expected an actor of the scenario");
+    if (!(c.contains("choice") && (c["choice"].is_string() || c["choice"].is_null())))
+      return bad(at, "\"choice\" is missing; expected a move id or null");
+    if (!has(c, "temperature", &OJson::is_number, at, "a number") ||
+        !has(c, "lookahead", &OJson::is_boolean, at, "true or false") ||
+        !has(c, "pass", &OJson::is_object, at, "an object") ||
+        !has(c, "moves", &OJson::is_array, at, "a list"))
+      return false;
+    const OJson& pass = c["pass"];
+    if (!has(pass, "value", &OJson::is_number, at + ", pass", "a number") ||
+        !has(pass, "probability", &OJson::is_number, at + ", pass", "a number") ||
+        !replies(pass.value("replies", OJson()), at + ", pass") ||
+        !rows(pass.value("rows", OJson()), at + ", pass"))
+      return false;
+    for (const OJson& mv : c["moves"])
+      if (!move(mv, at)) return false;
+    return true;
+  }
+
+  // One move of a choice: blocked with a reason, or available with its numbers.
+  bool move(const OJson& mv, const std::string& at) {
+    if (!has(mv, "move", &OJson::is_string, at + ", a move", "a string") ||
+        !has(mv, "available", &OJson::is_boolean, at + ", move " + mv.value("move", ""),
+             "true or false"))
+      return false;
+    const std::string here = at + ", move " + mv["move"].get<std::string>();
+    if (!mv["available"].get<bool>())
+      return has(mv, "blocked", &OJson::is_string, here, "a string");
+    for (const char* key : {"value", "cost", "score", "probability"})
+      if (!has(mv, key, &OJson::is_number, here, "a number")) return false;
+    return has(mv, "chosen", &OJson::is_boolean, here, "true or false") &&
+           replies(mv.value("replies", OJson()), here) && rows(mv.value("rows", OJson()), here);
+  }
+
+  bool replies(const OJson& list, const std::string& where) {
+    if (!list.is_array()) return bad(where, "\"replies\" is not a list");
+    for (const OJson& r : list)
+      if (!has(r, "actor", &OJson::is_string, where + ", a reply", "a string") ||
+          !(r.contains("move") && (r["move"].is_string() || r["move"].is_null())))
+        return bad(where, "a reply has no actor or move");
+    return true;
+  }
+
+  bool rows(const OJson& list, const std::string& where) {
+    if (!list.is_array()) return bad(where, "\"rows\" is not a list");
+    for (const OJson& r : list)
+      if (!has(r, "line", &OJson::is_number_integer, where + ", a row", "a whole number") ||
+          !has(r, "move", &OJson::is_string, where + ", a row", "a string") ||
+          !has(r, "probability", &OJson::is_number, where + ", a row", "a number") ||
+          !has(r, "gain", &OJson::is_number, where + ", a row", "a number"))
+        return false;
+    return true;
+  }
+
+  const ResultManifest& m_;
+  std::string problem_;
+};
+
 // explain.json: per option, in the manifest's order, `parley explain --json`'s object for the
-// first traced run. Checked for what the report reads (the choices of every turn), so that a
-// damaged file is refused with where it is wrong rather than drawn as a broken table.
+// first traced run, checked by ExplainValidator so that a damaged file is refused with where it
+// is wrong rather than drawn as a broken table.
 void read_explain(ResultFolder& f, const std::string& shown, Diagnostics& diag) {
   using OJson = nlohmann::ordered_json;
   const std::string file = shown + "explain.json";
@@ -1024,109 +1188,9 @@ void read_explain(ResultFolder& f, const std::string& shown, Diagnostics& diag) 
                "not valid JSON (is it complete?); expected the explanation written by parley run");
     return;
   }
-  const ResultManifest& m = f.manifest;
-  // The first problem, with where it is: one is enough to refuse a damaged file.
-  std::string problem;
-  const auto bad = [&problem](const std::string& where, const std::string& what) {
-    if (problem.empty()) problem = where + ": " + what;
-    return false;
-  };
-  const auto has = [&bad](const OJson& o, const char* key, bool (OJson::*is)() const noexcept,
-                          const std::string& where, const char* expected) {
-    if (o.is_object() && o.contains(key) && (o[key].*is)()) return true;
-    return bad(where, "\"" + std::string(key) + "\" is missing or not " + expected);
-  };
-  const auto check_replies = [&](const OJson& list, const std::string& where) {
-    if (!list.is_array()) return bad(where, "\"replies\" is not a list");
-    for (const OJson& r : list)
-      if (!has(r, "actor", &OJson::is_string, where + ", a reply", "a string") ||
-          !(r.contains("move") && (r["move"].is_string() || r["move"].is_null())))
-        return bad(where, "a reply has no actor or move");
-    return true;
-  };
-  const auto check_rows = [&](const OJson& list, const std::string& where) {
-    if (!list.is_array()) return bad(where, "\"rows\" is not a list");
-    for (const OJson& r : list)
-      if (!has(r, "line", &OJson::is_number_integer, where + ", a row", "a whole number") ||
-          !has(r, "move", &OJson::is_string, where + ", a row", "a string") ||
-          !has(r, "probability", &OJson::is_number, where + ", a row", "a number") ||
-          !has(r, "gain", &OJson::is_number, where + ", a row", "a number"))
-        return false;
-    return true;
-  };
-  const auto check_choice = [&](const OJson& c, const std::string& where) {
-    if (!has(c, "actor", &OJson::is_string, where, "a string")) return false;
-    const std::string at = where + " (" + c["actor"].get<std::string>() + ")";
-    if (m.info.actor_index(c["actor"].get<std::string>()) < 0)
-      return bad(at, "unknown actor; expected an actor of the scenario");
-    if (!(c.contains("choice") && (c["choice"].is_string() || c["choice"].is_null())))
-      return bad(at, "\"choice\" is missing; expected a move id or null");
-    if (!has(c, "temperature", &OJson::is_number, at, "a number") ||
-        !has(c, "lookahead", &OJson::is_boolean, at, "true or false") ||
-        !has(c, "pass", &OJson::is_object, at, "an object") ||
-        !has(c, "moves", &OJson::is_array, at, "a list"))
-      return false;
-    const OJson& pass = c["pass"];
-    if (!has(pass, "value", &OJson::is_number, at + ", pass", "a number") ||
-        !has(pass, "probability", &OJson::is_number, at + ", pass", "a number") ||
-        !check_replies(pass.value("replies", OJson()), at + ", pass") ||
-        !check_rows(pass.value("rows", OJson()), at + ", pass"))
-      return false;
-    for (const OJson& mv : c["moves"]) {
-      if (!has(mv, "move", &OJson::is_string, at + ", a move", "a string") ||
-          !has(mv, "available", &OJson::is_boolean, at + ", move " + mv.value("move", ""),
-               "true or false"))
-        return false;
-      const std::string here = at + ", move " + mv["move"].get<std::string>();
-      if (!mv["available"].get<bool>()) {
-        if (!has(mv, "blocked", &OJson::is_string, here, "a string")) return false;
-        continue;
-      }
-      for (const char* key : {"value", "cost", "score", "probability"})
-        if (!has(mv, key, &OJson::is_number, here, "a number")) return false;
-      if (!has(mv, "chosen", &OJson::is_boolean, here, "true or false") ||
-          !check_replies(mv.value("replies", OJson()), here) ||
-          !check_rows(mv.value("rows", OJson()), here))
-        return false;
-    }
-    return true;
-  };
-  [&] {
-    if (!j.is_array() || j.size() != m.options.size())
-      return bad("the file", "not a list of one explanation per option; expected " +
-                                 std::to_string(m.options.size()) + " as the manifest says");
-    for (size_t o = 0; o < j.size(); ++o) {
-      const OJson& e = j[o];
-      const std::string where = "explanation " + std::to_string(o + 1);
-      if (!has(e, "option", &OJson::is_string, where, "a string")) return false;
-      if (e["option"] != m.options[o])
-        return bad(where, "option '" + e["option"].get<std::string>() + "'; expected '" +
-                              m.options[o] + "' as the manifest lists the options");
-      if (!has(e, "seed", &OJson::is_number_unsigned, where, "a whole number") ||
-          e["seed"].get<std::uint64_t>() != m.seed)
-        return bad(where, "the seed is not the batch's, " + std::to_string(m.seed));
-      if (!has(e, "run", &OJson::is_number_unsigned, where, "a whole number") ||
-          !has(e, "explained", &OJson::is_array, where, "a list"))
-        return false;
-      int last = 0;
-      for (const OJson& t : e["explained"]) {
-        if (!has(t, "turn", &OJson::is_number_integer, where + ", a turn", "a whole number"))
-          return false;
-        const int turn = t["turn"].get<int>();
-        const std::string at = where + " (" + m.options[o] + "), turn " + std::to_string(turn);
-        if (turn <= last || turn > m.info.turns)
-          return bad(at, "out of order or past the last turn; expected turns 1 to " +
-                             std::to_string(m.info.turns) + " in order");
-        last = turn;
-        if (!has(t, "choices", &OJson::is_array, at, "a list")) return false;
-        for (const OJson& c : t["choices"])
-          if (!check_choice(c, at + ", choice")) return false;
-      }
-    }
-    return true;
-  }();
-  if (!problem.empty()) {
-    diag.error(file, 0, 0, problem + "; expected the explanation written by parley run");
+  ExplainValidator check(f.manifest);
+  if (!check.file(j)) {
+    diag.error(file, 0, 0, check.problem() + "; expected the explanation written by parley run");
     return;
   }
   f.explain = std::move(j);

@@ -13,9 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/batch/compare.hpp"
 #include "engine/core/diagnostics.hpp"
-#include "engine/io/output.hpp"
+#include "engine/io/result_records.hpp"
 #include "engine/scenario/info.hpp"
 
 namespace parley {

@@ -1,9 +1,6 @@
 #include "engine/io/scenario_loader.hpp"
 
 #include <algorithm>
-#include <boost/program_options/errors.hpp>
-#include <boost/program_options/options_description.hpp>
-#include <boost/program_options/parsers.hpp>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -16,7 +13,9 @@
 #include <sstream>
 
 #include "engine/core/hash.hpp"
+#include "engine/core/text.hpp"
 #include "engine/io/csv_table.hpp"
+#include "engine/io/ini_file.hpp"
 
 namespace parley {
 
@@ -29,35 +28,10 @@ constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} << 20;
 /// Cooldowns longer than any scenario are typos.
 constexpr int kMaxCooldown = 100000;
 
-[[nodiscard]] bool is_blank(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-
-/// `text` without surrounding blanks; `lead` receives how many were cut at the front.
-[[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
-  std::size_t b = 0;
-  while (b < text.size() && is_blank(text[b])) ++b;
-  std::size_t e = text.size();
-  while (e > b && is_blank(text[e - 1])) --e;
-  lead = static_cast<int>(b);
-  return text.substr(b, e - b);
-}
-
-[[nodiscard]] std::string_view trim(std::string_view text) noexcept {
-  int lead = 0;
-  return trim(text, lead);
-}
-
 [[nodiscard]] std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-[[nodiscard]] std::string in_quotes(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  if (s.size() > kMax) return "'" + std::string(s.substr(0, kMax)) + "...'";
-  return "'" + std::string(s) + "'";
 }
 
 [[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -116,26 +90,6 @@ template <typename Int>
 
 // ---------------------------------------------------------------------------------------------
 // scenario.ini
-
-struct IniEntry {
-  std::string section;  ///< as written inside [ ], trimmed; "" before any section
-  std::string key;
-  std::string value;
-  int line = 0;
-  int key_column = 1;
-  int value_column = 1;
-};
-
-struct IniSection {
-  std::string name;
-  int line = 0;
-  int column = 1;
-};
-
-struct IniFile {
-  std::vector<IniSection> sections;  ///< every header, in order (repeats included)
-  std::vector<IniEntry> entries;     ///< every key, in order
-};
 
 /// A per-option record kept until the tables are loaded (set and forbid name ids).
 struct RawOption {
@@ -287,103 +241,6 @@ class Loader {
   // -------------------------------------------------------------------------------------------
   // scenario.ini
 
-  /// Scans the text for sections and keys with their positions, reporting lines that are
-  /// neither; returns the text Boost should parse (bad lines blanked so it sees only valid ones).
-  std::string scan_ini(IniFile& ini) {
-    constexpr std::string_view file = "scenario.ini";
-    std::string clean;
-    std::string current;
-    bool current_ok = true;  // false after a malformed header: its keys are not reported again
-    std::size_t pos = 0;
-    int line_no = 0;
-    while (pos <= ini_text_.size()) {
-      const std::size_t nl = ini_text_.find('\n', pos);
-      const std::size_t end = nl == std::string::npos ? ini_text_.size() : nl;
-      std::string_view raw = std::string_view(ini_text_).substr(pos, end - pos);
-      ++line_no;
-      // Boost drops everything from the first '#', so values cannot contain one.
-      if (const std::size_t hash = raw.find('#'); hash != std::string_view::npos)
-        raw = raw.substr(0, hash);
-      int lead = 0;
-      const std::string_view s = trim(raw, lead);
-      std::string out_line;
-      if (s.empty()) {
-        // nothing
-      } else if (s.front() == '[') {
-        if (s.back() != ']' || s.size() < 2) {
-          error(file, line_no, lead + 1,
-                "malformed section header " + in_quotes(s) + "; expected '[name]'");
-          current_ok = false;
-        } else {
-          int inner_lead = 0;
-          const std::string_view name = trim(s.substr(1, s.size() - 2), inner_lead);
-          if (name.empty()) {
-            error(file, line_no, lead + 1,
-                  "empty section name; expected [scenario], [model], [run] or [option.NAME]");
-            current_ok = false;
-          } else {
-            current = std::string(name);
-            current_ok = true;
-            ini.sections.push_back({current, line_no, lead + 2 + inner_lead});
-            out_line = "[" + current + "]";
-          }
-        }
-      } else if (const std::size_t eq = s.find('='); eq != std::string_view::npos) {
-        int key_lead = 0;
-        const std::string_view key = trim(s.substr(0, eq), key_lead);
-        int value_lead = 0;
-        const std::string_view value = trim(s.substr(eq + 1), value_lead);
-        if (key.empty()) {
-          error(file, line_no, lead + 1, "missing key name before '='; expected 'key = value'");
-        } else if (current_ok) {
-          IniEntry e;
-          e.section = current;
-          e.key = std::string(key);
-          e.value = std::string(value);
-          e.line = line_no;
-          e.key_column = lead + key_lead + 1;
-          e.value_column = lead + static_cast<int>(eq) + 1 + value_lead + 1;
-          ini.entries.push_back(std::move(e));
-          out_line = std::string(s);
-        }
-      } else {
-        error(file, line_no, lead + 1,
-              "cannot read " + in_quotes(s) + "; expected 'key = value' or a [section] header");
-      }
-      clean += out_line;
-      clean += '\n';
-      if (nl == std::string::npos) break;
-      pos = nl + 1;
-    }
-    return clean;
-  }
-
-  /// Runs Boost's config-file parser over the cleaned text and takes the values from it; the
-  /// scan supplies positions. If the two ever disagree the scan's values stand.
-  void parse_ini_with_boost(const std::string& clean, IniFile& ini) {
-    namespace po = boost::program_options;
-    try {
-      std::istringstream in(clean);
-      const po::options_description none;
-      const po::parsed_options parsed = po::parse_config_file(in, none, true);
-      if (parsed.options.size() != ini.entries.size()) return;
-      for (std::size_t i = 0; i < ini.entries.size(); ++i) {
-        IniEntry& e = ini.entries[i];
-        const po::basic_option<char>& o = parsed.options[i];
-        const std::string expect = e.section.empty() ? e.key : e.section + "." + e.key;
-        if (o.string_key != expect || o.value.empty()) return;
-      }
-      for (std::size_t i = 0; i < ini.entries.size(); ++i)
-        ini.entries[i].value = parsed.options[i].value.front();
-    } catch (const po::error& ex) {
-      error("scenario.ini", 0, 0,
-            std::string("cannot parse: ") + ex.what() +
-                "; expected 'key = value' lines under [section] headers");
-    } catch (const std::exception& ex) {
-      error("scenario.ini", 0, 0, std::string("cannot parse: ") + ex.what());
-    }
-  }
-
   template <typename Int>
   std::optional<Int> ini_int(const IniEntry& e, Int lo, Int hi, std::string_view what) {
     const auto v = parse_int<Int>(e.value);
@@ -402,6 +259,48 @@ class Loader {
 
   void load_ini() {
     constexpr std::string_view file = "scenario.ini";
+    set_ini_defaults();
+    if (is_missing(file)) return;
+    std::vector<IniProblem> problems;
+    const IniFile ini = read_ini(ini_text_, problems);
+    for (IniProblem& p : problems) error(file, p.line, p.column, std::move(p.message));
+    load_sections(ini);
+    std::map<std::string, int> first_line;  // "section.key" -> line, for duplicates
+    std::optional<IniEntry> turns_entry;
+    for (const IniEntry& e : ini.entries) {
+      const std::string full = e.section + "." + e.key;
+      if (const auto it = first_line.find(full); it != first_line.end()) {
+        error(file, e.line, e.key_column,
+              "duplicate key '" + e.key + "' in [" + e.section + "] (first given at line " +
+                  std::to_string(it->second) + "); expected each key once");
+        continue;
+      }
+      first_line.emplace(full, e.line);
+      if (e.section.empty()) {
+        error(file, e.line, e.key_column,
+              "key '" + e.key +
+                  "' comes before any section; expected it under [scenario], [model], [run] or "
+                  "[option.NAME]");
+      } else if (e.section == "scenario") {
+        if (e.key == "turns")
+          turns_entry = e;
+        else
+          load_scenario_key(e);
+      } else if (e.section == "model") {
+        load_model_key(e);
+      } else if (e.section == "run") {
+        load_run_key(e);
+      } else if (e.section.rfind("option.", 0) == 0) {
+        load_option_key(e);
+      }
+      // Keys of unknown sections were reported with their section header.
+    }
+    load_turns(ini, turns_entry);
+  }
+
+  /// What a scenario without scenario.ini values has: the folder's name, the model's defaults
+  /// and the baseline option.
+  void set_ini_defaults() {
     sc_.name = fs::path(folder_).filename().string();
     if (sc_.name.empty() || sc_.name == "." || sc_.name == "..") {
       std::error_code ec;
@@ -412,14 +311,11 @@ class Loader {
     baseline.name = "baseline";
     baseline.description = "the scenario as written";
     sc_.options.push_back(baseline);
-    if (is_missing(file)) return;
+  }
 
-    // Windows editors write a UTF-8 byte-order mark; it is not part of the first line's text.
-    if (ini_text_.rfind("\xEF\xBB\xBF", 0) == 0) ini_text_.erase(0, 3);
-    IniFile ini;
-    const std::string clean = scan_ini(ini);
-    parse_ini_with_boost(clean, ini);
-
+  /// Checks every section header and records each [option.NAME] (once) for its keys.
+  void load_sections(const IniFile& ini) {
+    constexpr std::string_view file = "scenario.ini";
     const std::vector<std::string> section_names{"scenario", "model", "run"};
     for (const auto& s : ini.sections) {
       if (s.name == "scenario" || s.name == "model" || s.name == "run") continue;
@@ -447,119 +343,106 @@ class Loader {
             "unknown section [" + s.name + "]" + hint +
                 "; expected [scenario], [model], [run] or [option.NAME]");
     }
+  }
 
-    std::map<std::string, int> first_line;  // "section.key" -> line, for duplicates
-    std::optional<IniEntry> turns_entry;
-    std::optional<int> scenario_line;
-    for (const auto& s : ini.sections)
-      if (s.name == "scenario" && !scenario_line) scenario_line = s.line;
+  void unknown_key(const IniEntry& e, const std::vector<std::string>& known) {
+    error("scenario.ini", e.line, e.key_column,
+          "unknown key '" + e.key + "' in [" + e.section + "]" + did_you_mean(e.key, known) +
+              "; expected one of " + join(known, ", "));
+  }
 
-    std::vector<std::string> model_keys{"bargaining"};
-    for (const auto& k : model_key_names()) model_keys.emplace_back(k);
-
-    for (const IniEntry& e : ini.entries) {
-      const std::string full = e.section + "." + e.key;
-      if (const auto it = first_line.find(full); it != first_line.end()) {
-        error(file, e.line, e.key_column,
-              "duplicate key '" + e.key + "' in [" + e.section + "] (first given at line " +
-                  std::to_string(it->second) + "); expected each key once");
-        continue;
-      }
-      first_line.emplace(full, e.line);
-
-      const auto unknown_key = [&](const std::vector<std::string>& known) {
-        error(file, e.line, e.key_column,
-              "unknown key '" + e.key + "' in [" + e.section + "]" + did_you_mean(e.key, known) +
-                  "; expected one of " + join(known, ", "));
-      };
-
-      if (e.section.empty()) {
-        error(file, e.line, e.key_column,
-              "key '" + e.key +
-                  "' comes before any section; expected it under [scenario], [model], [run] or "
-                  "[option.NAME]");
-      } else if (e.section == "scenario") {
-        if (e.key == "name") {
-          if (!e.value.empty()) sc_.name = e.value;
-        } else if (e.key == "title") {
-          sc_.title = e.value;
-        } else if (e.key == "start") {
-          sc_.start = e.value;
-        } else if (e.key == "turn") {
-          sc_.turn_label = e.value;
-        } else if (e.key == "turns") {
-          turns_entry = e;
-        } else {
-          unknown_key({"name", "title", "start", "turn", "turns"});
-        }
-      } else if (e.section == "model") {
-        if (e.key == "bargaining") {
-          if (const auto m = parse_bargaining(trim(e.value))) {
-            sc_.model.bargaining = *m;
-          } else {
-            error(file, e.line, e.value_column,
-                  "unknown bargaining model " + in_quotes(e.value) +
-                      did_you_mean(lower(trim(e.value)), bargaining_names()) +
-                      "; expected one of " + join(bargaining_names(), ", "));
-          }
-          continue;
-        }
-        const auto& names = model_key_names();
-        const auto it = std::find(names.begin(), names.end(), e.key);
-        if (it == names.end()) {
-          unknown_key(model_keys);
-          continue;
-        }
-        const auto key = static_cast<ModelKey>(it - names.begin());
-        if (model_key_is_whole(key)) {
-          const Range r = model_key_range(key);
-          const std::string expected =
-              key == ModelKey::lookahead ? "0 or 1" : "a whole number from 1 to 1000";
-          if (const auto v = ini_int<std::int64_t>(e, static_cast<std::int64_t>(r.lo),
-                                                   static_cast<std::int64_t>(r.hi), expected)) {
-            Number n = Number::constant(static_cast<double>(*v));
-            n.lo = r.lo;
-            n.hi = r.hi;
-            sc_.model.values[static_cast<std::size_t>(key)] = n;
-          }
-        } else if (auto n = ini_number(e, model_key_range(key))) {
-          sc_.model.values[static_cast<std::size_t>(key)] = *n;
-        }
-      } else if (e.section == "run") {
-        if (e.key == "runs") {
-          if (const auto v = ini_int<std::int64_t>(e, 1, std::numeric_limits<std::int64_t>::max(),
-                                                   "a whole number >= 1"))
-            sc_.default_runs = *v;
-        } else if (e.key == "seed") {
-          if (const auto v = parse_int<std::uint64_t>(e.value)) {
-            sc_.default_seed = *v;
-          } else {
-            error(file, e.line, e.value_column,
-                  "seed" + int_problem(e.value) + " (a whole number from 0 to 2^64-1)");
-          }
-        } else {
-          unknown_key({"runs", "seed"});
-        }
-      } else if (e.section.rfind("option.", 0) == 0) {
-        const std::string name = e.section.substr(7);
-        const auto it = std::find_if(raw_options_.begin(), raw_options_.end(),
-                                     [&](const RawOption& o) { return o.name == name; });
-        if (it == raw_options_.end()) continue;  // bad option name, reported at its header
-        if (e.key == "description") {
-          it->description = e;
-        } else if (e.key == "set") {
-          it->set = e;
-        } else if (e.key == "forbid") {
-          it->forbid = e;
-        } else if (e.key == "from") {
-          it->from = e;
-        } else {
-          unknown_key({"description", "set", "forbid", "from"});
-        }
-      }
-      // Keys of unknown sections were reported with their section header.
+  /// A key of [scenario] other than turns (which is read once every key is known).
+  void load_scenario_key(const IniEntry& e) {
+    if (e.key == "name") {
+      if (!e.value.empty()) sc_.name = e.value;
+    } else if (e.key == "title") {
+      sc_.title = e.value;
+    } else if (e.key == "start") {
+      sc_.start = e.value;
+    } else if (e.key == "turn") {
+      sc_.turn_label = e.value;
+    } else {
+      unknown_key(e, {"name", "title", "start", "turn", "turns"});
     }
+  }
 
+  /// A key of [model]: the bargaining model, or a model number in its range.
+  void load_model_key(const IniEntry& e) {
+    if (e.key == "bargaining") {
+      if (const auto m = parse_bargaining(trim(e.value))) {
+        sc_.model.bargaining = *m;
+      } else {
+        error("scenario.ini", e.line, e.value_column,
+              "unknown bargaining model " + in_quotes(e.value) +
+                  did_you_mean(lower(trim(e.value)), bargaining_names()) + "; expected one of " +
+                  join(bargaining_names(), ", "));
+      }
+      return;
+    }
+    const auto& names = model_key_names();
+    const auto it = std::find(names.begin(), names.end(), e.key);
+    if (it == names.end()) {
+      std::vector<std::string> model_keys{"bargaining"};
+      for (const auto& k : names) model_keys.emplace_back(k);
+      unknown_key(e, model_keys);
+      return;
+    }
+    const auto key = static_cast<ModelKey>(it - names.begin());
+    if (model_key_is_whole(key)) {
+      const Range r = model_key_range(key);
+      const std::string expected =
+          key == ModelKey::lookahead ? "0 or 1" : "a whole number from 1 to 1000";
+      if (const auto v = ini_int<std::int64_t>(e, static_cast<std::int64_t>(r.lo),
+                                               static_cast<std::int64_t>(r.hi), expected)) {
+        Number n = Number::constant(static_cast<double>(*v));
+        n.lo = r.lo;
+        n.hi = r.hi;
+        sc_.model.values[static_cast<std::size_t>(key)] = n;
+      }
+    } else if (auto n = ini_number(e, model_key_range(key))) {
+      sc_.model.values[static_cast<std::size_t>(key)] = *n;
+    }
+  }
+
+  /// A key of [run]: the default runs and seed.
+  void load_run_key(const IniEntry& e) {
+    if (e.key == "runs") {
+      if (const auto v = ini_int<std::int64_t>(e, 1, std::numeric_limits<std::int64_t>::max(),
+                                               "a whole number >= 1"))
+        sc_.default_runs = *v;
+    } else if (e.key == "seed") {
+      if (const auto v = parse_int<std::uint64_t>(e.value)) {
+        sc_.default_seed = *v;
+      } else {
+        error("scenario.ini", e.line, e.value_column,
+              "seed" + int_problem(e.value) + " (a whole number from 0 to 2^64-1)");
+      }
+    } else {
+      unknown_key(e, {"runs", "seed"});
+    }
+  }
+
+  /// A key of [option.NAME], kept until the tables it names are loaded.
+  void load_option_key(const IniEntry& e) {
+    const std::string name = e.section.substr(7);
+    const auto it = std::find_if(raw_options_.begin(), raw_options_.end(),
+                                 [&](const RawOption& o) { return o.name == name; });
+    if (it == raw_options_.end()) return;  // bad option name, reported at its header
+    if (e.key == "description") {
+      it->description = e;
+    } else if (e.key == "set") {
+      it->set = e;
+    } else if (e.key == "forbid") {
+      it->forbid = e;
+    } else if (e.key == "from") {
+      it->from = e;
+    } else {
+      unknown_key(e, {"description", "set", "forbid", "from"});
+    }
+  }
+
+  /// [scenario] turns, which every table's turn columns are checked against: required.
+  void load_turns(const IniFile& ini, const std::optional<IniEntry>& turns_entry) {
     if (turns_entry) {
       if (const auto v = ini_int<int>(
               *turns_entry, 1, kMaxTurns,
@@ -567,11 +450,14 @@ class Loader {
         sc_.turns = *v;
         turns_known_ = true;
       }
-    } else {
-      error(file, scenario_line.value_or(1), 1,
-            "missing key 'turns' in [scenario]; expected the number of turns, a whole number "
-            ">= 1 (e.g. turns = 24)");
+      return;
     }
+    std::optional<int> scenario_line;
+    for (const auto& s : ini.sections)
+      if (s.name == "scenario" && !scenario_line) scenario_line = s.line;
+    error("scenario.ini", scenario_line.value_or(1), 1,
+          "missing key 'turns' in [scenario]; expected the number of turns, a whole number "
+          ">= 1 (e.g. turns = 24)");
   }
 
   std::optional<Number> ini_number(const IniEntry& e, Range r) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/batch/compare.hpp"
 #include "engine/batch/sweep.hpp"
 #include "engine/io/explain_output.hpp"
 #include "engine/report/report.hpp"

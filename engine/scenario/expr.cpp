@@ -107,112 +107,134 @@ constexpr int kMaxNesting = 64;
   return shown + "; expected '" + std::string(ascii) + "' (conditions are written in plain ASCII)";
 }
 
+/// The word starting at `i` into `t`: a keyword (lowercase only) or a path. Returns where it
+/// ends, or npos with `error` for a keyword in capitals.
+std::size_t read_word(std::string_view text, std::size_t i, Token& t, ParseError& error) {
+  std::size_t j = i;
+  while (j < text.size() && is_word_char(text[j])) ++j;
+  t.text = text.substr(i, j - i);
+  if (t.text == "and") {
+    t.kind = Tok::op_and;
+  } else if (t.text == "or") {
+    t.kind = Tok::op_or;
+  } else if (t.text == "not") {
+    t.kind = Tok::op_not;
+  } else {
+    const std::string l = lower(t.text);
+    if (l == "and" || l == "or" || l == "not") {
+      error = {static_cast<int>(i),
+               "keywords are lowercase; expected '" + l + "', got '" + std::string(t.text) + "'"};
+      return std::string_view::npos;
+    }
+    t.kind = Tok::word;
+  }
+  return j;
+}
+
+/// The number starting at `i` into `t`. Returns where it ends, or npos with `error` when the
+/// characters up to the next separator are not a plain number.
+std::size_t read_number(std::string_view text, std::size_t i, Token& t, ParseError& error) {
+  std::size_t j = i;
+  while (j < text.size() && (is_digit(text[j]) || text[j] == '.')) ++j;
+  if (j < text.size() && (text[j] == 'e' || text[j] == 'E')) {
+    std::size_t k = j + 1;
+    if (k < text.size() && (text[k] == '+' || text[k] == '-')) ++k;
+    if (k < text.size() && is_digit(text[k])) {
+      j = k;
+      while (j < text.size() && is_digit(text[j])) ++j;
+    }
+  }
+  // "3abc" would otherwise read as the number 3 followed by a path.
+  while (j < text.size() && is_word_char(text[j])) ++j;
+  t.text = text.substr(i, j - i);
+  const auto v = parse_double(t.text);
+  if (!v) {
+    error = {static_cast<int>(i),
+             "malformed number '" + std::string(t.text) + "'; expected a plain number"};
+    return std::string_view::npos;
+  }
+  t.kind = Tok::number;
+  t.value = *v;
+  return j;
+}
+
+/// A parenthesis, minus or comparison at `i` (`next` is the character after it) into `t`.
+/// Returns its length in characters, 0 when there is none.
+std::size_t read_symbol(char c, char next, Token& t) {
+  switch (c) {
+    case '(':
+      t.kind = Tok::lparen;
+      return 1;
+    case ')':
+      t.kind = Tok::rparen;
+      return 1;
+    case '-':
+      t.kind = Tok::minus;
+      return 1;
+    case '<':
+    case '>': {
+      t.kind = Tok::cmp;
+      const bool eq = next == '=';
+      t.cmp = c == '<' ? (eq ? CmpOp::le : CmpOp::lt) : (eq ? CmpOp::ge : CmpOp::gt);
+      return eq ? 2 : 1;
+    }
+    case '=':
+    case '!':
+      if (next != '=') return 0;
+      t.kind = Tok::cmp;
+      t.cmp = c == '=' ? CmpOp::eq : CmpOp::ne;
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+/// Why the character at `i` cannot start a token, with a hint for the spellings people bring
+/// from other languages.
+std::string symbol_problem(std::string_view text, std::size_t i) {
+  const char c = text[i];
+  const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+  if (c == '=' && (next == '>' || next == '<')) {
+    // "=>" and "=<" are ">=" and "<=" written backwards, not a mistaken assignment.
+    const std::string wrote{c, next};
+    const std::string meant{next, c};
+    return "'" + wrote + "' is not an operator; expected '" + meant + "' (" +
+           (next == '>' ? "greater than or equal" : "less than or equal") + ")";
+  }
+  if (c == '=') return "'=' assigns; expected '==' to compare";
+  if (c == '&') return "unexpected '&'; expected 'and'";
+  if (c == '|') return "unexpected '|'; expected 'or'";
+  if (c == '!') return "unexpected '!'; expected 'not' (or '!=' to compare)";
+  if (static_cast<unsigned char>(c) >= 0x80) return non_ascii_problem(text, i);
+  return "unexpected character '" + std::string(1, c) +
+         "'; expected a path, a number, a comparison (< <= > >= == !=), and, or, not, or "
+         "parentheses";
+}
+
 /// Splits a condition into tokens. Returns false and fills `error` on a character that cannot
-/// start a token, with a hint for the spellings people bring from other languages.
+/// start a token (see symbol_problem) or a malformed word or number.
 bool tokenize(std::string_view text, std::vector<Token>& out, ParseError& error) {
   std::size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
-    const int at = static_cast<int>(i);
     if (is_space(c)) {
       ++i;
       continue;
     }
     const char next = i + 1 < text.size() ? text[i + 1] : '\0';
     Token t;
-    t.offset = at;
+    t.offset = static_cast<int>(i);
     if (is_word_start(c)) {
-      std::size_t j = i;
-      while (j < text.size() && is_word_char(text[j])) ++j;
-      t.text = text.substr(i, j - i);
-      if (t.text == "and") {
-        t.kind = Tok::op_and;
-      } else if (t.text == "or") {
-        t.kind = Tok::op_or;
-      } else if (t.text == "not") {
-        t.kind = Tok::op_not;
-      } else {
-        const std::string l = lower(t.text);
-        if (l == "and" || l == "or" || l == "not") {
-          error = {at, "keywords are lowercase; expected '" + l + "', got '" + std::string(t.text) +
-                           "'"};
-          return false;
-        }
-        t.kind = Tok::word;
-      }
-      i = j;
+      i = read_word(text, i, t, error);
     } else if (is_digit(c) || (c == '.' && is_digit(next))) {
-      std::size_t j = i;
-      while (j < text.size() && (is_digit(text[j]) || text[j] == '.')) ++j;
-      if (j < text.size() && (text[j] == 'e' || text[j] == 'E')) {
-        std::size_t k = j + 1;
-        if (k < text.size() && (text[k] == '+' || text[k] == '-')) ++k;
-        if (k < text.size() && is_digit(text[k])) {
-          j = k;
-          while (j < text.size() && is_digit(text[j])) ++j;
-        }
-      }
-      // "3abc" would otherwise read as the number 3 followed by a path.
-      while (j < text.size() && is_word_char(text[j])) ++j;
-      t.text = text.substr(i, j - i);
-      const auto v = parse_double(t.text);
-      if (!v) {
-        error = {at, "malformed number '" + std::string(t.text) + "'; expected a plain number"};
-        return false;
-      }
-      t.kind = Tok::number;
-      t.value = *v;
-      i = j;
-    } else if (c == '(') {
-      t.kind = Tok::lparen;
-      ++i;
-    } else if (c == ')') {
-      t.kind = Tok::rparen;
-      ++i;
-    } else if (c == '-') {
-      t.kind = Tok::minus;
-      ++i;
-    } else if (c == '<' || c == '>') {
-      t.kind = Tok::cmp;
-      const bool eq = next == '=';
-      t.cmp = c == '<' ? (eq ? CmpOp::le : CmpOp::lt) : (eq ? CmpOp::ge : CmpOp::gt);
-      i += eq ? 2 : 1;
-    } else if (c == '=' && next == '=') {
-      t.kind = Tok::cmp;
-      t.cmp = CmpOp::eq;
-      i += 2;
-    } else if (c == '!' && next == '=') {
-      t.kind = Tok::cmp;
-      t.cmp = CmpOp::ne;
-      i += 2;
-    } else if (c == '=' && (next == '>' || next == '<')) {
-      // "=>" and "=<" are ">=" and "<=" written backwards, not a mistaken assignment.
-      const std::string wrote{c, next};
-      const std::string meant{next, c};
-      error = {at, "'" + wrote + "' is not an operator; expected '" + meant + "' (" +
-                       (next == '>' ? "greater than or equal" : "less than or equal") + ")"};
-      return false;
-    } else if (c == '=') {
-      error = {at, "'=' assigns; expected '==' to compare"};
-      return false;
-    } else if (c == '&') {
-      error = {at, "unexpected '&'; expected 'and'"};
-      return false;
-    } else if (c == '|') {
-      error = {at, "unexpected '|'; expected 'or'"};
-      return false;
-    } else if (c == '!') {
-      error = {at, "unexpected '!'; expected 'not' (or '!=' to compare)"};
-      return false;
-    } else if (static_cast<unsigned char>(c) >= 0x80) {
-      error = {at, non_ascii_problem(text, i)};
-      return false;
+      i = read_number(text, i, t, error);
+    } else if (const std::size_t length = read_symbol(c, next, t); length > 0) {
+      i += length;
     } else {
-      error = {at, "unexpected character '" + std::string(1, c) +
-                       "'; expected a path, a number, a comparison (< <= > >= == !=), and, or, "
-                       "not, or parentheses"};
+      error = {t.offset, symbol_problem(text, i)};
       return false;
     }
+    if (i == std::string_view::npos) return false;
     out.push_back(t);
   }
   Token end;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/rng.hpp"
+#include "engine/core/text.hpp"
 
 namespace parley {
 
@@ -14,27 +15,6 @@ namespace {
 
 constexpr std::string_view kExpectedNumber =
     "expected a number or a distribution U(lo,hi), N(mean,sd), T(lo,mode,hi)";
-
-[[nodiscard]] bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-
-/// The text with surrounding blanks removed, and how many were removed at the front.
-[[nodiscard]] std::string_view trim(std::string_view text, int& lead) noexcept {
-  std::size_t b = 0;
-  while (b < text.size() && is_space(text[b])) ++b;
-  std::size_t e = text.size();
-  while (e > b && is_space(text[e - 1])) --e;
-  lead = static_cast<int>(b);
-  return text.substr(b, e - b);
-}
-
-[[nodiscard]] std::string in_quotes(std::string_view text) {
-  // Long cells would drown the message; the position already says where the cell is.
-  constexpr std::size_t kMax = 40;
-  if (text.size() > kMax) return "'" + std::string(text.substr(0, kMax)) + "...'";
-  return "'" + std::string(text) + "'";
-}
 
 [[nodiscard]] int arity(DistKind kind) noexcept {
   switch (kind) {
@@ -134,6 +114,74 @@ std::optional<double> parse_double(std::string_view text) {
   return v;
 }
 
+namespace {
+
+// The distribution named `name` (U, N or T, either case); nullopt for any other name.
+std::optional<DistKind> distribution_kind(std::string_view name) noexcept {
+  if (name == "U" || name == "u") return DistKind::uniform;
+  if (name == "N" || name == "n") return DistKind::normal;
+  if (name == "T" || name == "t") return DistKind::triangular;
+  return std::nullopt;
+}
+
+// The comma-separated numbers of `t` between `open` and `close` (its parentheses), `t` starting
+// at `lead` of the text; nullopt with `error` at the first that is not a number.
+std::optional<std::vector<double>> distribution_args(std::string_view t, std::size_t open,
+                                                     std::size_t close, int lead, DistKind kind,
+                                                     ParseError& error) {
+  std::vector<double> args;
+  std::size_t pos = open + 1;
+  while (true) {
+    const std::size_t comma = std::min(t.find(',', pos), close);
+    const std::string_view arg = t.substr(pos, comma - pos);
+    int arg_lead = 0;
+    const std::string_view arg_trimmed = trim(arg, arg_lead);
+    const int arg_offset = lead + static_cast<int>(pos) + arg_lead;
+    const auto v = parse_double(arg_trimmed);
+    if (!v) {
+      error = {arg_offset, "expected a number inside " + std::string(signature(kind)) + ", got " +
+                               (arg_trimmed.empty() ? "nothing" : in_quotes(arg_trimmed))};
+      return std::nullopt;
+    }
+    args.push_back(*v);
+    if (comma == close) break;
+    pos = comma + 1;
+  }
+  return args;
+}
+
+// Whether the parameters of `n` make a distribution (lo < hi, sd >= 0, lo <= mode <= hi); else
+// false with `error` at `lead`, naming the text `t`.
+bool valid_parameters(const Number& n, std::string_view t, int lead, ParseError& error) {
+  switch (n.kind) {
+    case DistKind::uniform:
+      if (!(n.a < n.b)) {
+        error = {lead, in_quotes(t) + " has lo >= hi; expected U(lo,hi) with lo < hi"};
+        return false;
+      }
+      break;
+    case DistKind::normal:
+      if (n.b < 0.0) {
+        error = {lead, in_quotes(t) + " has sd < 0; expected N(mean,sd) with sd >= 0"};
+        return false;
+      }
+      break;
+    case DistKind::triangular:
+      if (!(n.a <= n.b && n.b <= n.c && n.a < n.c)) {
+        error = {lead,
+                 in_quotes(t) +
+                     " is out of order; expected T(lo,mode,hi) with lo <= mode <= hi and lo < hi"};
+        return false;
+      }
+      break;
+    case DistKind::constant:
+      break;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<Number> parse_number(std::string_view text, ParseError& error) {
   int lead = 0;
   const std::string_view t = trim(text, lead);
@@ -147,24 +195,20 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
   std::size_t name_end = 0;
   while (name_end < t.size() && std::isalpha(static_cast<unsigned char>(t[name_end]))) ++name_end;
   std::size_t open = name_end;
-  while (open < t.size() && is_space(t[open])) ++open;
+  while (open < t.size() && is_blank(t[open])) ++open;
   if (name_end == 0 || open >= t.size() || t[open] != '(') {
     error = {lead, std::string(kExpectedNumber) + ", got " + in_quotes(t)};
     return std::nullopt;
   }
   const std::string_view name = t.substr(0, name_end);
-  Number n;
-  if (name == "U" || name == "u") {
-    n.kind = DistKind::uniform;
-  } else if (name == "N" || name == "n") {
-    n.kind = DistKind::normal;
-  } else if (name == "T" || name == "t") {
-    n.kind = DistKind::triangular;
-  } else {
+  const std::optional<DistKind> kind = distribution_kind(name);
+  if (!kind) {
     error = {lead, "unknown distribution '" + std::string(name) +
                        "'; expected U(lo,hi), N(mean,sd) or T(lo,mode,hi)"};
     return std::nullopt;
   }
+  Number n;
+  n.kind = *kind;
   const std::size_t close = t.find(')', open);
   if (close == std::string_view::npos) {
     error = {lead + static_cast<int>(t.size()),
@@ -176,57 +220,17 @@ std::optional<Number> parse_number(std::string_view text, ParseError& error) {
              "unexpected text after ')'; expected " + std::string(signature(n.kind)) + " alone"};
     return std::nullopt;
   }
-
-  std::vector<double> args;
-  std::size_t pos = open + 1;
-  while (true) {
-    const std::size_t comma = std::min(t.find(',', pos), close);
-    const std::string_view arg = t.substr(pos, comma - pos);
-    int arg_lead = 0;
-    const std::string_view arg_trimmed = trim(arg, arg_lead);
-    const int arg_offset = lead + static_cast<int>(pos) + arg_lead;
-    const auto v = parse_double(arg_trimmed);
-    if (!v) {
-      error = {arg_offset, "expected a number inside " + std::string(signature(n.kind)) + ", got " +
-                               (arg_trimmed.empty() ? "nothing" : in_quotes(arg_trimmed))};
-      return std::nullopt;
-    }
-    args.push_back(*v);
-    if (comma == close) break;
-    pos = comma + 1;
-  }
-  if (static_cast<int>(args.size()) != arity(n.kind)) {
-    error = {lead, "wrong number of values: got " + std::to_string(args.size()) + "; expected " +
+  const auto args = distribution_args(t, open, close, lead, n.kind, error);
+  if (!args) return std::nullopt;
+  if (static_cast<int>(args->size()) != arity(n.kind)) {
+    error = {lead, "wrong number of values: got " + std::to_string(args->size()) + "; expected " +
                        std::to_string(arity(n.kind)) + ", as in " + std::string(signature(n.kind))};
     return std::nullopt;
   }
-  n.a = args[0];
-  n.b = args[1];
-  n.c = args.size() > 2 ? args[2] : 0.0;
-  switch (n.kind) {
-    case DistKind::uniform:
-      if (!(n.a < n.b)) {
-        error = {lead, in_quotes(t) + " has lo >= hi; expected U(lo,hi) with lo < hi"};
-        return std::nullopt;
-      }
-      break;
-    case DistKind::normal:
-      if (n.b < 0.0) {
-        error = {lead, in_quotes(t) + " has sd < 0; expected N(mean,sd) with sd >= 0"};
-        return std::nullopt;
-      }
-      break;
-    case DistKind::triangular:
-      if (!(n.a <= n.b && n.b <= n.c && n.a < n.c)) {
-        error = {lead,
-                 in_quotes(t) +
-                     " is out of order; expected T(lo,mode,hi) with lo <= mode <= hi and lo < hi"};
-        return std::nullopt;
-      }
-      break;
-    case DistKind::constant:
-      break;
-  }
+  n.a = (*args)[0];
+  n.b = (*args)[1];
+  n.c = args->size() > 2 ? (*args)[2] : 0.0;
+  if (!valid_parameters(n, t, lead, error)) return std::nullopt;
   return n;
 }
 

@@ -261,3 +261,20 @@ TEST_CASE("validate rejects an option's 'from' outside the turns at its line and
   CHECK(read_file(out / "report.html").find("(in force from turn 3 (2025-04))") !=
         std::string::npos);
 }
+
+TEST_CASE("compare without --given removes the files of an earlier --given",
+          "[cli][compare][given]") {
+  TempDir dir;
+  const fs::path out = dir.path() / "cmp";
+  REQUIRE(run_parley("compare " + mini_scenario() + " --runs 40 -q --given '" +
+                     std::string(kGiven) + "' --out " + quoted(out))
+              .status == 0);
+  REQUIRE(fs::exists(out / "given.csv"));
+  REQUIRE(fs::exists(out / "comparison_given.csv"));
+  REQUIRE(run_parley("compare " + mini_scenario() + " --runs 40 -q --out " + quoted(out)).status ==
+          0);
+  CHECK(fs::exists(out / "comparison.csv"));
+  CHECK_FALSE(fs::exists(out / "given.csv"));
+  CHECK_FALSE(fs::exists(out / "comparison_given.csv"));
+  CHECK_FALSE(nlohmann::json::parse(read_file(out / "manifest.json")).contains("given"));
+}

@@ -221,3 +221,18 @@ TEST_CASE("a scenario written from the documentation alone validates and runs ev
     REQUIRE(runs.find(option) != std::string::npos);
   REQUIRE_FALSE(fs::exists(dir.path() / "failures.csv"));
 }
+
+TEST_CASE("a run without traces leaves no explanation of an earlier run in its folder",
+          "[cli][run][explain]") {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  REQUIRE(run_parley("run " + kMini + " --runs 20 -q --out " + quoted(out)).status == 0);
+  REQUIRE(fs::exists(out / "explain.json"));
+  REQUIRE(nlohmann::json::parse(read_file(out / "manifest.json"))["explain"] == "explain.json");
+  REQUIRE(run_parley("run " + kMini + " --runs 20 --trace 0 -q --out " + quoted(out)).status == 0);
+  CHECK_FALSE(fs::exists(out / "explain.json"));
+  CHECK_FALSE(nlohmann::json::parse(read_file(out / "manifest.json")).contains("explain"));
+  // Nothing of either batch is left behind under a temporary name, nor its checkpoint.
+  for (const auto& entry : fs::directory_iterator(out))
+    CHECK(entry.path().filename().string().front() != '.');
+}

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "engine/batch/checkpoint.hpp"
-#include "engine/io/output.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "tests/support/cli.hpp"
 
 using namespace parley;

@@ -3,16 +3,15 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
 
-#include "engine/batch/checkpoint.hpp"
 #include "engine/batch/compare.hpp"
 #include "engine/batch/given.hpp"
+#include "engine/batch/job.hpp"
+#include "engine/batch/manifest.hpp"
 #include "engine/batch/mpi.hpp"
-#include "engine/io/output.hpp"
 #include "engine/sim/compile.hpp"
 #include "engine/sim/run.hpp"
 #include "tools/parley/commands.hpp"
@@ -212,8 +211,8 @@ int cmd_compare(const std::vector<std::string>& args) {
   if (const auto status = parse_scenario_args("compare", visible, args, vm)) return *status;
 
   Diagnostics diag;
-  const auto sets = strings_of(vm, "set");
-  const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
+  const auto scenario =
+      load_with_overrides(vm["scenario"].as<std::string>(), strings_of(vm, "set"), diag);
   CompareSpec spec;
   std::vector<size_t> metrics;
   MetricCatalog catalog;
@@ -232,12 +231,8 @@ int cmd_compare(const std::vector<std::string>& args) {
                      ? "nothing to compare: only the baseline was chosen; expected an option "
                        "besides baseline"
                      : "nothing to compare: the scenario has no [option.NAME] besides baseline");
-    const std::int64_t runs =
-        vm.count("runs") ? vm["runs"].as<std::int64_t>() : scenario->default_runs;
-    if (runs < 1)
-      diag.error("--runs", 0, 0,
-                 "expected a whole number of runs >= 1, got " + std::to_string(runs));
-    spec.runs = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
+    spec.runs = checked_runs(
+        vm.count("runs") ? vm["runs"].as<std::int64_t>() : scenario->default_runs, "--runs", diag);
     spec.seed = seed_option(vm, scenario->default_seed, diag);
     catalog = metric_catalog(*scenario);
     std::vector<std::string> unmatched;
@@ -248,53 +243,32 @@ int cmd_compare(const std::vector<std::string>& args) {
     for (const std::string& u : unmatched) metric_pattern_error(diag, patterns, u, names);
     min_effect = min_effects(catalog, strings_of(vm, "min-effect"), diag);
   }
-  spec.threads =
-      vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
-  if (spec.threads < 1 || spec.threads > 1024)
-    diag.error("--threads", 0, 0,
-               "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
-  spec.checkpoint_seconds = vm["checkpoint-every"].as<double>();
-  if (!(spec.checkpoint_seconds >= 0.01 && spec.checkpoint_seconds <= 3600))
-    diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
-  spec.rank = session.rank();
-  spec.ranks = session.size();
+  const JobSettings settings = job_settings("compare", vm, args, session, scenario, "/compare");
+  check_job_settings(settings, diag);
+  take_job_settings(spec, settings);
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
-  const std::string out_dir =
-      vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/compare";
-
-  // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
-  // resumed only by the same comparison.
-  BatchFingerprint fingerprint = base_fingerprint("compare", *scenario, spec.seed);
-  fingerprint.add("runs", std::to_string(spec.runs));
+  // comparison.csv is the one stream file: empty until the end, it only carries the checkpoint.
+  BatchJob job(settings, *scenario, spec.seed, {"comparison.csv"});
+  job.add_fingerprint("runs", std::to_string(spec.runs));
   std::string option_list;
   for (const int o : spec.options)
     option_list +=
         (option_list.empty() ? "" : ",") + scenario->options[static_cast<size_t>(o)].name;
-  fingerprint.add("options", option_list);
+  job.add_fingerprint("options", option_list);
   std::string metric_list;
   for (const size_t k : metrics)
     metric_list += (metric_list.empty() ? "" : ",") + catalog.final[k].name;
-  fingerprint.add("metrics", metric_list);
-  std::string override_list;
-  for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
-  fingerprint.add("overrides", override_list);
-  fingerprint.add("block", std::to_string(kBatchBlock));
-  if (given) fingerprint.add("given", vm["given"].as<std::string>());
-
-  // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
-  // comparison.csv is the one stream file: empty until the end, it only carries the checkpoint.
-  ResumableOutput output(out_dir, {"comparison.csv"}, fingerprint);
-  if (const int status = open_output("compare", root, out_dir, vm.count("resume") > 0, output))
-    return status;
-  spec.resume_runs = mpi::broadcast(output.resume_runs());
+  job.add_fingerprint("metrics", metric_list);
+  if (const int status = open_job(job, root)) return status;
+  spec.resume_runs = job.resume_runs();
   if (root) {
-    spec.resume_state = output.resume_state();
-    spec.checkpointer = &output;
-    if (output.resumed() && !vm.count("quiet"))
-      std::cout << "parley compare: resuming " << out_dir << " after " << spec.resume_runs << " of "
-                << spec.runs << " runs\n";
+    spec.resume_state = job.output().resume_state();
+    spec.checkpointer = &job.output();
+    if (job.resumed() && !vm.count("quiet"))
+      std::cout << "parley compare: resuming " << settings.out_dir << " after " << spec.resume_runs
+                << " of " << spec.runs << " runs\n";
   }
 
   const Rules rules = compile(*scenario);
@@ -315,55 +289,31 @@ int cmd_compare(const std::vector<std::string>& args) {
   progress.finish();
   if (!root) return 0;
 
-  Manifest manifest;
-  manifest.command = "compare";
-  manifest.scenario_name = scenario->name;
-  manifest.scenario_folder = scenario->folder;
-  manifest.content_hash = scenario->content_hash;
-  manifest.seed = spec.seed;
+  Manifest manifest = job.manifest();
   manifest.runs = spec.runs;
-  manifest.threads = spec.threads;
-  manifest.ranks = spec.ranks;
   manifest.options.push_back(scenario->options[0].name);
   for (const int o : result.options)
     manifest.options.push_back(scenario->options[static_cast<size_t>(o)].name);
-  manifest.overrides = sets;
-  if (given) manifest.given = vm["given"].as<std::string>();
-  manifest.command_line = command_line("compare", args);
   manifest.failed = result.failed;
   // The verdicts' min effects, so that `parley report` on the folder gives the same verdicts.
   for (const size_t k : metrics)
     manifest.min_effects.emplace_back(catalog.final[k].name, min_effect[k]);
-  AtomicFile manifest_file(out_dir, "manifest.json");
-  output.file(0).write(comparison_csv(*scenario, catalog, result, metrics));
-  manifest_file.write(manifest_json(manifest, *scenario));
-  AtomicFile given_file(out_dir, "given.csv"),
-      comparison_given_file(out_dir, "comparison_given.csv");
+  job.output().file(0).write(comparison_csv(*scenario, catalog, result, metrics));
   GivenCompareTotals given_totals{{}, {}, PairedAccumulator(catalog, 0)};
-  bool given_written = true;
   if (given) {
     given_totals = given_observer->compare_totals();
-    given_file.write(given_compare_csv(manifest.options, given_totals));
+    job.add_file("given.csv", given_compare_csv(manifest.options, given_totals));
     // The same table as comparison.csv, over the pairs in which the condition held in both arms.
     const CompareResult given_result{result.options, given_totals.paired, result.runs,
                                      result.failed};
-    comparison_given_file.write(comparison_csv(*scenario, catalog, given_result, metrics));
-    given_written = given_observer->ok() && given_file.commit() && comparison_given_file.commit();
+    job.add_file("comparison_given.csv", comparison_csv(*scenario, catalog, given_result, metrics));
   } else {
-    given_file.discard();
-    comparison_given_file.discard();
-    std::error_code ec;  // files of an earlier --given would mislead
-    std::filesystem::remove(out_dir + "/given.csv", ec);
-    std::filesystem::remove(out_dir + "/comparison_given.csv", ec);
+    job.drop_file("given.csv");  // files of an earlier --given would mislead
+    job.drop_file("comparison_given.csv");
   }
-  // The manifest goes last: a folder whose manifest is new holds a complete comparison. The
-  // checkpoint goes after it, so a kill in between still leaves a resumable folder.
-  if (!output.ok() || !manifest_file.ok() || !given_written || !output.file(0).commit() ||
-      !manifest_file.commit()) {
-    std::cerr << "parley compare: writing the results into '" << out_dir << "' failed\n";
-    return 1;
-  }
-  output.finish();
+  if (const int status =
+          commit_job(job, manifest_json(manifest, *scenario), !given || given_observer->ok()))
+    return status;
 
   if (!vm.count("quiet")) {
     const double sims = static_cast<double>(spec.runs - spec.resume_runs) *
@@ -381,12 +331,12 @@ int cmd_compare(const std::vector<std::string>& args) {
                 << result.failed
                 << " run(s) failed and were left out of their pairs; `parley run` lists them\n";
     if (given) print_given(vm["given"].as<std::string>(), manifest.options, given_totals);
-    std::cout << "\nresults in " << out_dir << "/comparison.csv\n";
+    std::cout << "\nresults in " << settings.out_dir << "/comparison.csv\n";
   }
   if (given)
     never_held_notes("compare", vm["given"].as<std::string>(), manifest.options,
                      given_totals.shares);
-  if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
+  if (vm.count("report")) return write_report(settings.out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }
 

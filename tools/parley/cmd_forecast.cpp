@@ -14,6 +14,8 @@
 #include "engine/core/diagnostics.hpp"
 #include "engine/forecast/candidates.hpp"
 #include "engine/forecast/evaluation.hpp"
+#include "engine/io/atomic_file.hpp"
+#include "engine/io/csv_write.hpp"
 #include "engine/io/forecast_table.hpp"
 #include "engine/io/outcome_table.hpp"
 #include "engine/model/bargaining.hpp"
@@ -82,35 +84,11 @@ std::optional<std::pair<double, double>> parse_scale(const std::string& text) {
   }
 }
 
-/// Writes `content` to `path` through a temporary file, so an interrupted run never leaves a
-/// partial file under the final name.
-bool write_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << content;
-    out.flush();
-    if (!out) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
-
-/// Quotes a CSV cell when it needs it.
+/// `s` as one CSV cell (quoted when it needs it), for the streams below.
 std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  std::string out;
+  append_csv_cell(out, s);
+  return out;
 }
 
 /// What --outcomes needs besides the forecasts.
@@ -507,7 +485,7 @@ int cmd_forecast(const std::vector<std::string>& args) {
     for (const auto& n : notes) std::cout << "note: " << n << '\n';
   }
 
-  if (!history_path.empty() && !write_atomically(history_path, history.str())) {
+  if (!history_path.empty() && !write_file_atomically(history_path, history.str())) {
     std::cerr << "parley forecast: cannot write " << history_path << '\n';
     return 1;
   }

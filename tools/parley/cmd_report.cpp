@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "engine/io/output.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "engine/io/result_folder.hpp"
 #include "engine/report/report.hpp"
 #include "tools/parley/commands.hpp"

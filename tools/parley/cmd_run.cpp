@@ -2,17 +2,17 @@
 // resumable (--resume) and shared among MPI ranks when started under mpirun.
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
 
-#include "engine/batch/checkpoint.hpp"
 #include "engine/batch/given.hpp"
+#include "engine/batch/job.hpp"
+#include "engine/batch/manifest.hpp"
 #include "engine/batch/mpi.hpp"
+#include "engine/batch/run_files.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/io/explain_output.hpp"
-#include "engine/io/output.hpp"
 #include "engine/sim/compile.hpp"
 #include "engine/sim/explain.hpp"
 #include "engine/sim/run.hpp"
@@ -167,8 +167,8 @@ int cmd_run(const std::vector<std::string>& args) {
   if (const auto status = parse_scenario_args("run", visible, args, vm)) return *status;
 
   Diagnostics diag;
-  const auto sets = strings_of(vm, "set");
-  const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
+  const auto scenario =
+      load_with_overrides(vm["scenario"].as<std::string>(), strings_of(vm, "set"), diag);
   std::vector<int> options;
   std::optional<Condition> given;
   if (scenario) {
@@ -180,62 +180,38 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   BatchSpec spec;
   if (scenario) {
-    const std::int64_t runs =
-        vm.count("runs") ? vm["runs"].as<std::int64_t>() : scenario->default_runs;
-    if (runs < 1)
-      diag.error("--runs", 0, 0,
-                 "expected a whole number of runs >= 1, got " + std::to_string(runs));
-    spec.runs = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
+    spec.runs = checked_runs(
+        vm.count("runs") ? vm["runs"].as<std::int64_t>() : scenario->default_runs, "--runs", diag);
     spec.seed = seed_option(vm, scenario->default_seed, diag);
   }
-  spec.threads =
-      vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
-  if (spec.threads < 1 || spec.threads > 1024)
-    diag.error("--threads", 0, 0,
-               "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
+  const JobSettings settings = job_settings("run", vm, args, session, scenario, "");
   const std::int64_t trace = vm["trace"].as<std::int64_t>();
   if (trace < 0)
     diag.error("--trace", 0, 0, "expected a number of runs >= 0, got " + std::to_string(trace));
+  check_job_settings(settings, diag);
+  take_job_settings(spec, settings);
   spec.trace = static_cast<std::uint64_t>(std::max<std::int64_t>(trace, 0));
-  spec.checkpoint_seconds = vm["checkpoint-every"].as<double>();
-  if (!(spec.checkpoint_seconds >= 0.01 && spec.checkpoint_seconds <= 3600))
-    diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
   spec.options = options;
-  spec.rank = session.rank();
-  spec.ranks = session.size();
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
-  const std::string out_dir =
-      vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name;
   const Rules rules = compile(*scenario);
   const MetricCatalog catalog = metric_catalog(*scenario);
   const RowFormat format(*scenario, rules, catalog);
   std::vector<std::string> names;
   for (const int o : options) names.push_back(scenario->options[static_cast<size_t>(o)].name);
 
-  // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
-  // resumed only by the same batch.
-  BatchFingerprint fingerprint = base_fingerprint("run", *scenario, spec.seed);
-  fingerprint.add("runs", std::to_string(spec.runs));
+  BatchJob job(settings, *scenario, spec.seed, {"runs.csv", "events.csv", "failures.csv"});
+  job.add_fingerprint("runs", std::to_string(spec.runs));
   std::string option_list;
   for (const auto& n : names) option_list += (option_list.empty() ? "" : ",") + n;
-  fingerprint.add("options", option_list);
-  std::string override_list;
-  for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
-  fingerprint.add("overrides", override_list);
-  fingerprint.add("trace", std::to_string(spec.trace));
-  fingerprint.add("block", std::to_string(kBatchBlock));
-  if (given) fingerprint.add("given", vm["given"].as<std::string>());
-
-  // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome.
-  ResumableOutput output(out_dir, {"runs.csv", "events.csv", "failures.csv"}, fingerprint);
-  if (const int status = open_output("run", root, out_dir, vm.count("resume") > 0, output))
-    return status;
-  spec.resume_runs = mpi::broadcast(output.resume_runs());
+  job.add_fingerprint("options", option_list);
+  job.add_fingerprint("trace", std::to_string(spec.trace));
+  if (const int status = open_job(job, root)) return status;
+  spec.resume_runs = job.resume_runs();
   if (root) {
-    spec.resume_state = output.resume_state();
-    spec.checkpointer = &output;
+    spec.resume_state = job.output().resume_state();
+    spec.checkpointer = &job.output();
   }
 
   Progress progress("runs");
@@ -243,6 +219,7 @@ int cmd_run(const std::vector<std::string>& args) {
   NullSink null_sink;
   std::unique_ptr<FileSink> file_sink;
   if (root) {
+    ResumableOutput& output = job.output();
     AtomicFile& runs_file = output.file(0);
     AtomicFile& events_file = output.file(1);
     AtomicFile& failures_file = output.file(2);
@@ -251,8 +228,8 @@ int cmd_run(const std::vector<std::string>& args) {
       events_file.write(RowFormat::events_header());
       failures_file.write(RowFormat::failures_header());
     } else if (!vm.count("quiet")) {
-      std::cout << "parley run: resuming " << out_dir << " after " << spec.resume_runs << " of "
-                << spec.runs << " runs\n";
+      std::cout << "parley run: resuming " << settings.out_dir << " after " << spec.resume_runs
+                << " of " << spec.runs << " runs\n";
     }
     file_sink = std::make_unique<FileSink>(runs_file, events_file, failures_file, progress);
   }
@@ -271,26 +248,27 @@ int cmd_run(const std::vector<std::string>& args) {
   progress.finish();
   if (!root) return 0;
 
-  Manifest manifest;
-  manifest.command = "run";
-  manifest.scenario_name = scenario->name;
-  manifest.scenario_folder = scenario->folder;
-  manifest.content_hash = scenario->content_hash;
-  manifest.seed = spec.seed;
+  Manifest manifest = job.manifest();
   manifest.runs = spec.runs;
   manifest.trace = spec.trace;
-  manifest.threads = spec.threads;
-  manifest.ranks = spec.ranks;
   manifest.options = names;
-  manifest.overrides = sets;
-  if (given) manifest.given = vm["given"].as<std::string>();
-  manifest.command_line = command_line("run", args);
   manifest.failed = result.failed;
-
+  if (result.failed == 0) job.drop_stream(2);  // no failures.csv: a stale list would mislead
+  job.add_file("summary.csv", summary_csv(catalog, names, result));
+  job.add_file("trajectory.csv", trajectory_csv(catalog, names, result, scenario->turns));
+  job.add_file("histograms.csv", histograms_csv(catalog, names, result));
+  GivenRunTotals given_totals;
+  if (given) {
+    given_totals = given_observer->run_totals();
+    job.add_file("given.csv", given_run_csv(names, given_totals));
+    job.add_file("summary_given.csv", summary_given_csv(catalog, names, given_totals));
+  } else {
+    job.drop_file("given.csv");  // files of an earlier --given would mislead
+    job.drop_file("summary_given.csv");
+  }
   // Why the first traced run of each option went as it did: a replay of run 0 through the
   // turn with its detail records (as `parley explain` does), a few milliseconds per option, the
   // same bytes whatever the threads, ranks or resume. The report shows it.
-  AtomicFile explain_file(out_dir, "explain.json");
   if (spec.trace > 0) {
     std::vector<Explanation> explanations;
     for (const int o : options) {
@@ -300,55 +278,14 @@ int cmd_run(const std::vector<std::string>& args) {
       req.run = 0;
       explanations.push_back(explain_run(*scenario, rules, req));
     }
-    explain_file.write(explanation_json(*scenario, explanations));
+    job.add_file("explain.json", explanation_json(*scenario, explanations));
     manifest.explain = "explain.json";
-  }
-  AtomicFile summary_file(out_dir, "summary.csv"), trajectory_file(out_dir, "trajectory.csv"),
-      histograms_file(out_dir, "histograms.csv"), manifest_file(out_dir, "manifest.json");
-  summary_file.write(summary_csv(catalog, names, result));
-  trajectory_file.write(trajectory_csv(catalog, names, result, scenario->turns));
-  histograms_file.write(histograms_csv(catalog, names, result));
-  manifest_file.write(manifest_json(manifest, *scenario));
-  GivenRunTotals given_totals;
-  AtomicFile given_file(out_dir, "given.csv"), summary_given_file(out_dir, "summary_given.csv");
-  if (given) {
-    given_totals = given_observer->run_totals();
-    given_file.write(given_run_csv(names, given_totals));
-    summary_given_file.write(summary_given_csv(catalog, names, given_totals));
-  }
-  // The manifest goes last: a folder whose manifest is new holds a complete batch. The
-  // checkpoint goes after it, so a kill in between still leaves a resumable folder.
-  bool written = output.ok() && output.file(0).commit() && output.file(1).commit() &&
-                 summary_file.commit() && trajectory_file.commit() && histograms_file.commit();
-  if (given) {
-    written = written && given_observer->ok() && given_file.commit() && summary_given_file.commit();
   } else {
-    given_file.discard();
-    summary_given_file.discard();
-    std::error_code ec;  // files of an earlier --given would mislead
-    std::filesystem::remove(out_dir + "/given.csv", ec);
-    std::filesystem::remove(out_dir + "/summary_given.csv", ec);
+    job.drop_file("explain.json");  // an earlier batch's explanation would mislead
   }
-  if (spec.trace > 0) {
-    written = written && explain_file.commit();
-  } else {
-    explain_file.discard();
-    std::error_code ec;  // an earlier batch's explanation would mislead
-    std::filesystem::remove(out_dir + "/explain.json", ec);
-  }
-  if (result.failed > 0) {
-    written = written && output.file(2).commit();
-  } else {
-    std::error_code ec;
-    std::filesystem::remove(out_dir + "/failures.csv", ec);  // a stale list would mislead
-  }
-  written = written && manifest_file.commit();
-  if (!written) {
-    std::cerr << "parley run: writing the results into '" << out_dir << "' failed\n";
-    return 1;
-  }
-  output.finish();
-  if (result.failed == 0) output.file(2).discard();
+  if (const int status =
+          commit_job(job, manifest_json(manifest, *scenario), !given || given_observer->ok()))
+    return status;
 
   if (!vm.count("quiet")) {
     const double total =
@@ -362,11 +299,11 @@ int cmd_run(const std::vector<std::string>& args) {
     if (given) print_given(vm["given"].as<std::string>(), names, given_totals);
     if (result.failed > 0)
       std::cout << "\n" << result.failed << " run(s) failed; see failures.csv\n";
-    std::cout << "\nresults in " << out_dir << "/\n";
+    std::cout << "\nresults in " << settings.out_dir << "/\n";
   }
   // Said even with --quiet: the files hold empty cells for such an option.
   if (given) never_held_notes("run", vm["given"].as<std::string>(), names, given_totals.shares);
-  if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
+  if (vm.count("report")) return write_report(settings.out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }
 

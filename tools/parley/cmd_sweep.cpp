@@ -4,15 +4,14 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <thread>
 
-#include "engine/batch/checkpoint.hpp"
 #include "engine/batch/compare.hpp"
+#include "engine/batch/job.hpp"
+#include "engine/batch/manifest.hpp"
 #include "engine/batch/mpi.hpp"
 #include "engine/batch/sweep.hpp"
-#include "engine/io/output.hpp"
 #include "engine/sim/run.hpp"
 #include "tools/parley/commands.hpp"
 #include "tools/parley/common.hpp"
@@ -163,9 +162,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (const auto status = parse_scenario_args("sweep", visible, args, vm)) return *status;
 
   Diagnostics diag;
-  const auto sets = strings_of(vm, "set");
   const auto vary_args = strings_of(vm, "vary");
-  const auto scenario = load_with_overrides(vm["scenario"].as<std::string>(), sets, diag);
+  const auto scenario =
+      load_with_overrides(vm["scenario"].as<std::string>(), strings_of(vm, "set"), diag);
 
   const std::string design_text = vm["design"].as<std::string>();
   const auto design = parse_design(design_text);
@@ -260,69 +259,48 @@ int cmd_sweep(const std::vector<std::string>& args) {
                  "the design has over " + std::to_string(kMaxSamples) +
                      " sample points; expected fewer STEPS or --samples");
   }
-  const std::int64_t runs = vm["runs-per-sample"].as<std::int64_t>();
-  if (runs < 1)
-    diag.error("--runs-per-sample", 0, 0,
-               "expected a whole number of runs >= 1, got " + std::to_string(runs));
+  SweepSpec spec;
+  spec.runs_per_sample =
+      checked_runs(vm["runs-per-sample"].as<std::int64_t>(), "--runs-per-sample", diag);
   const int bootstrap = vm["bootstrap"].as<int>();
   if (bootstrap < 0 || bootstrap > 100000)
     diag.error("--bootstrap", 0, 0,
                "expected 0 to 100000 resamples, got " + std::to_string(bootstrap));
-  SweepSpec spec;
-  spec.runs_per_sample = static_cast<std::uint64_t>(std::max<std::int64_t>(runs, 1));
-  spec.threads =
-      vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
-  if (spec.threads < 1 || spec.threads > 1024)
-    diag.error("--threads", 0, 0,
-               "expected 1 to 1024 threads, got " + std::to_string(spec.threads));
-  spec.checkpoint_seconds = vm["checkpoint-every"].as<double>();
-  if (!(spec.checkpoint_seconds >= 0.01 && spec.checkpoint_seconds <= 3600))
-    diag.error("--checkpoint-every", 0, 0, "expected 0.01 to 3600 seconds");
-  spec.rank = session.rank();
-  spec.ranks = session.size();
+  const JobSettings settings = job_settings("sweep", vm, args, session, scenario, "/sweep");
+  check_job_settings(settings, diag);
+  take_job_settings(spec, settings);
   const std::uint64_t seed = scenario ? seed_option(vm, scenario->default_seed, diag) : 0;
   if (const int status = report(diag); status != 0) return status;
   if (diag.warning_count() > 0) std::cerr << '\n';
 
   spec.seed = seed;
   spec.base_option = base_option;
-  const std::string out_dir =
-      vm.count("out") ? vm["out"].as<std::string>() : "results/" + scenario->name + "/sweep";
 
-  // Everything the files depend on, and nothing they do not (threads, ranks): a checkpoint is
-  // resumed only by the same sweep.
-  BatchFingerprint fingerprint = base_fingerprint("sweep", *scenario, spec.seed);
-  fingerprint.add("design", design_name(*design));
+  // The two stream files stay empty until the end: the checkpoint's state holds the finished
+  // samples.
+  BatchJob job(settings, *scenario, spec.seed, {"sweep.csv", "sensitivity.csv"});
+  job.add_fingerprint("design", design_name(*design));
   std::string vary_list;
   for (const VaryRange& v : vary) {
     vary_list += (vary_list.empty() ? "" : " ") + v.path + "=" + format_double(v.lo) + ".." +
                  format_double(v.hi);
     if (v.steps != 0) vary_list += ":" + std::to_string(v.steps);
   }
-  fingerprint.add("vary", vary_list);
-  fingerprint.add("samples", std::to_string(samples));
-  fingerprint.add("runs per sample", std::to_string(spec.runs_per_sample));
-  fingerprint.add("bootstrap", std::to_string(bootstrap));
-  fingerprint.add("option", scenario->options[static_cast<size_t>(base_option)].name);
+  job.add_fingerprint("vary", vary_list);
+  job.add_fingerprint("samples", std::to_string(samples));
+  job.add_fingerprint("runs per sample", std::to_string(spec.runs_per_sample));
+  job.add_fingerprint("bootstrap", std::to_string(bootstrap));
+  job.add_fingerprint("option", scenario->options[static_cast<size_t>(base_option)].name);
   std::string metric_list;
   for (const size_t k : metrics)
     metric_list += (metric_list.empty() ? "" : ",") + catalog.final[k].name;
-  fingerprint.add("metrics", metric_list);
-  std::string override_list;
-  for (const auto& set : sets) override_list += (override_list.empty() ? "" : " ") + set;
-  fingerprint.add("overrides", override_list);
-  fingerprint.add("block", std::to_string(kBatchBlock));
-
-  // Rank 0 prepares the folder (and reads a checkpoint); the others learn the outcome. The two
-  // stream files stay empty until the end: the checkpoint's state holds the finished samples.
-  ResumableOutput output(out_dir, {"sweep.csv", "sensitivity.csv"}, fingerprint);
-  if (const int status = open_output("sweep", root, out_dir, vm.count("resume") > 0, output))
-    return status;
+  job.add_fingerprint("metrics", metric_list);
+  if (const int status = open_job(job, root)) return status;
   if (root) {
-    spec.resume_state = output.resume_state();
-    spec.checkpointer = &output;
-    if (output.resumed() && !vm.count("quiet"))
-      std::cout << "parley sweep: resuming " << out_dir << " after " << output.resume_runs()
+    spec.resume_state = job.output().resume_state();
+    spec.checkpointer = &job.output();
+    if (job.resumed() && !vm.count("quiet"))
+      std::cout << "parley sweep: resuming " << settings.out_dir << " after " << job.resume_runs()
                 << " simulations\n";
   }
 
@@ -347,18 +325,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
     spread = sobol_spread(outputs, plan.base_rows);
   }
 
-  Manifest manifest;
-  manifest.command = "sweep";
-  manifest.scenario_name = scenario->name;
-  manifest.scenario_folder = scenario->folder;
-  manifest.content_hash = scenario->content_hash;
-  manifest.seed = spec.seed;
+  Manifest manifest = job.manifest();
   manifest.runs = spec.runs_per_sample;
-  manifest.threads = spec.threads;
-  manifest.ranks = spec.ranks;
   manifest.options.push_back(scenario->options[static_cast<size_t>(base_option)].name);
-  manifest.overrides = sets;
-  manifest.command_line = command_line("sweep", args);
   manifest.failed = result.failed;
   manifest.sweep.design = design_name(plan.design);
   manifest.sweep.samples = static_cast<std::uint64_t>(plan.samples());
@@ -366,28 +335,12 @@ int cmd_sweep(const std::vector<std::string>& args) {
     manifest.sweep.base_rows = static_cast<std::uint64_t>(plan.base_rows);
   for (const VaryRange& v : plan.vary) manifest.sweep.vary.push_back({v.path, v.lo, v.hi, v.steps});
   for (const size_t k : metrics) manifest.sweep.metrics.push_back(catalog.final[k].name);
-  AtomicFile& sweep_file = output.file(0);
-  AtomicFile& sensitivity_file = output.file(1);
-  AtomicFile manifest_file(out_dir, "manifest.json");
-  sweep_file.write(sweep_csv(plan, catalog, result, metrics));
-  manifest_file.write(manifest_json(manifest, *scenario));
-  bool written = output.ok() && manifest_file.ok() && sweep_file.commit();
-  if (plan.design == Design::sobol) {
-    sensitivity_file.write(sensitivity_csv(plan, catalog, metrics, indices, spread));
-    written = written && sensitivity_file.commit();
-  } else {
-    std::error_code ec;
-    std::filesystem::remove(out_dir + "/sensitivity.csv", ec);  // a stale one would mislead
-  }
-  // The manifest goes last: a folder whose manifest is new holds a complete sweep. The
-  // checkpoint goes after it, so a kill in between still leaves a resumable folder.
-  written = written && manifest_file.commit();
-  if (!written) {
-    std::cerr << "parley sweep: writing the results into '" << out_dir << "' failed\n";
-    return 1;
-  }
-  output.finish();
-  if (plan.design != Design::sobol) sensitivity_file.discard();
+  job.output().file(0).write(sweep_csv(plan, catalog, result, metrics));
+  if (plan.design == Design::sobol)
+    job.output().file(1).write(sensitivity_csv(plan, catalog, metrics, indices, spread));
+  else
+    job.drop_stream(1);  // a stale sensitivity.csv would mislead
+  if (const int status = commit_job(job, manifest_json(manifest, *scenario))) return status;
 
   if (!vm.count("quiet")) {
     const double sims =
@@ -408,9 +361,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (result.failed > 0)
       std::cout << "\n"
                 << result.failed << " run(s) failed and were left out of their samples' means\n";
-    std::cout << "\nresults in " << out_dir << "/\n";
+    std::cout << "\nresults in " << settings.out_dir << "/\n";
   }
-  if (vm.count("report")) return write_report(out_dir, "", "", vm.count("quiet") > 0);
+  if (vm.count("report")) return write_report(settings.out_dir, "", "", vm.count("quiet") > 0);
   return 0;
 }
 

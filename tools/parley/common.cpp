@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "engine/batch/mpi.hpp"
-#include "engine/io/output.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/scenario/expr.hpp"
 #include "engine/scenario/path.hpp"
@@ -223,55 +223,39 @@ std::vector<std::string> strings_of(const boost::program_options::variables_map&
   return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-BatchFingerprint base_fingerprint(const std::string& command, const Scenario& scenario,
-                                  std::uint64_t seed) {
-  char hash[20];
-  std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(scenario.content_hash));
-  BatchFingerprint fingerprint;
-  fingerprint.add("command", command);
-  fingerprint.add("parley version", PARLEY_VERSION);
-  fingerprint.add("scenario hash", hash);
-  fingerprint.add("seed", std::to_string(seed));
-  return fingerprint;
+JobSettings job_settings(const std::string& command,
+                         const boost::program_options::variables_map& vm,
+                         const std::vector<std::string>& args, const mpi::Session& session,
+                         const std::optional<Scenario>& scenario, std::string_view subfolder) {
+  JobSettings s;
+  s.command = command;
+  if (vm.count("out"))
+    s.out_dir = vm["out"].as<std::string>();
+  else if (scenario)
+    s.out_dir = "results/" + scenario->name + std::string(subfolder);
+  s.resume = vm.count("resume") > 0;
+  s.threads = vm.count("threads") ? vm["threads"].as<int>() : default_threads(session.local_size());
+  s.checkpoint_seconds = vm["checkpoint-every"].as<double>();
+  s.overrides = strings_of(vm, "set");
+  if (vm.count("given")) s.given = vm["given"].as<std::string>();
+  s.command_line = command_line(command, args);
+  s.rank = session.rank();
+  s.ranks = session.size();
+  return s;
 }
 
-namespace {
-
-/// The first of `dir` and its parents that exists and is not a folder, or "" if there is none.
-std::string file_in_the_way(const std::string& dir) {
-  std::error_code ec;
-  for (std::filesystem::path p = std::filesystem::path(dir).lexically_normal(); !p.empty();
-       p = p.parent_path()) {
-    if (std::filesystem::exists(p, ec) && !std::filesystem::is_directory(p, ec)) return p.string();
-    if (p == p.parent_path()) break;
-  }
-  return {};
+int open_job(BatchJob& job, bool root) {
+  std::string error;
+  const int status = job.open(root, error);
+  if (status != 0 && !error.empty()) std::cerr << error << '\n';
+  return status;
 }
 
-}  // namespace
-
-int open_output(const std::string& command, bool root, const std::string& out_dir, bool resume,
-                ResumableOutput& output) {
-  std::uint64_t status = 0;
-  if (root) {
-    std::string error;
-    if (const std::string file = file_in_the_way(out_dir); !file.empty()) {
-      // A file where the output folder should be is a wrong argument, not a failure of the
-      // system: exit 2 like every other bad input.
-      std::cerr << "--out: error: '" << file
-                << "' is a file, not a folder; expected a folder to write the results into "
-                   "(it is created if missing)\n";
-      status = kExitBadInput;
-    } else if (!make_directories(out_dir, error)) {
-      std::cerr << "parley " << command << ": " << error << '\n';
-      status = 1;
-    } else if (const int s = output.open(resume, error); s != 0) {
-      std::cerr << "parley " << command << ": " << error << '\n';
-      status = static_cast<std::uint64_t>(s);
-    }
-  }
-  return static_cast<int>(mpi::broadcast(status));
+int commit_job(BatchJob& job, std::string_view manifest_text, bool observers_ok) {
+  if (job.commit(manifest_text, observers_ok)) return 0;
+  std::cerr << "parley " << job.settings().command << ": writing the results into '"
+            << job.settings().out_dir << "' failed\n";
+  return 1;
 }
 
 int report(const Diagnostics& diag) {

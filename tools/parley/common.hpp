@@ -13,8 +13,9 @@
 
 #include <boost/program_options.hpp>
 
-#include "engine/batch/checkpoint.hpp"
 #include "engine/batch/given.hpp"
+#include "engine/batch/job.hpp"
+#include "engine/batch/mpi.hpp"
 #include "engine/core/diagnostics.hpp"
 #include "engine/scenario/scenario.hpp"
 
@@ -84,16 +85,35 @@ void add_batch_options(boost::program_options::options_description& visible,
 [[nodiscard]] std::vector<std::string> strings_of(const boost::program_options::variables_map& vm,
                                                   const char* name);
 
-/// The fingerprint fields every batch command shares: command, parley version, scenario
-/// content hash and seed. Commands add their own settings after these.
-[[nodiscard]] BatchFingerprint base_fingerprint(const std::string& command,
-                                                const Scenario& scenario, std::uint64_t seed);
+/// The settings run, compare and sweep share, read from `vm`: --out (default
+/// `results/<scenario name><subfolder>`, e.g. subfolder "/compare"), --resume, --threads
+/// (default: default_threads), --checkpoint-every, --set, --given, with the command line and
+/// the MPI rank. Checked later by check_job_settings.
+[[nodiscard]] JobSettings job_settings(const std::string& command,
+                                       const boost::program_options::variables_map& vm,
+                                       const std::vector<std::string>& args,
+                                       const mpi::Session& session,
+                                       const std::optional<Scenario>& scenario,
+                                       std::string_view subfolder);
 
-/// Creates the output folder and opens `output` in it (resuming when `resume`), on rank 0 only
-/// (`root`), and shares the outcome with every MPI rank. Returns 0 to go on, else the exit
-/// status every rank should stop with (the message is printed on rank 0).
-[[nodiscard]] int open_output(const std::string& command, bool root, const std::string& out_dir,
-                              bool resume, ResumableOutput& output);
+/// Copies what every batch spec takes from the job's settings (threads, checkpoint interval,
+/// MPI rank and ranks) into `spec`: a BatchSpec, CompareSpec or SweepSpec.
+template <typename Spec>
+void take_job_settings(Spec& spec, const JobSettings& settings) {
+  spec.threads = settings.threads;
+  spec.checkpoint_seconds = settings.checkpoint_seconds;
+  spec.rank = settings.rank;
+  spec.ranks = settings.ranks;
+}
+
+/// Opens `job`'s folder (BatchJob::open), printing the message of a failure on stderr.
+/// Returns 0 to go on, else the exit status every rank should stop with.
+[[nodiscard]] int open_job(BatchJob& job, bool root);
+
+/// Commits `job` with `manifest_text` (BatchJob::commit). Returns 0, or 1 after saying on
+/// stderr that writing the results failed.
+[[nodiscard]] int commit_job(BatchJob& job, std::string_view manifest_text,
+                             bool observers_ok = true);
 
 /// Prints every problem to stderr, then a one-line count. Returns kExitBadInput if any error.
 int report(const Diagnostics& diag);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/io/output.hpp"
+#include "engine/batch/run_files.hpp"
 
 using namespace parley;
 
@@ -45,7 +45,7 @@ std::size_t bin_of(const std::vector<Bin>& bins, double v) {
 }  // namespace
 
 TEST_CASE("histograms.csv puts every option over the same bins and counts every value",
-          "[histograms][output]") {
+          "[batch][histograms]") {
   MetricCatalog catalog;
   catalog.final.push_back({"issue.x", MetricKind::issue, 0, 0, 1, 0, 100, false});
   catalog.final.push_back({"moves.m", MetricKind::moves, 0, 0, 1, 0, 24, true});
@@ -110,7 +110,7 @@ TEST_CASE("histograms.csv puts every option over the same bins and counts every 
 }
 
 TEST_CASE("histograms.csv merges fine bins into at most 50, all of one width",
-          "[histograms][output]") {
+          "[batch][histograms]") {
   MetricCatalog catalog;
   catalog.final.push_back({"utility.A", MetricKind::utility, 0, 0, 1, 0, 1, false});
   BatchResult result;
