@@ -172,16 +172,6 @@ void RowFormat::failure_row(std::uint64_t run, int option, const RunOutput& out,
   text += '\n';
 }
 
-OptionStats make_option_stats(const MetricCatalog& catalog, int turns) {
-  OptionStats s;
-  for (const MetricInfo& m : catalog.final) s.final.emplace_back(m.lo, m.hi, m.integer, 1000);
-  s.per_turn.reserve(static_cast<size_t>(turns + 1) * catalog.per_turn.size());
-  for (int t = 0; t <= turns; ++t)
-    for (const MetricInfo& m : catalog.per_turn)
-      s.per_turn.emplace_back(m.lo, m.hi, m.integer, 250);
-  return s;
-}
-
 namespace {
 
 constexpr std::uint64_t kWindow = 64;  // blocks buffered ahead of the writer, per rank
@@ -211,11 +201,7 @@ struct BatchState {
 };
 
 void merge_stats(std::vector<OptionStats>& into, const std::vector<OptionStats>& from) {
-  for (size_t o = 0; o < into.size() && o < from.size(); ++o) {
-    for (size_t k = 0; k < into[o].final.size(); ++k) into[o].final[k].merge(from[o].final[k]);
-    for (size_t k = 0; k < into[o].per_turn.size(); ++k)
-      into[o].per_turn[k].merge(from[o].per_turn[k]);
-  }
+  for (size_t o = 0; o < into.size() && o < from.size(); ++o) merge_option_stats(into[o], from[o]);
 }
 
 std::string encode_state(const BatchState& st) {
@@ -440,7 +426,12 @@ class RankBatch {
     std::vector<RunOutput> outs(options_.size());
     std::string runs, events, failures;
     auto& stats = worker_stats_[static_cast<size_t>(w)];
-    const size_t per_turn = catalog_.per_turn.size();
+    std::vector<BlockValues> pending;
+    if (spec_.collect_stats)
+      pending.assign(options_.size(),
+                     BlockValues(catalog_.final.size(),
+                                 static_cast<size_t>(rules_.turns + 1) * catalog_.per_turn.size(),
+                                 kBatchBlock));
     for (;;) {
       std::uint64_t block = 0, seq = 0;
       {
@@ -473,16 +464,14 @@ class RankBatch {
             ++worker_failed_[static_cast<size_t>(w)];
             continue;
           }
-          if (!spec_.collect_stats) continue;
-          OptionStats& st = stats[o];
-          for (size_t k = 0; k < out.final.size(); ++k) st.final[k].add(out.final[k]);
-          for (Eigen::Index t = 0; t < out.trajectory.rows(); ++t)
-            for (size_t k = 0; k < per_turn; ++k)
-              st.per_turn[static_cast<size_t>(t) * per_turn + k].add(
-                  out.trajectory(t, static_cast<Eigen::Index>(k)));
+          if (spec_.collect_stats) pending[o].push(out);
         }
         if (spec_.observer != nullptr) spec_.observer->observe(w, run, outs);
       }
+      // The block's statistics go in before it is handed over: a checkpoint taken once the
+      // writer has every block < L must see exactly those blocks' runs.
+      if (spec_.collect_stats)
+        for (size_t o = 0; o < options_.size(); ++o) pending[o].add_to(stats[o]);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
       std::unique_lock lock(mutex_);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/batch/option_stats.hpp"
 #include "engine/batch/stats.hpp"
 #include "engine/model/rules.hpp"
 #include "engine/scenario/scenario.hpp"
@@ -131,20 +132,11 @@ class BatchSink {
   virtual void progress(std::uint64_t /*done*/, std::uint64_t /*total*/) {}
 };
 
-/// The statistics of one option: final metrics and per-turn metrics (index turn * M + metric).
-struct OptionStats {
-  std::vector<MetricStats> final;
-  std::vector<MetricStats> per_turn;
-};
-
 /// The aggregate of a batch, one entry per BatchSpec::options entry.
 struct BatchResult {
   std::vector<OptionStats> options;
   std::uint64_t failed = 0;  ///< runs (x options) that produced a non-finite value
 };
-
-/// Empty statistics for one option, shaped by the catalogue.
-[[nodiscard]] OptionStats make_option_stats(const MetricCatalog& catalog, int turns);
 
 /// Runs the batch. Blocks until done; calls `sink` on this thread in run order (rank 0 only).
 /// Memory stays bounded whatever the number of runs: at most a fixed window of blocks is

@@ -27,6 +27,39 @@ void MetricStats::merge(const MetricStats& other) noexcept {
   for (size_t b = 0; b < bins_.size() && b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
 }
 
+void MetricStats::add_values(const double* first, std::size_t count, std::size_t stride) noexcept {
+  // The sums of the burst are kept in registers and added to the totals once; min and max are
+  // updated in value order with the comparisons add() uses, so even the sign of a zero
+  // extreme is the one add() would keep.
+  Int128 sum = 0;
+  UInt128 sumsq = 0;
+  std::uint64_t n = 0;
+  double lo = min_, hi = max_;
+  const double nb = static_cast<double>(bins_.size());
+  const std::int64_t last = static_cast<std::int64_t>(bins_.size()) - 1;
+  std::uint64_t* const bins = bins_.data();
+  for (std::size_t k = 0; k < count; ++k) {
+    const double v = first[k * stride];
+    if (!std::isfinite(v)) continue;
+    const double c = std::clamp(v, lo_, hi_);
+    const double x = (c - lo_) / span_;
+    // x is in [0, 1], so the fixed-point value is in [0, 2^32] and its square fits 128 bits.
+    const std::int64_t fx = round_half_away(x * kScale);
+    lo = n_ + n == 0 ? c : std::min(lo, c);
+    hi = n_ + n == 0 ? c : std::max(hi, c);
+    ++n;
+    sum += fx;
+    sumsq += static_cast<UInt128>(static_cast<std::uint64_t>(fx)) * static_cast<std::uint64_t>(fx);
+    const std::int64_t b = integer_ ? round_half_away(c - lo_) : static_cast<std::int64_t>(x * nb);
+    bins[std::clamp<std::int64_t>(b, 0, last)] += 1;
+  }
+  min_ = lo;
+  max_ = hi;
+  n_ += n;
+  sum_ += sum;
+  sumsq_ += static_cast<Int128>(sumsq);
+}
+
 void MetricStats::save(std::string& out) const {
   ByteWriter w(out);
   w.f64(lo_);

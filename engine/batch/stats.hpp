@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ class MetricStats {
   /// Adds one value (non-finite values are ignored). Inline: a batch adds every metric of every
   /// run and turn, several hundred values per run.
   void add(double v) noexcept;
+  /// Adds `count` values read `stride` doubles apart from `first` (stride >= 1), in that order:
+  /// the same state as `count` calls of add(), in fewer instructions. Batches add a block of
+  /// runs metric by metric, so one metric's histogram is touched by a burst of values instead
+  /// of once per run among several hundred other histograms.
+  void add_values(const double* first, std::size_t count, std::size_t stride) noexcept;
   /// Adds every value of `other` (same range and bins).
   void merge(const MetricStats& other) noexcept;
 
