@@ -83,6 +83,10 @@ class MetricStats {
   [[nodiscard]] const std::vector<std::uint64_t>& bins() const noexcept { return bins_; }
 
  private:
+  // add_values for an integer or a continuous metric.
+  template <bool Integer>
+  void add_burst(const double* first, std::size_t count, std::size_t stride) noexcept;
+
   static constexpr double kScale = 4294967296.0;  // 2^32 fixed-point steps per range
   double lo_ = 0.0;
   double hi_ = 1.0;
