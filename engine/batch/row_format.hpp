@@ -47,6 +47,10 @@ class RowFormat {
     general,  ///< any value: 6 significant digits first
   };
 
+  // Writes a runs.csv row at `q`, which has room for row_room_ + out.final.size() *
+  // (kNumberRoom + 1) chars; returns the end of the text.
+  char* write_row(char* q, std::uint64_t run, const Params& p, const RunOutput& out) const noexcept;
+
   const Rules& rules_;
   std::string runs_header_;
   /// Per option, per param column: the index into Params::values, or -1 for an empty cell (a

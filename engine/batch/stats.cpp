@@ -62,8 +62,8 @@ void MetricStats::add_burst(const double* first, std::size_t count, std::size_t 
       const double x = (c - lo_bound) / span;
       // round_half_away for 0 <= y < 2^52: always the case here.
       const double y = x * kScale;
-      const auto t = static_cast<std::uint64_t>(y);
-      const std::uint64_t fx = t + (y - static_cast<double>(t) >= 0.5 ? 1 : 0);
+      const auto t = static_cast<std::int64_t>(y);  // signed: one instruction each way
+      const auto fx = static_cast<std::uint64_t>(t + (y - static_cast<double>(t) >= 0.5 ? 1 : 0));
       lo = std::min(lo, c);
       hi = std::max(hi, c);
       ++n;
