@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/batch/option_stats.hpp"
+#include "engine/batch/row_format.hpp"
 #include "engine/batch/stats.hpp"
 #include "engine/model/rules.hpp"
 #include "engine/scenario/scenario.hpp"
@@ -81,40 +83,6 @@ struct BatchSpec {
   int ranks = 1;
 };
 
-/// Formats runs.csv, events.csv and failures.csv rows. Built once per batch; immutable.
-class RowFormat {
- public:
-  /// Column names and labels come from the scenario, the rules and the catalogue.
-  RowFormat(const Scenario& scenario, const Rules& rules, const MetricCatalog& catalog);
-
-  /// runs.csv header: run,option,param.*,metrics... (with a newline).
-  [[nodiscard]] const std::string& runs_header() const noexcept { return runs_header_; }
-  /// events.csv header (with a newline).
-  [[nodiscard]] static std::string_view events_header() noexcept {
-    return "run,option,turn,actor,move,headline,by\n";
-  }
-  /// failures.csv header (with a newline).
-  [[nodiscard]] static std::string_view failures_header() noexcept { return "run,option,reason\n"; }
-  /// Appends one runs.csv row.
-  void run_row(std::uint64_t run, const Params& p, const RunOutput& out, std::string& text) const;
-  /// Appends the events.csv rows of one run.
-  void event_rows(std::uint64_t run, int option, const RunOutput& out, std::string& text) const;
-  /// Appends one failures.csv row.
-  void failure_row(std::uint64_t run, int option, const RunOutput& out, std::string& text) const;
-
- private:
-  const Rules& rules_;
-  std::string runs_header_;
-  std::vector<NumberId> params_;
-  std::vector<std::string> option_names_;
-  std::vector<std::string> actor_ids_;
-  std::vector<std::string> move_ids_;
-  std::vector<std::string> headlines_;  // already CSV-quoted
-};
-
-/// Appends `v` with 6 significant digits (shortest form, as printf %g but locale-independent).
-void append_number(std::string& text, double v);
-
 /// Receives a batch's output in run order, on the thread that called run_batch.
 class BatchSink {
  public:
@@ -129,20 +97,11 @@ class BatchSink {
   virtual void progress(std::uint64_t /*done*/, std::uint64_t /*total*/) {}
 };
 
-/// The statistics of one option: final metrics and per-turn metrics (index turn * M + metric).
-struct OptionStats {
-  std::vector<MetricStats> final;
-  std::vector<MetricStats> per_turn;
-};
-
 /// The aggregate of a batch, one entry per BatchSpec::options entry.
 struct BatchResult {
   std::vector<OptionStats> options;
   std::uint64_t failed = 0;  ///< runs (x options) that produced a non-finite value
 };
-
-/// Empty statistics for one option, shaped by the catalogue.
-[[nodiscard]] OptionStats make_option_stats(const MetricCatalog& catalog, int turns);
 
 /// Runs the batch. Blocks until done; calls `sink` on this thread in run order (rank 0 only).
 /// Memory stays bounded whatever the number of runs: at most a fixed window of blocks is

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "engine/batch/bytes.hpp"
 
@@ -25,6 +26,63 @@ void MetricStats::merge(const MetricStats& other) noexcept {
   sum_ += other.sum_;
   sumsq_ += other.sumsq_;
   for (size_t b = 0; b < bins_.size() && b < other.bins_.size(); ++b) bins_[b] += other.bins_[b];
+}
+
+void MetricStats::add_values(const double* first, std::size_t count, std::size_t stride) noexcept {
+  if (integer_) {
+    add_burst<true>(first, count, stride);
+  } else {
+    add_burst<false>(first, count, stride);
+  }
+}
+
+template <bool Integer>
+void MetricStats::add_burst(const double* first, std::size_t count, std::size_t stride) noexcept {
+  // What add() does value by value, with the members in registers and the sums added to the
+  // 128-bit totals once. x is in [0, 1], so the fixed-point value fx is in [0, 2^32]: a burst
+  // of fewer than 2^31 values sums to less than 2^63, and each square fits 128 bits.
+  const double lo_bound = lo_, hi_bound = hi_, span = span_;
+  const std::int64_t last = static_cast<std::int64_t>(bins_.size()) - 1;
+  const double nb = static_cast<double>(last + 1);
+  std::uint64_t* const bins = bins_.data();
+  // Extremes start from the values already held, or from infinities that the first value
+  // replaces: std::min and std::max then keep the first of equal values (the sign of a zero)
+  // exactly as add() does.
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double lo = n_ == 0 ? inf : min_;
+  double hi = n_ == 0 ? -inf : max_;
+  while (count > 0) {
+    const std::size_t chunk = std::min<std::size_t>(count, std::size_t{1} << 30);
+    std::uint64_t n = 0, sum = 0;
+    UInt128 sumsq = 0;
+    for (std::size_t k = 0; k < chunk; ++k, first += stride) {
+      const double v = *first;
+      if (!std::isfinite(v)) continue;
+      const double c = std::clamp(v, lo_bound, hi_bound);
+      const double x = (c - lo_bound) / span;
+      // round_half_away for 0 <= y < 2^52: always the case here.
+      const double y = x * kScale;
+      const auto t = static_cast<std::int64_t>(y);  // signed: one instruction each way
+      const auto fx = static_cast<std::uint64_t>(t + (y - static_cast<double>(t) >= 0.5 ? 1 : 0));
+      lo = std::min(lo, c);
+      hi = std::max(hi, c);
+      ++n;
+      sum += fx;
+      sumsq += static_cast<UInt128>(fx) * fx;
+      // c >= lo_bound, so the bin is never negative; only the top needs the clamp.
+      const std::int64_t b =
+          Integer ? round_half_away(c - lo_bound) : static_cast<std::int64_t>(x * nb);
+      bins[std::min(b, last)] += 1;
+    }
+    count -= chunk;
+    n_ += n;
+    sum_ += static_cast<Int128>(sum);
+    sumsq_ += static_cast<Int128>(sumsq);
+  }
+  if (n_ > 0) {
+    min_ = lo;
+    max_ = hi;
+  }
 }
 
 void MetricStats::save(std::string& out) const {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ class MetricStats {
   /// Adds one value (non-finite values are ignored). Inline: a batch adds every metric of every
   /// run and turn, several hundred values per run.
   void add(double v) noexcept;
+  /// Adds `count` values read `stride` doubles apart from `first` (stride >= 1), in that order:
+  /// the same state as `count` calls of add(), in fewer instructions. Batches add a block of
+  /// runs metric by metric, so one metric's histogram is touched by a burst of values instead
+  /// of once per run among several hundred other histograms.
+  void add_values(const double* first, std::size_t count, std::size_t stride) noexcept;
   /// Adds every value of `other` (same range and bins).
   void merge(const MetricStats& other) noexcept;
 
@@ -77,6 +83,10 @@ class MetricStats {
   [[nodiscard]] const std::vector<std::uint64_t>& bins() const noexcept { return bins_; }
 
  private:
+  // add_values for an integer or a continuous metric.
+  template <bool Integer>
+  void add_burst(const double* first, std::size_t count, std::size_t stride) noexcept;
+
   static constexpr double kScale = 4294967296.0;  // 2^32 fixed-point steps per range
   double lo_ = 0.0;
   double hi_ = 1.0;

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "engine/batch/stats.hpp"
@@ -140,4 +142,49 @@ TEST_CASE("add keeps the exact fixed-point sums and bins", "[stats]") {
     }
     REQUIRE(s.quantile(p) == q);
   }
+}
+
+TEST_CASE("add_values leaves the state add leaves, bit for bit", "[stats][batch]") {
+  // Continuous and integer metrics; values outside the range, non-finite ones, both signed
+  // zeros at the bottom of the range (min keeps the first one seen, as add() does), and a stride.
+  parley::Rng r(5, 5);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const bool integer : {false, true}) {
+    MetricStats one(0, 30, integer, 250), burst(0, 30, integer, 250);
+    std::vector<double> v;
+    for (int k = 0; k < 4000; ++k) {
+      const int kind = k % 50;
+      double x = integer ? std::round(r.uniform(-3, 33)) : r.uniform(-3, 33);
+      if (kind == 1) x = -0.0;
+      if (kind == 2) x = 0.0;
+      if (kind == 3) x = std::nan("");
+      if (kind == 4) x = -inf;
+      v.push_back(x);
+      v.push_back(12345.0);  // the other column of a two-column table: never read
+    }
+    for (size_t k = 0; k < v.size(); k += 2) one.add(v[k]);
+    // Bursts of 32 rows, as a batch block, and a shorter last one.
+    for (size_t row = 0; row < v.size() / 2; row += 32)
+      burst.add_values(&v[2 * row], std::min<size_t>(32, v.size() / 2 - row), 2);
+    std::string a, b;
+    one.save(a);
+    burst.save(b);
+    REQUIRE(burst.count() == one.count());
+    REQUIRE(a == b);
+  }
+}
+
+TEST_CASE("add_values of nothing changes nothing; the first burst sets min and max",
+          "[stats][batch]") {
+  MetricStats s(-1, 1, false, 10), t(-1, 1, false, 10);
+  s.add_values(nullptr, 0, 1);
+  std::string a, b;
+  s.save(a);
+  t.save(b);
+  REQUIRE(a == b);
+  const double v[] = {0.5, -0.25, 0.75};
+  s.add_values(v, 3, 1);
+  REQUIRE(s.count() == 3);
+  REQUIRE(s.quantile(0.0) == -0.25);
+  REQUIRE(s.quantile(1.0) == 0.75);
 }
