@@ -1,8 +1,8 @@
 #pragma once
 /// \file
-/// A Sandbox is a flat copy of one State, seen from the next turn, on which actors try moves:
-/// each change is written in place and logged, and rollback() restores the copy. Utilities are
-/// updated from sums kept for the loaded state, issue by issue. Used by move scoring only.
+/// A Sandbox is a copy of one State's flat array, seen from the next turn, on which actors try
+/// moves: each change is written in place and logged, and rollback() restores the copy. Utilities
+/// are updated from sums kept for the loaded state, issue by issue. Used by move scoring only.
 
 #include <algorithm>
 #include <cstdint>
@@ -97,8 +97,8 @@ class Sandbox {
     std::int32_t index;
     double old;
   };
-  // Actor i's term of issue j (row = i x issues) at the sandbox's values.
-  [[nodiscard, gnu::always_inline]] inline Term term(int row, std::int32_t j,
+  // Actor i's term of issue j at the sandbox's values.
+  [[nodiscard, gnu::always_inline]] inline Term term(int i, std::int32_t j,
                                                      double exponent) const noexcept;
   // Actor i's utility summed over every issue (after a change of its risk).
   [[nodiscard]] double full_utility(int i) const noexcept;

@@ -173,18 +173,6 @@ void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
   look.pass_rows.resize(static_cast<size_t>(rules.actors * rules.flat.row_words));
 }
 
-// Whether move m is available now (the current turn), as available(rules, option, m, s): a
-// requirement that reads neither `turn` nor `last.*` has the same value in the sandbox's
-// next-turn view, where it is cheaper to test.
-bool available_now(const Rules& rules, int option, std::int32_t m, const State& s,
-                   const Sandbox& box) noexcept {
-  if (rules.flat.requirement_reads_turn[static_cast<size_t>(m)])
-    return available(rules, option, m, s);
-  if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn)) return false;
-  if (s.turn - s.last_turn[m] <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
-  return box.requirement_holds(rules, m);
-}
-
 // Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
 // AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
 // the sandbox as it found it. With kRecord, `record` receives the replies and rows (and the
@@ -514,7 +502,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
       d->row = static_cast<std::int32_t>(r);
       d->probability = prob;
     }
-    if (!holds(row.when, s)) {
+    if (!holds(rules, rules.flat.when[r], s)) {
       if (d != nullptr) {
         d->outcome = RowOutcome::when_false;
         d->inputs = inputs_of(row.when, s);
@@ -522,7 +510,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
       continue;
     }
     const Condition& requirement = rules.move_rules[static_cast<size_t>(row.move)].requirement;
-    if (!holds(requirement, s)) {
+    if (!holds(rules, rules.flat.requirement[static_cast<size_t>(row.move)], s)) {
       if (d != nullptr) {
         d->outcome = RowOutcome::requirement_false;
         d->inputs = inputs_of(requirement, s);
@@ -551,7 +539,7 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng
   const double temperature = model_value(s, ModelKey::temperature);
   w.candidates.clear();
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
-    if (available_now(rules, p.option, m, s, w.box)) w.candidates.push_back(m);
+    if (available(rules, p.option, m, s)) w.candidates.push_back(m);
   w.scores.clear();
   w.weights.clear();
   if (w.candidates.empty()) return -1;
@@ -610,7 +598,7 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
       // A person's moves, if still theirs to make: the same snapshot the AI actors see.
       for (const std::int32_t m : seats->moves[static_cast<size_t>(i)])
         if (m >= 0 && m < rules.moves && rules.move_rules[static_cast<size_t>(m)].actor == i &&
-            available_now(rules, p.option, m, s, w.box) &&
+            available(rules, p.option, m, s) &&
             std::find(chosen.begin(), chosen.end(), m) == chosen.end())
           chosen.push_back(m);
       if (detail != nullptr && !rules.moves_of_actor[static_cast<size_t>(i)].empty()) {
@@ -654,7 +642,7 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
   if (detail != nullptr) detail->settle_rate = rate;
   if (rate <= 0.0) return;
   const BargainingModel model = rules.options[static_cast<size_t>(p.option)].bargaining_at(s.turn);
-  const Eigen::VectorXd& cap = s.capability;
+  const VectorMap& cap = s.capability;
   for (int j = 0; j < rules.issues; ++j) {
     if (!rules.negotiable[static_cast<size_t>(j)]) continue;
     // Nobody cares (every salience 0): nobody bargains, so the issue stays where it is, whatever
