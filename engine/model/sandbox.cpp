@@ -14,84 +14,10 @@ inline double closeness(double q, double x, double exponent) noexcept {
   return exponent == 1.0 ? c : std::pow(c, exponent);
 }
 
-// Effect `e` compiled to its flat index, with its clamping range and the utility terms it moves.
-FlatEffect compile_effect(const FlatLayout& l, const RuleEffect& e) {
-  FlatEffect fe;
-  fe.index = l.index(e.target);
-  fe.op = e.op;
-  fe.value = e.value;
-  const Range r = e.target.kind == SlotKind::model
-                      ? model_key_range(static_cast<ModelKey>(e.target.a))
-                      : slot_range(e.target.kind);
-  fe.lo = r.lo;
-  fe.hi = r.hi;
-  if (e.target.kind == SlotKind::issue) fe.column = e.target.a;
-  if (e.target.kind == SlotKind::position || e.target.kind == SlotKind::salience)
-    fe.column = e.target.b;
-  if (e.target.kind == SlotKind::risk) fe.risk_actor = e.target.a;
-  return fe;
-}
-
 }  // namespace
 
-void derive_flat_rules(Rules& rules) {
-  FlatRules& f = rules.flat;
-  f = FlatRules{};
-  f.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
-  const FlatLayout& l = f.layout;
-  for (const RuleMove& mv : rules.move_rules) {
-    f.requirement.push_back(f.add(mv.requirement));
-  }
-  for (const RuleTimeline& row : rules.timeline) f.when.push_back(f.add(row.when));
-  // What the sandbox reads: the utilities' inputs, the costs and every slot a condition tests.
-  std::vector<std::uint8_t> seen(static_cast<size_t>(l.size), 0);
-  const auto read_block = [&seen](int first, int count) {
-    std::fill_n(seen.begin() + first, count, std::uint8_t{1});
-  };
-  read_block(l.issue, l.issues);
-  read_block(l.position, l.actors * l.issues);
-  read_block(l.salience, l.actors * l.issues);
-  read_block(l.risk, l.actors);
-  read_block(l.cost, l.moves);
-  for (const FlatClause& c : f.clauses) seen[static_cast<size_t>(c.index)] = 1;
-  for (const FlatNode& n : f.nodes)
-    if (n.kind == CondNode::Kind::load) seen[static_cast<size_t>(n.index)] = 1;
-  f.effect_live.assign(rules.effects.size(), 0);
-  for (const RuleEffect& e : rules.effects) f.every_effect.push_back(compile_effect(l, e));
-  for (const RuleMove& mv : rules.move_rules) {
-    f.effect_first.push_back(static_cast<std::int32_t>(f.effects.size()));
-    for (std::int32_t k = mv.first_effect; k < mv.end_effect; ++k) {
-      const FlatEffect& fe = f.every_effect[static_cast<size_t>(k)];
-      // A write nothing reads cannot change a score; an operator such as += reads only its
-      // own target, so a kept effect never needs a dropped one.
-      if (!seen[static_cast<size_t>(fe.index)]) continue;
-      f.effect_live[static_cast<size_t>(k)] = 1;
-      f.effects.push_back(fe);
-    }
-  }
-  f.effect_first.push_back(static_cast<std::int32_t>(f.effects.size()));
-  const size_t rows = rules.timeline.size();
-  f.row_words = static_cast<int>((rows + 63) / 64);
-  const auto words = static_cast<size_t>(f.row_words);
-  f.rows_touched.assign(static_cast<size_t>(rules.moves) * words, 0);
-  for (size_t r = 0; r < rows; ++r) {
-    const std::vector<Slot> reads = rules.timeline[r].when.reads();
-    auto read = [&reads](const Slot& slot) {
-      return std::find(reads.begin(), reads.end(), slot) != reads.end();
-    };
-    for (int m = 0; m < rules.moves; ++m) {
-      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-      bool hit = read(Slot{SlotKind::done, m, 0}) || read(Slot{SlotKind::last, m, 0});
-      for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
-        hit = f.effect_live[static_cast<size_t>(e)] &&
-              read(rules.effects[static_cast<size_t>(e)].target);
-      if (hit) f.rows_touched[static_cast<size_t>(m) * words + r / 64] |= 1ULL << (r % 64);
-    }
-  }
-}
-
 void Sandbox::load(const Rules& rules, const State& s) {
-  const FlatLayout& l = rules.flat.layout;
+  const FlatLayout& l = rules.flat().layout;
   layout_ = &l;
   issues_ = l.issues;
   turn_ = s.turn;
@@ -158,9 +84,9 @@ void Sandbox::rollback(const Mark& m) noexcept {
 }
 
 void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
-  const FlatEffect* fx = rules.flat.effects.data();
-  const std::int32_t first = rules.flat.effect_first[static_cast<size_t>(m)];
-  const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
+  const FlatEffect* fx = rules.flat().effects.data();
+  const std::int32_t first = rules.flat().effect_first[static_cast<size_t>(m)];
+  const std::int32_t end = rules.flat().effect_first[static_cast<size_t>(m) + 1];
   if (n_undo_ + static_cast<std::uint32_t>(end - first) > undo_.size())
     undo_.resize(std::max<size_t>(2 * undo_.size(), n_undo_ + static_cast<size_t>(end - first)));
   double* v = v_.data();
@@ -199,16 +125,16 @@ bool Sandbox::available(const Rules& rules, int option, std::int32_t m) const no
 }
 
 bool Sandbox::requirement_holds(const Rules& rules, std::int32_t m) const noexcept {
-  return rules.flat.holds(rules.flat.requirement[static_cast<size_t>(m)], v_.data());
+  return rules.flat().holds(rules.flat().requirement[static_cast<size_t>(m)], v_.data());
 }
 
 bool Sandbox::when_holds(const Rules& rules, size_t row) const noexcept {
-  return rules.flat.holds(rules.flat.when[row], v_.data());
+  return rules.flat().holds(rules.flat().when[row], v_.data());
 }
 
 double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::int32_t m) {
-  const std::int32_t first = rules.flat.effect_first[static_cast<size_t>(m)];
-  const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
+  const std::int32_t first = rules.flat().effect_first[static_cast<size_t>(m)];
+  const std::int32_t end = rules.flat().effect_first[static_cast<size_t>(m) + 1];
   constexpr int kMax = 16;
   if (end - first > kMax) {
     const Mark before = mark();
@@ -220,7 +146,7 @@ double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::i
   // Write the move in place without logging it, note the issues it would newly mark dirty (in
   // the order apply() would), sum as utility() would, then put the old values back.
   double* v = v_.data();
-  const FlatEffect* fx = rules.flat.effects.data();
+  const FlatEffect* fx = rules.flat().effects.data();
   double saved[kMax];
   std::int32_t fresh[kMax];
   int n_fresh = 0;

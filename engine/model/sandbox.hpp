@@ -15,10 +15,6 @@
 
 namespace parley {
 
-/// Fills Rules::flat from the rest of the rules (layout, compiled conditions and effects, the
-/// timeline rows each move may make true). Called by derive_lookahead_tables().
-void derive_flat_rules(Rules& rules);
-
 /// A flat, next-turn copy of a State for trying moves; see the file comment.
 class Sandbox {
  public:
@@ -85,7 +81,7 @@ class Sandbox {
   }
   /// Move m's cost at the sandbox's values (utility units).
   [[nodiscard]] double cost(const Rules& rules, std::int32_t m) const noexcept {
-    return v_[static_cast<size_t>(rules.flat.layout.cost + m)];
+    return v_[static_cast<size_t>(rules.flat().layout.cost + m)];
   }
   /// Moves made in the sandbox since load(), in order.
   [[nodiscard]] std::span<const std::int32_t> made() const noexcept {
