@@ -2,9 +2,10 @@
 /// \file
 /// Where each slot of the path grammar lives in the flat array of a State: one block per slot
 /// kind, laid out by FlatLayout::make and addressed by FlatLayout::index. These two functions
-/// (engine/model/flat.cpp) and slot_range (engine/scenario/path.hpp) are the only places that
-/// know the slot kinds: conditions and effects are compiled to indices through them once, and
-/// everything after that reads and writes plain indices.
+/// (engine/model/flat.cpp) are the only places that map slot kinds to storage: conditions and
+/// effects are compiled to indices through them once, and everything after that reads and
+/// writes plain indices. (Move scoring's tables also name the kinds a utility reads: issue,
+/// position, salience, risk.)
 
 #include "engine/scenario/path.hpp"
 
