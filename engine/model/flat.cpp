@@ -13,6 +13,8 @@ FlatLayout FlatLayout::make(int actors, int issues, int moves) {
     at += n;
     return start;
   };
+  // A new slot kind is one block here, one case in index() and its range in slot_range()
+  // (engine/scenario/path.hpp); writable kinds go before `turn`.
   l.issue = block(issues);
   l.position = block(actors * issues);
   l.salience = block(actors * issues);
@@ -37,20 +39,21 @@ int FlatLayout::index(const Slot& slot) const noexcept {
   switch (slot.kind) {
     case SlotKind::issue:
       return issue + slot.a;
+    // Actor x issue and actor x actor blocks are column-major (see FlatLayout).
     case SlotKind::position:
-      return position + slot.a * issues + slot.b;
+      return position + slot.b * actors + slot.a;
     case SlotKind::salience:
-      return salience + slot.a * issues + slot.b;
+      return salience + slot.b * actors + slot.a;
     case SlotKind::power:
-      return power + slot.a * issues + slot.b;
+      return power + slot.b * actors + slot.a;
     case SlotKind::capability:
       return capability + slot.a;
     case SlotKind::risk:
       return risk + slot.a;
     case SlotKind::affinity:
-      return affinity + slot.a * actors + slot.b;
+      return affinity + slot.b * actors + slot.a;
     case SlotKind::recognition:
-      return recognition + slot.a * actors + slot.b;
+      return recognition + slot.b * actors + slot.a;
     case SlotKind::drift:
       return drift + slot.a;
     case SlotKind::noise:
@@ -130,19 +133,6 @@ FlatCondition FlatRules::add(const Condition& c) {
         FlatNode{n.kind, n.cmp, n.kind == Kind::load ? layout.index(n.slot) : 0, n.value});
   out.last = static_cast<std::int32_t>(nodes.size());
   return out;
-}
-
-bool FlatRules::holds(const FlatCondition& c, const double* v) const noexcept {
-  if (c.general) return holds_flat(nodes.data() + c.first, nodes.data() + c.last, v);
-  for (std::int32_t k = c.first; k < c.last; ++k) {
-    const FlatClause& cl = clauses[static_cast<size_t>(k)];
-    if (!compare_values(cl.cmp, v[cl.index], cl.value)) return false;
-  }
-  return true;
-}
-
-bool holds_flat(const FlatNode* first, const FlatNode* last, const double* v) noexcept {
-  return run_condition(first, last, [v](const FlatNode& n) { return v[n.index]; });
 }
 
 }  // namespace parley

@@ -1,38 +1,19 @@
 #pragma once
 /// \file
-/// The State laid out as one flat array of doubles, one index per slot of the path grammar, and
-/// the scenario's conditions and effects compiled to those indices. Move scoring with lookahead
-/// evaluates thousands of hypothetical moves per run; on the flat array a read is one load, a
-/// write one store plus an undo entry, so no lookup by slot kind happens in the hot loop.
+/// The scenario's conditions and effects compiled to indices of the flat state (FlatLayout,
+/// engine/model/layout.hpp), and the one evaluator of compiled conditions. The real turn and
+/// move scoring both use them: a read is one load, a write one store (plus an undo entry in
+/// move scoring), so no lookup by slot kind happens after compile().
 
 #include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-#include "engine/model/state.hpp"
+#include "engine/model/layout.hpp"
 #include "engine/scenario/expr.hpp"
 
 namespace parley {
-
-/// Where each slot lives in the flat array. Per-actor rows (position, salience) are contiguous,
-/// so one actor's utility reads consecutive values.
-struct FlatLayout {
-  int actors = 0;
-  int issues = 0;
-  int moves = 0;
-  // Offsets of each block.
-  int issue = 0, position = 0, salience = 0, power = 0, capability = 0, risk = 0, affinity = 0,
-      recognition = 0, drift = 0, noise = 0, cost = 0, model = 0, turn = 0, done = 0, last = 0;
-  /// Block of per-move "turn last made" values (kNever when never), read by cooldown checks.
-  int last_turn = 0;
-  int size = 0;  ///< number of values
-
-  /// Lays out a state of the given shape.
-  [[nodiscard]] static FlatLayout make(int actors, int issues, int moves);
-  /// The index of `slot` (any kind, read-only ones included), in [0, size).
-  [[nodiscard]] int index(const Slot& slot) const noexcept;
-};
 
 /// One instruction of a compiled condition: CondNode with the slot resolved to a flat index.
 struct FlatNode {
@@ -77,10 +58,7 @@ struct FlatRules {
   std::vector<FlatClause> clauses;
   std::vector<FlatNode> nodes;
   std::vector<FlatCondition> requirement;  ///< per move
-  /// Per move: 1 when its requirement reads `turn` or a `last.M`, the only slots whose value
-  /// differs between the current turn and the sandbox's next-turn view.
-  std::vector<std::uint8_t> requirement_reads_turn;
-  std::vector<FlatCondition> when;  ///< per timeline row
+  std::vector<FlatCondition> when;         ///< per timeline row
   /// The effects the sandbox applies, grouped by move: move m's are [effect_first[m],
   /// effect_first[m + 1]), in the order of Rules::effects. An effect is left out when nothing
   /// the sandbox reads (a utility's inputs, a cost, a slot some condition tests) can see its
@@ -93,19 +71,28 @@ struct FlatRules {
   /// including its own done.M and last.M, so making the move may change whether the row holds.
   std::vector<std::uint64_t> rows_touched;
   int row_words = 0;  ///< 64-bit words per move in rows_touched
-  /// Per SlotKind: whether any condition reads or any kept effect writes that kind. Move scoring
-  /// reads only those and the utility's (issue, position, salience, risk), so the rest is not
-  /// loaded.
-  std::array<bool, 15> kind_used{};
+  /// Every effect of Rules::effects, compiled (parallel to it): what the real turn applies.
+  std::vector<FlatEffect> every_effect;
 
   /// Compiles `c` (slots resolved with `layout`) and appends it to clauses or nodes.
   [[nodiscard]] FlatCondition add(const Condition& c);
-  /// Evaluates a compiled condition on flat values `v`.
-  [[nodiscard]] bool holds(const FlatCondition& c, const double* v) const noexcept;
+  /// Evaluates a compiled condition on flat values `v` (every index of the layout readable).
+  [[nodiscard]] bool holds(const FlatCondition& c, const double* v) const noexcept {
+    return holds_with(c, [v](std::int32_t index) { return v[index]; });
+  }
+  /// The one evaluator of compiled conditions: `load(index)` gives the value at a flat index
+  /// (a State computes its read-only slots, a sandbox stores them).
+  template <class Load>
+  [[nodiscard]] bool holds_with(const FlatCondition& c, const Load& load) const noexcept {
+    if (c.general)
+      return run_condition(nodes.data() + c.first, nodes.data() + c.last,
+                           [&load](const FlatNode& n) { return load(n.index); });
+    for (std::int32_t k = c.first; k < c.last; ++k) {
+      const FlatClause& cl = clauses[static_cast<size_t>(k)];
+      if (!compare_values(cl.cmp, load(cl.index), cl.value)) return false;
+    }
+    return true;
+  }
 };
-
-/// Evaluates nodes [first, last) on flat values `v` (an empty range holds).
-[[nodiscard]] bool holds_flat(const FlatNode* first, const FlatNode* last,
-                              const double* v) noexcept;
 
 }  // namespace parley

@@ -5,10 +5,11 @@
 /// Built by engine/sim/compile from a Scenario; read by the turn phases.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "engine/model/flat.hpp"
+#include "engine/model/tables.hpp"
 #include "engine/scenario/scenario.hpp"
 
 namespace parley {
@@ -90,26 +91,13 @@ struct Rules {
   /// (actor, issue) row-major, 1 = stance listed.
   std::vector<std::uint8_t> stance_listed;
 
-  // Derived by derive_lookahead_tables() (engine/model/turn.hpp); never written by hand.
-  /// moves x actors, row-major: 1 when move m changes something actor k's best reply reads, so a
-  /// reply cached for "no move" must be recomputed after m.
-  std::vector<std::uint8_t> reply_interference;
-  /// moves x moves, row-major: nonzero when move m changes something the gain of move n (for
-  /// n's actor) reads, so n's gain cached for "no move" must be recomputed after m. Bit
-  /// kGainValue: m changes what n is worth; bit kGainAvailability: m changes what n's
-  /// requirement reads (with only this bit, n's worth is unchanged and only its availability may
-  /// differ).
-  std::vector<std::uint8_t> gain_interference;
-  static constexpr std::uint8_t kGainValue = 1;
-  static constexpr std::uint8_t kGainAvailability = 2;
-  /// Per (move m, actor k), row-major with offsets: the moves of k whose gain_interference with
-  /// m is nonzero, in k's move order. reply_hits[reply_hit_first[m * actors + k] ...
-  /// reply_hit_first[m * actors + k + 1]).
-  std::vector<std::int32_t> reply_hit_first;
-  std::vector<std::int32_t> reply_hits;
-  /// The conditions and effects compiled to indices of the flat state, for move scoring.
-  FlatRules flat;
+  /// Derived from the fields above by compile() (build_tables), once: the conditions and
+  /// effects compiled to flat indices and the lookahead tables. Immutable; compile again to
+  /// change the moves.
+  std::shared_ptr<const RuleTables> tables;
 
+  /// The conditions and effects compiled to flat indices (tables->flat).
+  [[nodiscard]] const FlatRules& flat() const noexcept { return tables->flat; }
   /// Whether actor `a` holds a veto on issue `i`.
   [[nodiscard]] bool has_veto(int a, int i) const noexcept {
     return veto[static_cast<size_t>(a) * static_cast<size_t>(issues) + static_cast<size_t>(i)] != 0;

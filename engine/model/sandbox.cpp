@@ -16,129 +16,16 @@ inline double closeness(double q, double x, double exponent) noexcept {
 
 }  // namespace
 
-void derive_flat_rules(Rules& rules) {
-  FlatRules& f = rules.flat;
-  f = FlatRules{};
-  f.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
-  const FlatLayout& l = f.layout;
-  for (const RuleMove& mv : rules.move_rules) {
-    f.requirement.push_back(f.add(mv.requirement));
-    bool reads_turn = false;
-    for (const CondNode& n : mv.requirement.rpn)
-      reads_turn = reads_turn || (n.kind == CondNode::Kind::load &&
-                                  (n.slot.kind == SlotKind::turn || n.slot.kind == SlotKind::last));
-    f.requirement_reads_turn.push_back(reads_turn ? 1 : 0);
-  }
-  for (const RuleTimeline& row : rules.timeline) f.when.push_back(f.add(row.when));
-  // What the sandbox reads: the utilities' inputs, the costs and every slot a condition tests.
-  std::vector<std::uint8_t> seen(static_cast<size_t>(l.size), 0);
-  const auto read_block = [&seen](int first, int count) {
-    std::fill_n(seen.begin() + first, count, std::uint8_t{1});
-  };
-  read_block(l.issue, l.issues);
-  read_block(l.position, l.actors * l.issues);
-  read_block(l.salience, l.actors * l.issues);
-  read_block(l.risk, l.actors);
-  read_block(l.cost, l.moves);
-  for (const FlatClause& c : f.clauses) seen[static_cast<size_t>(c.index)] = 1;
-  for (const FlatNode& n : f.nodes)
-    if (n.kind == CondNode::Kind::load) seen[static_cast<size_t>(n.index)] = 1;
-  f.effect_live.assign(rules.effects.size(), 0);
-  for (const RuleMove& mv : rules.move_rules) {
-    f.effect_first.push_back(static_cast<std::int32_t>(f.effects.size()));
-    for (std::int32_t k = mv.first_effect; k < mv.end_effect; ++k) {
-      const RuleEffect& e = rules.effects[static_cast<size_t>(k)];
-      const int index = l.index(e.target);
-      // A write nothing reads cannot change a score; an operator such as += reads only its
-      // own target, so a kept effect never needs a dropped one.
-      if (!seen[static_cast<size_t>(index)]) continue;
-      f.effect_live[static_cast<size_t>(k)] = 1;
-      FlatEffect fe;
-      fe.index = index;
-      fe.op = e.op;
-      fe.value = e.value;
-      const Range r = e.target.kind == SlotKind::model
-                          ? model_key_range(static_cast<ModelKey>(e.target.a))
-                          : slot_range(e.target.kind);
-      fe.lo = r.lo;
-      fe.hi = r.hi;
-      if (e.target.kind == SlotKind::issue) fe.column = e.target.a;
-      if (e.target.kind == SlotKind::position || e.target.kind == SlotKind::salience)
-        fe.column = e.target.b;
-      if (e.target.kind == SlotKind::risk) fe.risk_actor = e.target.a;
-      f.effects.push_back(fe);
-    }
-  }
-  f.effect_first.push_back(static_cast<std::int32_t>(f.effects.size()));
-  static_assert(static_cast<size_t>(SlotKind::last) + 1 ==
-                std::tuple_size_v<decltype(f.kind_used)>);
-  auto use = [&f](SlotKind k) { f.kind_used[static_cast<size_t>(k)] = true; };
-  for (const SlotKind k : {SlotKind::issue, SlotKind::position, SlotKind::salience, SlotKind::risk,
-                           SlotKind::cost, SlotKind::turn, SlotKind::done, SlotKind::last})
-    use(k);
-  for (size_t k = 0; k < rules.effects.size(); ++k)
-    if (f.effect_live[k]) use(rules.effects[k].target.kind);
-  for (const RuleMove& mv : rules.move_rules)
-    for (const CondNode& n : mv.requirement.rpn)
-      if (n.kind == CondNode::Kind::load) use(n.slot.kind);
-  for (const RuleTimeline& row : rules.timeline)
-    for (const CondNode& n : row.when.rpn)
-      if (n.kind == CondNode::Kind::load) use(n.slot.kind);
-  const size_t rows = rules.timeline.size();
-  f.row_words = static_cast<int>((rows + 63) / 64);
-  const auto words = static_cast<size_t>(f.row_words);
-  f.rows_touched.assign(static_cast<size_t>(rules.moves) * words, 0);
-  for (size_t r = 0; r < rows; ++r) {
-    const std::vector<Slot> reads = rules.timeline[r].when.reads();
-    auto read = [&reads](const Slot& slot) {
-      return std::find(reads.begin(), reads.end(), slot) != reads.end();
-    };
-    for (int m = 0; m < rules.moves; ++m) {
-      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-      bool hit = read(Slot{SlotKind::done, m, 0}) || read(Slot{SlotKind::last, m, 0});
-      for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
-        hit = f.effect_live[static_cast<size_t>(e)] &&
-              read(rules.effects[static_cast<size_t>(e)].target);
-      if (hit) f.rows_touched[static_cast<size_t>(m) * words + r / 64] |= 1ULL << (r % 64);
-    }
-  }
-}
-
 void Sandbox::load(const Rules& rules, const State& s) {
-  const FlatLayout& l = rules.flat.layout;
+  const FlatLayout& l = rules.flat().layout;
   layout_ = &l;
   issues_ = l.issues;
   turn_ = s.turn;
   v_.resize(static_cast<size_t>(l.size));
   double* v = v_.data();
   const int actors = l.actors, issues = l.issues;
-  const auto used = [&rules](SlotKind k) { return rules.flat.kind_used[static_cast<size_t>(k)]; };
-  for (int j = 0; j < issues; ++j) v[l.issue + j] = s.status_quo[j];
-  for (int a = 0; a < actors; ++a) {
-    for (int j = 0; j < issues; ++j) {
-      v[l.position + a * issues + j] = s.position(a, j);
-      v[l.salience + a * issues + j] = s.salience(a, j);
-    }
-    v[l.risk + a] = s.risk[a];
-  }
-  // The rest only when some condition or effect can see it.
-  if (used(SlotKind::drift))
-    for (int j = 0; j < issues; ++j) v[l.drift + j] = s.drift[j];
-  if (used(SlotKind::noise))
-    for (int j = 0; j < issues; ++j) v[l.noise + j] = s.noise[j];
-  if (used(SlotKind::power))
-    for (int a = 0; a < actors; ++a)
-      for (int j = 0; j < issues; ++j) v[l.power + a * issues + j] = s.power(a, j);
-  if (used(SlotKind::capability))
-    for (int a = 0; a < actors; ++a) v[l.capability + a] = s.capability[a];
-  if (used(SlotKind::affinity))
-    for (int a = 0; a < actors; ++a)
-      for (int b = 0; b < actors; ++b) v[l.affinity + a * actors + b] = s.affinity(a, b);
-  if (used(SlotKind::recognition))
-    for (int a = 0; a < actors; ++a)
-      for (int b = 0; b < actors; ++b) v[l.recognition + a * actors + b] = s.recognition(a, b);
-  if (used(SlotKind::model))
-    for (int k = 0; k < kModelKeys; ++k) v[l.model + k] = s.model[static_cast<size_t>(k)];
+  // The writable slots are the State's own array, in the same layout: one copy.
+  std::copy(s.values.begin(), s.values.end(), v_.begin());
   // Seen from the next turn, "last turn" is the current one.
   v[l.turn] = s.turn + 1;
   made_count_.assign(static_cast<size_t>(l.moves), 0);
@@ -146,7 +33,6 @@ void Sandbox::load(const Rules& rules, const State& s) {
   last0_.resize(static_cast<size_t>(l.moves));
   last_turn0_.resize(static_cast<size_t>(l.moves));
   for (int m = 0; m < l.moves; ++m) {
-    v[l.cost + m] = s.cost[m];
     v[l.done + m] = done0_[static_cast<size_t>(m)] = s.count[m] > 0 ? 1.0 : 0.0;
     v[l.last + m] = last0_[static_cast<size_t>(m)] = s.last_turn[m] == s.turn ? 1.0 : 0.0;
     v[l.last_turn + m] = last_turn0_[static_cast<size_t>(m)] = s.last_turn[m];
@@ -164,8 +50,8 @@ void Sandbox::load(const Rules& rules, const State& s) {
     const double exponent = 1.0 + s.risk[a];
     double num = 0.0, den = 0.0;
     for (int j = 0; j < issues; ++j) {
-      const double w = v[l.salience + a * issues + j];
-      const double wc = w * closeness(v[l.issue + j], v[l.position + a * issues + j], exponent);
+      const double w = v[l.salience_at(a, j)];
+      const double wc = w * closeness(v[l.issue + j], v[l.position_at(a, j)], exponent);
       w0_[static_cast<size_t>(a * issues + j)] = w;
       wc0_[static_cast<size_t>(a * issues + j)] = wc;
       num += wc;
@@ -198,9 +84,9 @@ void Sandbox::rollback(const Mark& m) noexcept {
 }
 
 void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
-  const FlatEffect* fx = rules.flat.effects.data();
-  const std::int32_t first = rules.flat.effect_first[static_cast<size_t>(m)];
-  const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
+  const FlatEffect* fx = rules.flat().effects.data();
+  const std::int32_t first = rules.flat().effect_first[static_cast<size_t>(m)];
+  const std::int32_t end = rules.flat().effect_first[static_cast<size_t>(m) + 1];
   if (n_undo_ + static_cast<std::uint32_t>(end - first) > undo_.size())
     undo_.resize(std::max<size_t>(2 * undo_.size(), n_undo_ + static_cast<size_t>(end - first)));
   double* v = v_.data();
@@ -239,16 +125,16 @@ bool Sandbox::available(const Rules& rules, int option, std::int32_t m) const no
 }
 
 bool Sandbox::requirement_holds(const Rules& rules, std::int32_t m) const noexcept {
-  return rules.flat.holds(rules.flat.requirement[static_cast<size_t>(m)], v_.data());
+  return rules.flat().holds(rules.flat().requirement[static_cast<size_t>(m)], v_.data());
 }
 
 bool Sandbox::when_holds(const Rules& rules, size_t row) const noexcept {
-  return rules.flat.holds(rules.flat.when[row], v_.data());
+  return rules.flat().holds(rules.flat().when[row], v_.data());
 }
 
 double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::int32_t m) {
-  const std::int32_t first = rules.flat.effect_first[static_cast<size_t>(m)];
-  const std::int32_t end = rules.flat.effect_first[static_cast<size_t>(m) + 1];
+  const std::int32_t first = rules.flat().effect_first[static_cast<size_t>(m)];
+  const std::int32_t end = rules.flat().effect_first[static_cast<size_t>(m) + 1];
   constexpr int kMax = 16;
   if (end - first > kMax) {
     const Mark before = mark();
@@ -260,7 +146,7 @@ double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::i
   // Write the move in place without logging it, note the issues it would newly mark dirty (in
   // the order apply() would), sum as utility() would, then put the old values back.
   double* v = v_.data();
-  const FlatEffect* fx = rules.flat.effects.data();
+  const FlatEffect* fx = rules.flat().effects.data();
   double saved[kMax];
   std::int32_t fresh[kMax];
   int n_fresh = 0;
@@ -289,31 +175,30 @@ double Sandbox::full_utility(int i) const noexcept {
   // A changed risk changes every term: recompute in full.
   const FlatLayout& l = *layout_;
   const double* v = v_.data();
-  const int row = i * issues_;
   const double exponent = 1.0 + v[l.risk + i];
   double num = 0.0, den = 0.0;
   for (int j = 0; j < issues_; ++j) {
-    const double w = v[l.salience + row + j];
+    const double w = v[l.salience_at(i, j)];
     if (w == 0.0) continue;
-    num += w * closeness(v[l.issue + j], v[l.position + row + j], exponent);
+    num += w * closeness(v[l.issue + j], v[l.position_at(i, j)], exponent);
     den += w;
   }
   return den > 0.0 ? num / den : 0.0;
 }
 
-inline Sandbox::Term Sandbox::term(int row, std::int32_t j, double exponent) const noexcept {
+inline Sandbox::Term Sandbox::term(int i, std::int32_t j, double exponent) const noexcept {
   const FlatLayout& l = *layout_;
   const double* v = v_.data();
-  const double w = v[l.salience + row + j];
-  return Term{w * closeness(v[l.issue + j], v[l.position + row + j], exponent) -
+  const double w = v[l.salience_at(i, j)];
+  const int row = i * issues_;
+  return Term{w * closeness(v[l.issue + j], v[l.position_at(i, j)], exponent) -
                   wc0_[static_cast<size_t>(row + j)],
               w - w0_[static_cast<size_t>(row + j)]};
 }
 
 void Sandbox::changed_terms(int i, std::vector<Term>& out) const {
   const double exponent = 1.0 + v_[static_cast<size_t>(layout_->risk + i)];
-  for (std::uint32_t k = 0; k < n_dirty_; ++k)
-    out.push_back(term(i * issues_, dirty_[k], exponent));
+  for (std::uint32_t k = 0; k < n_dirty_; ++k) out.push_back(term(i, dirty_[k], exponent));
 }
 
 double Sandbox::utility_plus(int i, std::span<const Term> extra) const noexcept {
@@ -322,7 +207,7 @@ double Sandbox::utility_plus(int i, std::span<const Term> extra) const noexcept 
   const double exponent = 1.0 + v_[static_cast<size_t>(layout_->risk + i)];
   // Term by term in the order utility_with() adds them, so the sums are the same bits.
   for (std::uint32_t k = 0; k < n_dirty_; ++k) {
-    const Term t = term(i * issues_, dirty_[k], exponent);
+    const Term t = term(i, dirty_[k], exponent);
     num += t.num;
     den += t.den;
   }
@@ -338,7 +223,7 @@ double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) cons
   double den = den_[static_cast<size_t>(i)];
   const double exponent = 1.0 + v_[static_cast<size_t>(layout_->risk + i)];
   const auto add = [&](std::int32_t j) {
-    const Term t = term(i * issues_, j, exponent);
+    const Term t = term(i, j, exponent);
     num += t.num;
     den += t.den;
   };

@@ -1,8 +1,8 @@
 #pragma once
 /// \file
-/// A Sandbox is a flat copy of one State, seen from the next turn, on which actors try moves:
-/// each change is written in place and logged, and rollback() restores the copy. Utilities are
-/// updated from sums kept for the loaded state, issue by issue. Used by move scoring only.
+/// A Sandbox is a copy of one State's flat array, seen from the next turn, on which actors try
+/// moves: each change is written in place and logged, and rollback() restores the copy. Utilities
+/// are updated from sums kept for the loaded state, issue by issue. Used by move scoring only.
 
 #include <algorithm>
 #include <cstdint>
@@ -14,10 +14,6 @@
 #include "engine/model/state.hpp"
 
 namespace parley {
-
-/// Fills Rules::flat from the rest of the rules (layout, compiled conditions and effects, the
-/// timeline rows each move may make true). Called by derive_lookahead_tables().
-void derive_flat_rules(Rules& rules);
 
 /// A flat, next-turn copy of a State for trying moves; see the file comment.
 class Sandbox {
@@ -85,7 +81,7 @@ class Sandbox {
   }
   /// Move m's cost at the sandbox's values (utility units).
   [[nodiscard]] double cost(const Rules& rules, std::int32_t m) const noexcept {
-    return v_[static_cast<size_t>(rules.flat.layout.cost + m)];
+    return v_[static_cast<size_t>(rules.flat().layout.cost + m)];
   }
   /// Moves made in the sandbox since load(), in order.
   [[nodiscard]] std::span<const std::int32_t> made() const noexcept {
@@ -97,8 +93,8 @@ class Sandbox {
     std::int32_t index;
     double old;
   };
-  // Actor i's term of issue j (row = i x issues) at the sandbox's values.
-  [[nodiscard, gnu::always_inline]] inline Term term(int row, std::int32_t j,
+  // Actor i's term of issue j at the sandbox's values.
+  [[nodiscard, gnu::always_inline]] inline Term term(int i, std::int32_t j,
                                                      double exponent) const noexcept;
   // Actor i's utility summed over every issue (after a change of its risk).
   [[nodiscard]] double full_utility(int i) const noexcept;

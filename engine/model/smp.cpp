@@ -444,6 +444,67 @@ struct Run {
   return actors;
 }
 
+// The groups of dimensions that run together. Per-dimension weights are capability x
+// power(i, k): when they differ between dimensions, the dimensions are independent problems and
+// run separately; otherwise jointly, as KTAB does.
+std::vector<std::vector<Index>> dim_groups(const BargainingInput& input) {
+  const Index n = input.position.rows();
+  const Index dims = input.position.cols();
+  bool separate = false;
+  if (input.power.size() != 0) {
+    for (Index i = 0; i < n && !separate; ++i) {
+      for (Index k = 1; k < dims; ++k) {
+        if (input.power(i, k) != input.power(i, 0)) {
+          separate = true;
+          break;
+        }
+      }
+    }
+  }
+  std::vector<std::vector<Index>> groups;
+  if (separate) {
+    for (Index k = 0; k < dims; ++k) groups.push_back({k});
+  } else {
+    std::vector<Index> all(static_cast<std::size_t>(dims));
+    for (Index k = 0; k < dims; ++k) all[static_cast<std::size_t>(k)] = k;
+    groups.push_back(std::move(all));
+  }
+  return groups;
+}
+
+// Each actor's weight on dimension k: capability x power(i, k), or capability without powers.
+Eigen::VectorXd weights_for(const BargainingInput& input, Index k) {
+  const Index n = input.position.rows();
+  const bool has_power = input.power.size() != 0;
+  Eigen::VectorXd w(n);
+  for (Index i = 0; i < n; ++i) {
+    w(i) = has_power ? input.capability(i) * input.power(i, k) : input.capability(i);
+  }
+  return w;
+}
+
+// The history of the whole problem (on the input's scale) from each group's, `turns` long:
+// groups that stopped earlier keep their final positions in later turns.
+void merge_histories(const BargainingInput& input, const std::vector<std::vector<Index>>& groups,
+                     const std::vector<std::vector<RowMatrix>>& histories, std::size_t turns,
+                     BargainingResult& result) {
+  const double lo = input.scale_lo;
+  const double span = input.scale_hi - input.scale_lo;
+  result.history.reserve(turns);
+  result.history.push_back(input.position);
+  for (std::size_t t = 1; t < turns; ++t) {
+    Eigen::MatrixXd m(input.position.rows(), input.position.cols());
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+      const auto& h = histories[gi];
+      const RowMatrix& s = h[std::min(t, h.size() - 1)];
+      for (std::size_t c = 0; c < groups[gi].size(); ++c) {
+        m.col(groups[gi][c]) = (s.col(static_cast<Index>(c)).array() * span + lo).matrix();
+      }
+    }
+    result.history.push_back(std::move(m));
+  }
+}
+
 }  // namespace
 
 BargainingResult smp_bargain(const BargainingInput& input, const BargainingSettings& settings) {
@@ -468,37 +529,8 @@ BargainingResult smp_bargain(const BargainingInput& input, const BargainingSetti
     for (Index k = 0; k < dims; ++k) unit(i, k) = (input.position(i, k) - lo) / span;
   }
 
-  // Per-dimension weights: capability x power(i, k). When they differ between dimensions, the
-  // dimensions are independent problems and run separately; otherwise jointly, as KTAB does.
-  const bool has_power = input.power.size() != 0;
-  bool separate = false;
-  if (has_power) {
-    for (Index i = 0; i < n && !separate; ++i) {
-      for (Index k = 1; k < dims; ++k) {
-        if (input.power(i, k) != input.power(i, 0)) {
-          separate = true;
-          break;
-        }
-      }
-    }
-  }
-  const auto weight_for = [&](Index k) {
-    Eigen::VectorXd w(n);
-    for (Index i = 0; i < n; ++i) {
-      w(i) = has_power ? input.capability(i) * input.power(i, k) : input.capability(i);
-    }
-    return w;
-  };
-
+  const std::vector<std::vector<Index>> groups = dim_groups(input);
   std::vector<std::vector<RowMatrix>> histories;  // per group of dims run together
-  std::vector<std::vector<Index>> groups;
-  if (separate) {
-    for (Index k = 0; k < dims; ++k) groups.push_back({k});
-  } else {
-    std::vector<Index> all(static_cast<std::size_t>(dims));
-    for (Index k = 0; k < dims; ++k) all[static_cast<std::size_t>(k)] = k;
-    groups.push_back(std::move(all));
-  }
 
   std::size_t turns = 0;
   for (const auto& group : groups) {
@@ -509,7 +541,7 @@ BargainingResult smp_bargain(const BargainingInput& input, const BargainingSetti
       sal.col(c) = input.salience.col(group[static_cast<std::size_t>(c)]);
       pos.col(c) = unit.col(group[static_cast<std::size_t>(c)]);
     }
-    const Eigen::VectorXd w = weight_for(group[0]);
+    const Eigen::VectorXd w = weights_for(input, group[0]);
     // All weights zero (capability x power x salience): nobody can move anybody; report the
     // unweighted mean.
     bool any_weight = false;
@@ -528,22 +560,7 @@ BargainingResult smp_bargain(const BargainingInput& input, const BargainingSetti
     histories.push_back(run.history);
   }
 
-  if (settings.record_history) {
-    // Groups that stopped earlier keep their final positions in later turns.
-    result.history.reserve(turns);
-    result.history.push_back(input.position);
-    for (std::size_t t = 1; t < turns; ++t) {
-      Eigen::MatrixXd m(n, dims);
-      for (std::size_t gi = 0; gi < groups.size(); ++gi) {
-        const auto& h = histories[gi];
-        const RowMatrix& s = h[std::min(t, h.size() - 1)];
-        for (std::size_t c = 0; c < groups[gi].size(); ++c) {
-          m.col(groups[gi][c]) = (s.col(static_cast<Index>(c)).array() * span + lo).matrix();
-        }
-      }
-      result.history.push_back(std::move(m));
-    }
-  }
+  if (settings.record_history) merge_histories(input, groups, histories, turns, result);
   hold_uncared_dims(input, result);
   return result;
 }

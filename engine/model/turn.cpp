@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "engine/model/bargaining.hpp"
-#include "engine/model/sandbox.hpp"
+#include "engine/model/scoring.hpp"
 #include "engine/model/view.hpp"
 
 namespace parley {
@@ -25,35 +25,10 @@ void mark_made(State& s, std::int32_t m) {
   s.made.push_back(m);
 }
 
-// What every move score of one state shares: each AI actor's best reply when nobody moves, the
-// gains behind it, and which timeline rows a move could still make true next turn. Computed
-// once per snapshot.
-struct Lookahead {
-  std::vector<std::int32_t> ai;            // the AI actors, in order
-  std::vector<std::int32_t> pass_replies;  // per actor; -1 = pass or not an AI actor
-  std::vector<double> pass_gain;  // per move: its gain with no move made; -inf if unavailable
-  // Per actor, its moves with a pass gain above 0 (the others can never beat a pass), highest
-  // gain first, the lower move first on a tie.
-  std::vector<std::vector<std::int32_t>> by_gain;
-  // Timeline rows a move could make true next turn (row bits): active in the option, in the
-  // next turn's window, and not holding anyway.
-  std::vector<std::uint64_t> rows_open;
-  // Per actor i, from its pass value (the other actors' pass replies R(i) applied): whether a
-  // move can reuse it (set once computed, and only if R(i) leaves i's risk alone), the issues
-  // R(i) changes in order with i's utility terms there, and the timeline rows R(i) touches.
-  std::vector<std::uint8_t> pass_ready;
-  std::vector<std::vector<std::int32_t>> pass_columns;
-  std::vector<std::vector<Sandbox::Term>> pass_terms;
-  std::vector<std::uint64_t> pass_rows;  // actors x row words
-};
-
-// Scratch buffers for move scoring, one set per thread, so scoring allocates nothing once warm.
+// Scratch buffers of the choices, one set per thread, so a turn allocates nothing once warm.
 // They carry no information from one call to the next, so results cannot depend on the thread.
 struct Scratch {
-  Sandbox box;  // the snapshot, then the move being scored and the replies to it
-  std::vector<std::int32_t> replies;
-  std::vector<std::uint64_t> rows;  // timeline rows the sandbox's moves may have made true
-  Lookahead look;
+  ScoringScratch scoring;  // the snapshot, for move scoring
   std::vector<std::int32_t> candidates;
   std::vector<double> scores;
   std::vector<double> weights;
@@ -65,381 +40,7 @@ Scratch& scratch() {
   return s;
 }
 
-constexpr double kUnavailable = -std::numeric_limits<double>::infinity();
-
-// Gain to actor k of move m at the next turn, judged on the sandbox: utility change minus cost;
-// kUnavailable when m cannot be made then.
-double reply_gain(const Rules& rules, const Params& p, Sandbox& box, int k, std::int32_t m,
-                  double u0) {
-  if (!box.available(rules, p.option, m)) return kUnavailable;
-  return box.utility_after(rules, p, k, m) - u0 - box.cost(rules, m);
-}
-
-// Best reply of actor k at the next turn with nothing made: fills the gain cache. -1 = pass.
-std::int32_t pass_reply(const Rules& rules, const Params& p, Sandbox& box, Lookahead& look, int k) {
-  const double u0 = box.utility(k);
-  double best = 0.0;
-  std::int32_t best_move = -1;
-  std::vector<std::int32_t>& order = look.by_gain[static_cast<size_t>(k)];
-  order.clear();
-  for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
-    const double gain = reply_gain(rules, p, box, k, m, u0);
-    look.pass_gain[static_cast<size_t>(m)] = gain;
-    if (gain > best) {
-      best = gain;
-      best_move = m;
-    }
-    if (gain > 0.0) {
-      // Moves come in increasing order, so a later one goes after those with an equal gain.
-      order.push_back(m);
-      for (size_t b = order.size() - 1;
-           b > 0 && look.pass_gain[static_cast<size_t>(order[b - 1])] < gain; --b)
-        std::swap(order[b - 1], order[b]);
-    }
-  }
-  return best_move;
-}
-
-// Best reply of actor k at the next turn after `move` (applied in the sandbox). Only the gains
-// that `move` can change are recomputed; the others are the cached gains with no move made, of
-// which only the best counts. The pick is that of a scan of k's moves in order keeping the first
-// strictly best gain above 0 (a pass): the highest gain, the lower move on a tie.
-std::int32_t best_reply_after(const Rules& rules, const Params& p, Sandbox& box,
-                              const Lookahead& look, std::int32_t move, int k) {
-  double best = 0.0;
-  std::int32_t best_move = -1;
-  const auto consider = [&](double gain, std::int32_t m) {
-    if (gain > best || (gain == best && best_move >= 0 && m < best_move)) {
-      best = gain;
-      best_move = m;
-    }
-  };
-  const size_t row = static_cast<size_t>(move) * static_cast<size_t>(rules.moves);
-  // The unchanged gains: the first move without a hit in pass-gain order is their best (if
-  // none of those above 0 is left, none can beat a pass).
-  for (const std::int32_t m : look.by_gain[static_cast<size_t>(k)])
-    if (rules.gain_interference[row + static_cast<size_t>(m)] == 0) {
-      consider(look.pass_gain[static_cast<size_t>(m)], m);
-      break;
-    }
-  // k's utility now, needed only when some gain is recomputed.
-  double u0 = 0.0;
-  bool have_u0 = false;
-  const size_t cell =
-      static_cast<size_t>(move) * static_cast<size_t>(rules.actors) + static_cast<size_t>(k);
-  for (std::int32_t h = rules.reply_hit_first[cell]; h < rules.reply_hit_first[cell + 1]; ++h) {
-    const std::int32_t m = rules.reply_hits[static_cast<size_t>(h)];
-    const std::uint8_t hit = rules.gain_interference[row + static_cast<size_t>(m)];
-    // Without the availability bit, m is available exactly when it was with no move made.
-    const bool recompute = (hit & Rules::kGainAvailability)
-                               ? box.available(rules, p.option, m)
-                               : look.pass_gain[static_cast<size_t>(m)] != kUnavailable;
-    if (!recompute) continue;  // unavailable
-    if (!have_u0) u0 = box.utility(k);
-    have_u0 = true;
-    consider(box.utility_after(rules, p, k, m) - u0 - box.cost(rules, m), m);
-  }
-  return best_move;
-}
-
-bool in_next_turn(const RuleTimeline& row, int next) noexcept {
-  return next >= row.first_turn && next <= row.last_turn;
-}
-
-void prepare(const Rules& rules, const Params& p, const State& s, Scratch& w) {
-  w.box.load(rules, s);
-  if (s.model[static_cast<size_t>(ModelKey::lookahead)] < 0.5) return;
-  Lookahead& look = w.look;
-  look.ai.clear();
-  look.pass_replies.assign(static_cast<size_t>(rules.actors), -1);
-  look.pass_gain.assign(static_cast<size_t>(rules.moves), kUnavailable);
-  look.by_gain.resize(static_cast<size_t>(rules.actors));
-  for (int k = 0; k < rules.actors; ++k)
-    if (rules.control[static_cast<size_t>(k)] == Control::ai) {
-      look.ai.push_back(k);
-      look.pass_replies[static_cast<size_t>(k)] = pass_reply(rules, p, w.box, look, k);
-    }
-  const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
-  look.rows_open.assign(static_cast<size_t>(rules.flat.row_words), 0);
-  for (size_t r = 0; r < rules.timeline.size(); ++r)
-    if (opt.timeline_active[r] && in_next_turn(rules.timeline[r], s.turn + 1) &&
-        !w.box.when_holds(rules, r))
-      look.rows_open[r / 64] |= 1ULL << (r % 64);
-  w.replies.resize(static_cast<size_t>(rules.actors));
-  w.rows.resize(static_cast<size_t>(rules.flat.row_words));
-  look.pass_ready.assign(static_cast<size_t>(rules.actors), 0);
-  look.pass_columns.resize(static_cast<size_t>(rules.actors));
-  look.pass_terms.resize(static_cast<size_t>(rules.actors));
-  look.pass_rows.resize(static_cast<size_t>(rules.actors * rules.flat.row_words));
-}
-
-// Whether move m is available now (the current turn), as available(rules, option, m, s): a
-// requirement that reads neither `turn` nor `last.*` has the same value in the sandbox's
-// next-turn view, where it is cheaper to test.
-bool available_now(const Rules& rules, int option, std::int32_t m, const State& s,
-                   const Sandbox& box) noexcept {
-  if (rules.flat.requirement_reads_turn[static_cast<size_t>(m)])
-    return available(rules, option, m, s);
-  if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn)) return false;
-  if (s.turn - s.last_turn[m] <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
-  return box.requirement_holds(rules, m);
-}
-
-// Value to actor i of making `move` (-1 = pass) now, counting the replies it triggers: the other
-// AI actors' best replies and the timeline rules of the next turn its move makes true. Leaves
-// the sandbox as it found it. With kRecord, `record` receives the replies and rows (and the
-// utility and value); the turn instantiates it without, so recording costs it nothing.
-template <bool kRecord>
-double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t move, Scratch& w,
-                       MoveDetail* record) {
-  if constexpr (kRecord) {
-    record->move = move;
-    record->replies.clear();
-    record->rows.clear();
-  }
-  Lookahead& look = w.look;
-  Sandbox& box = w.box;
-  const Sandbox::Mark start = box.mark();
-  if (move >= 0) box.apply(rules, p, move);
-
-  // Every other AI actor replies to the same position (the move alone), then all replies apply.
-  size_t n_replies = 0;
-  bool pass_replies = true;  // every reply is the one made with no move
-  for (const std::int32_t k : look.ai) {
-    if (k == i) continue;
-    // A move that touches nothing k's choice reads leaves k's reply as it was with no move.
-    const bool changed =
-        move >= 0 &&
-        rules.reply_interference[static_cast<size_t>(move) * static_cast<size_t>(rules.actors) +
-                                 static_cast<size_t>(k)];
-    const std::int32_t r = changed ? best_reply_after(rules, p, box, look, move, k)
-                                   : look.pass_replies[static_cast<size_t>(k)];
-    pass_replies = pass_replies && r == look.pass_replies[static_cast<size_t>(k)];
-    if (r >= 0) w.replies[n_replies++] = r;
-    if constexpr (kRecord) record->replies.emplace_back(k, r);
-  }
-  const auto words = static_cast<size_t>(rules.flat.row_words);
-  const std::uint64_t* touched = rules.flat.rows_touched.data();
-  const auto ia = static_cast<size_t>(i);
-  if (move >= 0 && pass_replies && look.pass_ready[ia] && !box.risk_changed(i)) {
-    // The world is this move, then the replies of i's pass value. When the move changes none of
-    // the issues they change and they open no timeline row, i's utility there is its utility
-    // now plus their terms, added in the order utility() would add them: no need to apply them.
-    bool apart = true;
-    for (const std::int32_t j : look.pass_columns[ia]) apart = apart && !box.changed(j);
-    for (size_t k = 0; k < words && apart; ++k)
-      apart = ((touched[static_cast<size_t>(move) * words + k] | look.pass_rows[ia * words + k]) &
-               look.rows_open[k]) == 0;
-    if (apart) {
-      const double value = box.utility_plus(i, look.pass_terms[ia]);
-      box.rollback(start);
-      // Apart, no timeline row opens: the value is the utility after the move and replies.
-      if constexpr (kRecord) record->utility = record->value = value;
-      return value;
-    }
-  }
-  for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
-
-  const double u_full = box.utility(i);
-  double value = u_full;
-  // A rule is a reply only if the moves make its condition true: it must read something they
-  // wrote and must not hold anyway.
-  for (size_t k = 0; k < words; ++k) w.rows[k] = 0;
-  for (const std::int32_t m : box.made())
-    for (size_t k = 0; k < words; ++k) w.rows[k] |= touched[static_cast<size_t>(m) * words + k];
-  if (move < 0) {
-    // Keep what a move's value can reuse (see Lookahead): here only R(i) has been applied.
-    look.pass_ready[ia] = box.risk_changed(i) ? 0 : 1;
-    const std::span<const std::int32_t> columns = box.changed_issues();
-    look.pass_columns[ia].assign(columns.begin(), columns.end());
-    look.pass_terms[ia].clear();
-    box.changed_terms(i, look.pass_terms[ia]);
-    for (size_t k = 0; k < words; ++k) look.pass_rows[ia * words + k] = w.rows[k];
-  }
-  for (size_t k = 0; k < words; ++k) {
-    for (std::uint64_t bits = w.rows[k] & look.rows_open[k]; bits != 0; bits &= bits - 1) {
-      const size_t r = k * 64 + static_cast<size_t>(std::countr_zero(bits));
-      const RuleTimeline& row = rules.timeline[r];
-      if (!box.when_holds(rules, r) || !box.requirement_holds(rules, row.move)) continue;
-      const double probability = p.values[static_cast<size_t>(row.probability)];
-      const double gain = box.utility_after(rules, p, i, row.move) - u_full;
-      value += probability * gain;
-      if constexpr (kRecord)
-        record->rows.push_back(MoveDetail::Row{static_cast<std::int32_t>(r), probability, gain});
-    }
-  }
-  box.rollback(start);
-  if constexpr (kRecord) {
-    record->utility = u_full;
-    record->value = value;
-  }
-  return value;
-}
-
-// Sets the parts of one score that every scoring path shares.
-void fill_parts(MoveDetail& d, std::int32_t move, double value, double cost, double score) {
-  d.move = move;
-  d.value = value;
-  d.cost = cost;
-  d.score = score;
-  d.probability = 0.0;
-}
-
-void score_prepared(const Rules& rules, const Params& p, const State& s, int actor,
-                    const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
-                    Scratch& w, ScoreBreakdown* breakdown) {
-  scores.resize(candidates.size());
-  if (breakdown != nullptr) breakdown->moves.resize(candidates.size());
-  if (s.model[static_cast<size_t>(ModelKey::lookahead)] >= 0.5) {
-    if (breakdown == nullptr) {
-      const double v_pass = lookahead_value<false>(rules, p, actor, -1, w, nullptr);
-      for (size_t c = 0; c < candidates.size(); ++c)
-        scores[c] = lookahead_value<false>(rules, p, actor, candidates[c], w, nullptr) - v_pass -
-                    s.cost[candidates[c]];
-      return;
-    }
-    // The same sums in the same order as above, each part kept.
-    const double v_pass = lookahead_value<true>(rules, p, actor, -1, w, &breakdown->pass);
-    fill_parts(breakdown->pass, -1, v_pass, 0.0, 0.0);
-    for (size_t c = 0; c < candidates.size(); ++c) {
-      MoveDetail& d = breakdown->moves[c];
-      const double value = lookahead_value<true>(rules, p, actor, candidates[c], w, &d);
-      scores[c] = value - v_pass - s.cost[candidates[c]];
-      fill_parts(d, candidates[c], value, s.cost[candidates[c]], scores[c]);
-    }
-    return;
-  }
-  Sandbox& box = w.box;
-  const double u0 = box.utility(actor);
-  for (size_t c = 0; c < candidates.size(); ++c) {
-    const double u = box.utility_after(rules, p, actor, candidates[c]);
-    scores[c] = u - u0 - s.cost[candidates[c]];
-    if (breakdown != nullptr) {
-      MoveDetail& d = breakdown->moves[c];
-      d.replies.clear();
-      d.rows.clear();
-      d.utility = u;
-      fill_parts(d, candidates[c], u, s.cost[candidates[c]], scores[c]);
-    }
-  }
-  if (breakdown != nullptr) {
-    breakdown->pass = MoveDetail{};
-    breakdown->pass.utility = u0;
-    fill_parts(breakdown->pass, -1, u0, 0.0, 0.0);
-  }
-}
-
-bool touches(const std::vector<Slot>& reads, const Slot& slot) {
-  return std::find(reads.begin(), reads.end(), slot) != reads.end();
-}
-
 }  // namespace
-
-void derive_lookahead_tables(Rules& rules) {
-  // The flat rules say which effects the sandbox applies; the others cannot interfere.
-  derive_flat_rules(rules);
-  const std::vector<std::uint8_t>& live = rules.flat.effect_live;
-  const auto actors = static_cast<size_t>(rules.actors);
-  rules.reply_interference.assign(static_cast<size_t>(rules.moves) * actors, 0);
-  for (int k = 0; k < rules.actors; ++k) {
-    // Everything actor k's best reply reads: its own utility row, and for each of its moves the
-    // slots it writes, the status quo under any position it writes, its cost and its condition.
-    std::vector<Slot> reads;
-    bool whole_row = false;
-    reads.push_back(Slot{SlotKind::risk, k, 0});
-    for (int j = 0; j < rules.issues; ++j) {
-      reads.push_back(Slot{SlotKind::position, k, j});
-      reads.push_back(Slot{SlotKind::salience, k, j});
-    }
-    for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(k)]) {
-      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-      reads.push_back(Slot{SlotKind::cost, m, 0});
-      for (const Slot& r : mv.requirement.reads()) reads.push_back(r);
-      for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
-        if (!live[static_cast<size_t>(e)]) continue;
-        const Slot& t = rules.effects[static_cast<size_t>(e)].target;
-        reads.push_back(t);
-        if (t.kind == SlotKind::position) reads.push_back(Slot{SlotKind::issue, t.b, 0});
-        if ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k)
-          whole_row = true;
-      }
-    }
-    if (whole_row)
-      for (int j = 0; j < rules.issues; ++j) reads.push_back(Slot{SlotKind::issue, j, 0});
-    for (int m = 0; m < rules.moves; ++m) {
-      const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-      bool hit =
-          touches(reads, Slot{SlotKind::done, m, 0}) || touches(reads, Slot{SlotKind::last, m, 0});
-      for (std::int32_t e = mv.first_effect; e < mv.end_effect && !hit; ++e)
-        hit = live[static_cast<size_t>(e)] &&
-              touches(reads, rules.effects[static_cast<size_t>(e)].target);
-      rules.reply_interference[static_cast<size_t>(m) * actors + static_cast<size_t>(k)] =
-          hit ? 1 : 0;
-    }
-  }
-  // Move-level version: what the gain of move n reads. The gain is a sum over the issues n
-  // touches (utility is separable by issue) unless n rewrites its actor's saliences or risk.
-  const auto moves = static_cast<size_t>(rules.moves);
-  rules.gain_interference.assign(moves * moves, 0);
-  for (int n = 0; n < rules.moves; ++n) {
-    const RuleMove& mv = rules.move_rules[static_cast<size_t>(n)];
-    const int k = mv.actor;
-    const std::vector<Slot> requirement = mv.requirement.reads();
-    std::vector<Slot> reads;
-    bool everything = false;
-    reads.push_back(Slot{SlotKind::cost, n, 0});
-    reads.push_back(Slot{SlotKind::risk, k, 0});
-    for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
-      if (!live[static_cast<size_t>(e)]) continue;
-      const Slot& t = rules.effects[static_cast<size_t>(e)].target;
-      reads.push_back(t);
-      if (t.kind == SlotKind::issue) {
-        reads.push_back(Slot{SlotKind::position, k, t.a});
-        reads.push_back(Slot{SlotKind::salience, k, t.a});
-      } else if (t.kind == SlotKind::position && t.a == k) {
-        reads.push_back(Slot{SlotKind::issue, t.b, 0});
-        reads.push_back(Slot{SlotKind::salience, k, t.b});
-      } else if ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k) {
-        everything = true;
-      }
-    }
-    for (int m = 0; m < rules.moves; ++m) {
-      const RuleMove& other = rules.move_rules[static_cast<size_t>(m)];
-      bool value = everything;
-      bool availability = touches(requirement, Slot{SlotKind::done, m, 0}) ||
-                          touches(requirement, Slot{SlotKind::last, m, 0});
-      for (std::int32_t e = other.first_effect; e < other.end_effect; ++e) {
-        if (!live[static_cast<size_t>(e)]) continue;
-        const Slot& t = rules.effects[static_cast<size_t>(e)].target;
-        // Changing k's salience sum or risk changes every gain of k.
-        value = value || touches(reads, t) ||
-                ((t.kind == SlotKind::salience || t.kind == SlotKind::risk) && t.a == k);
-        availability = availability || touches(requirement, t);
-      }
-      rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] =
-          static_cast<std::uint8_t>((value ? Rules::kGainValue : 0) |
-                                    (availability ? Rules::kGainAvailability : 0));
-    }
-  }
-  rules.reply_hit_first.clear();
-  rules.reply_hits.clear();
-  for (int m = 0; m < rules.moves; ++m)
-    for (int k = 0; k < rules.actors; ++k) {
-      rules.reply_hit_first.push_back(static_cast<std::int32_t>(rules.reply_hits.size()));
-      for (const std::int32_t n : rules.moves_of_actor[static_cast<size_t>(k)])
-        if (rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)] != 0)
-          rules.reply_hits.push_back(n);
-    }
-  rules.reply_hit_first.push_back(static_cast<std::int32_t>(rules.reply_hits.size()));
-}
-
-void score_moves(const Rules& rules, const Params& p, const State& s, int actor,
-                 const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
-                 ScoreBreakdown* breakdown) {
-  Scratch& w = scratch();
-  prepare(rules, p, s, w);
-  score_prepared(rules, p, s, actor, candidates, scores, w, breakdown);
-}
 
 double choice_probabilities(const std::vector<double>& scores, double temperature, int pick,
                             std::vector<double>& probability) {
@@ -514,7 +115,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
       d->row = static_cast<std::int32_t>(r);
       d->probability = prob;
     }
-    if (!holds(row.when, s)) {
+    if (!holds(rules, rules.flat().when[r], s)) {
       if (d != nullptr) {
         d->outcome = RowOutcome::when_false;
         d->inputs = inputs_of(row.when, s);
@@ -522,7 +123,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
       continue;
     }
     const Condition& requirement = rules.move_rules[static_cast<size_t>(row.move)].requirement;
-    if (!holds(requirement, s)) {
+    if (!holds(rules, rules.flat().requirement[static_cast<size_t>(row.move)], s)) {
       if (d != nullptr) {
         d->outcome = RowOutcome::requirement_false;
         d->inputs = inputs_of(requirement, s);
@@ -551,11 +152,11 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng
   const double temperature = model_value(s, ModelKey::temperature);
   w.candidates.clear();
   for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
-    if (available_now(rules, p.option, m, s, w.box)) w.candidates.push_back(m);
+    if (available(rules, p.option, m, s)) w.candidates.push_back(m);
   w.scores.clear();
   w.weights.clear();
   if (w.candidates.empty()) return -1;
-  score_prepared(rules, p, s, i, w.candidates, w.scores, w, breakdown);
+  score_prepared(rules, p, s, i, w.candidates, w.scores, w.scoring, breakdown);
 
   int pick = -1;  // -1 = pass, whose score is 0
   if (temperature <= 0.0) {
@@ -602,7 +203,7 @@ void record_choice(const State& s, int i, int pick, const Scratch& w, ScoreBreak
 void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
                            const Seats* seats, TurnDetail* detail) {
   Scratch& w = scratch();
-  prepare(rules, p, s, w);
+  prepare_scoring(rules, p, s, w.scoring);
   std::vector<std::int32_t>& chosen = w.chosen;
   chosen.clear();
   for (int i = 0; i < rules.actors; ++i) {
@@ -610,7 +211,7 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
       // A person's moves, if still theirs to make: the same snapshot the AI actors see.
       for (const std::int32_t m : seats->moves[static_cast<size_t>(i)])
         if (m >= 0 && m < rules.moves && rules.move_rules[static_cast<size_t>(m)].actor == i &&
-            available_now(rules, p.option, m, s, w.box) &&
+            available(rules, p.option, m, s) &&
             std::find(chosen.begin(), chosen.end(), m) == chosen.end())
           chosen.push_back(m);
       if (detail != nullptr && !rules.moves_of_actor[static_cast<size_t>(i)].empty()) {
@@ -654,7 +255,7 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
   if (detail != nullptr) detail->settle_rate = rate;
   if (rate <= 0.0) return;
   const BargainingModel model = rules.options[static_cast<size_t>(p.option)].bargaining_at(s.turn);
-  const Eigen::VectorXd& cap = s.capability;
+  const VectorMap& cap = s.capability;
   for (int j = 0; j < rules.issues; ++j) {
     if (!rules.negotiable[static_cast<size_t>(j)]) continue;
     // Nobody cares (every salience 0): nobody bargains, so the issue stays where it is, whatever
@@ -834,7 +435,7 @@ void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State
 
 AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& rng, int actor) {
   Scratch& w = scratch();
-  prepare(rules, p, s, w);
+  prepare_scoring(rules, p, s, w.scoring);
   Rng choice_rng = phase_rng(rng, s.turn, 3);
   const int pick = ai_pick(rules, p, s, actor, choice_rng, w);
   AiAdvice a;

@@ -180,11 +180,6 @@ struct AiAdvice {
 [[nodiscard]] double clip_to_veto(const Rules& rules, const State& s, int issue,
                                   double proposal) noexcept;
 
-/// Fills Rules::reply_interference, Rules::gain_interference and Rules::flat from the rest of
-/// the rules.
-/// compile() calls it; call it again after changing moves or timeline by hand.
-void derive_lookahead_tables(Rules& rules);
-
 /// Score of each of actor `actor`'s candidate moves against passing: utility gain minus cost,
 /// with lookahead when model.lookahead >= 0.5. Writes one score per entry of `candidates`.
 /// `breakdown` (optional) receives each score's parts (probabilities left at 0); the scores are

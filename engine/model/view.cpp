@@ -6,16 +6,23 @@
 namespace parley {
 
 bool holds(const Condition& c, const State& s) noexcept {
+  // A condition of no Rules (e.g. --given): its slots resolved on the fly, same evaluator.
   const CondNode* first = c.rpn.data();
   return run_condition(first, first + c.rpn.size(),
                        [&s](const CondNode& n) { return get(s, n.slot); });
 }
 
+bool holds(const Rules& rules, const FlatCondition& c, const State& s) noexcept {
+  return rules.flat().holds_with(c, [&s](std::int32_t index) { return flat_value(s, index); });
+}
+
 void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s) noexcept {
   const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
+  double* v = s.values.data();
   for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
-    const RuleEffect& fx = rules.effects[static_cast<size_t>(e)];
-    set(s, fx.target, apply_op(fx.op, get(s, fx.target), p.values[static_cast<size_t>(fx.value)]));
+    const FlatEffect& f = rules.flat().every_effect[static_cast<size_t>(e)];
+    double& slot = v[f.index];
+    slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
   }
 }
 
@@ -51,7 +58,7 @@ bool available(const Rules& rules, int option, std::int32_t m, const State& s) n
   const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
   if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn)) return false;
   if (s.turn - s.last_turn[m] <= mv.cooldown) return false;
-  return holds(mv.requirement, s);
+  return holds(rules, rules.flat().requirement[static_cast<size_t>(m)], s);
 }
 
 }  // namespace parley

@@ -14,6 +14,8 @@ namespace parley {
 
 /// Evaluates a condition on the state (empty conditions hold).
 [[nodiscard]] bool holds(const Condition& c, const State& s) noexcept;
+/// Evaluates a condition compiled by compile() (Rules::flat()) on the state (empty ones hold).
+[[nodiscard]] bool holds(const Rules& rules, const FlatCondition& c, const State& s) noexcept;
 
 /// Applies move `m`'s effects to the state (clamped), in order.
 void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s) noexcept;

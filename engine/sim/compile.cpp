@@ -15,6 +15,19 @@ class Compiler {
   explicit Compiler(const Scenario& sc) : sc_(sc), ids_(sc.ids()) {}
 
   Rules run() {
+    shape();
+    initial_values();
+    for (int m = 0; m < r_.moves; ++m) compile_move(m);
+    compile_timeline();
+    for (int o = 0; o < static_cast<int>(sc_.options.size()); ++o) compile_option(o);
+    r_.tables = build_tables(r_);
+    return std::move(r_);
+  }
+
+ private:
+  // The numbers are added in this order (model, actors, issues, stances, relations, moves,
+  // timeline, options): NumberIds, and so every run's draws, depend on it.
+  void shape() {
     r_.actors = static_cast<int>(sc_.actors.size());
     r_.issues = static_cast<int>(sc_.issues.size());
     r_.moves = static_cast<int>(sc_.moves.size());
@@ -22,7 +35,9 @@ class Compiler {
     r_.veto.assign(static_cast<size_t>(r_.actors * r_.issues), 0);
     r_.stance_listed.assign(static_cast<size_t>(r_.actors * r_.issues), 0);
     r_.moves_of_actor.resize(static_cast<size_t>(r_.actors));
+  }
 
+  void initial_values() {
     for (int k = 0; k < kModelKeys; ++k)
       init(Slot{SlotKind::model, k, 0}, sc_.model.values[static_cast<size_t>(k)]);
     for (int a = 0; a < r_.actors; ++a) {
@@ -50,23 +65,27 @@ class Compiler {
       init(Slot{SlotKind::affinity, rel.from, rel.to}, rel.affinity);
       init(Slot{SlotKind::recognition, rel.from, rel.to}, rel.recognition);
     }
-    for (int m = 0; m < r_.moves; ++m) {
-      const Move& mv = sc_.moves[static_cast<size_t>(m)];
-      init(Slot{SlotKind::cost, m, 0}, mv.cost);
-      RuleMove rm;
-      rm.actor = mv.actor;
-      rm.cooldown = mv.cooldown;
-      rm.requirement = mv.requirement;
-      rm.first_effect = static_cast<std::int32_t>(r_.effects.size());
-      for (size_t e = 0; e < mv.effects.size(); ++e) {
-        const EffectSpec& fx = mv.effects[e];
-        r_.effects.push_back(RuleEffect{
-            fx.target, fx.op, add(fx.value, "effect." + mv.id + "." + std::to_string(e + 1), -1)});
-      }
-      rm.end_effect = static_cast<std::int32_t>(r_.effects.size());
-      r_.move_rules.push_back(std::move(rm));
-      r_.moves_of_actor[static_cast<size_t>(mv.actor)].push_back(m);
+  }
+
+  void compile_move(int m) {
+    const Move& mv = sc_.moves[static_cast<size_t>(m)];
+    init(Slot{SlotKind::cost, m, 0}, mv.cost);
+    RuleMove rm;
+    rm.actor = mv.actor;
+    rm.cooldown = mv.cooldown;
+    rm.requirement = mv.requirement;
+    rm.first_effect = static_cast<std::int32_t>(r_.effects.size());
+    for (size_t e = 0; e < mv.effects.size(); ++e) {
+      const EffectSpec& fx = mv.effects[e];
+      r_.effects.push_back(RuleEffect{
+          fx.target, fx.op, add(fx.value, "effect." + mv.id + "." + std::to_string(e + 1), -1)});
     }
+    rm.end_effect = static_cast<std::int32_t>(r_.effects.size());
+    r_.move_rules.push_back(std::move(rm));
+    r_.moves_of_actor[static_cast<size_t>(mv.actor)].push_back(m);
+  }
+
+  void compile_timeline() {
     for (const TimelineRow& row : sc_.timeline) {
       RuleTimeline rt;
       rt.first_turn = row.first_turn;
@@ -77,44 +96,41 @@ class Compiler {
           add(row.probability, "timeline." + std::to_string(row.source.line) + ".probability", -1);
       r_.timeline.push_back(std::move(rt));
     }
-    for (int o = 0; o < static_cast<int>(sc_.options.size()); ++o) {
-      const Option& opt = sc_.options[static_cast<size_t>(o)];
-      OptionRules orl;
-      orl.name = opt.name;
-      orl.bargaining = opt.bargaining_set ? opt.bargaining : sc_.model.bargaining;
-      orl.bargaining_before = sc_.model.bargaining;
-      orl.from = opt.from;
-      orl.forbidden.assign(static_cast<size_t>(r_.moves), 0);
-      for (const int m : opt.forbid) orl.forbidden[static_cast<size_t>(m)] = 1;
-      for (const TimelineRow& row : sc_.timeline) {
-        const bool all = row.options.empty();
-        const bool listed =
-            std::find(row.options.begin(), row.options.end(), o) != row.options.end();
-        orl.timeline_active.push_back(all || listed ? 1 : 0);
-      }
-      // Numbers in the order written, own values first, so that an option in force from the
-      // start numbers (and draws) them as it always has.
-      std::vector<std::pair<Slot, NumberId>> own, always;
-      for (const Override& ov : opt.set)
-        own.emplace_back(ov.target, add(ov.value, option_label(opt, ov), o));
-      for (const Override& ov : opt.set_always)
-        always.emplace_back(ov.target, add(ov.value, option_label(opt, ov), o));
-      if (opt.from == 0) {
-        orl.overrides = own;
-        orl.overrides.insert(orl.overrides.end(), always.begin(), always.end());
-      } else {
-        // The values that always hold are in force from the start, and win again at `from`.
-        orl.overrides = always;
-        orl.later = own;
-        orl.later.insert(orl.later.end(), always.begin(), always.end());
-      }
-      r_.options.push_back(std::move(orl));
-    }
-    derive_lookahead_tables(r_);
-    return std::move(r_);
   }
 
- private:
+  void compile_option(int o) {
+    const Option& opt = sc_.options[static_cast<size_t>(o)];
+    OptionRules orl;
+    orl.name = opt.name;
+    orl.bargaining = opt.bargaining_set ? opt.bargaining : sc_.model.bargaining;
+    orl.bargaining_before = sc_.model.bargaining;
+    orl.from = opt.from;
+    orl.forbidden.assign(static_cast<size_t>(r_.moves), 0);
+    for (const int m : opt.forbid) orl.forbidden[static_cast<size_t>(m)] = 1;
+    for (const TimelineRow& row : sc_.timeline) {
+      const bool all = row.options.empty();
+      const bool listed = std::find(row.options.begin(), row.options.end(), o) != row.options.end();
+      orl.timeline_active.push_back(all || listed ? 1 : 0);
+    }
+    // Numbers in the order written, own values first, so that an option in force from the
+    // start numbers (and draws) them as it always has.
+    std::vector<std::pair<Slot, NumberId>> own, always;
+    for (const Override& ov : opt.set)
+      own.emplace_back(ov.target, add(ov.value, option_label(opt, ov), o));
+    for (const Override& ov : opt.set_always)
+      always.emplace_back(ov.target, add(ov.value, option_label(opt, ov), o));
+    if (opt.from == 0) {
+      orl.overrides = own;
+      orl.overrides.insert(orl.overrides.end(), always.begin(), always.end());
+    } else {
+      // The values that always hold are in force from the start, and win again at `from`.
+      orl.overrides = always;
+      orl.later = own;
+      orl.later.insert(orl.later.end(), always.begin(), always.end());
+    }
+    r_.options.push_back(std::move(orl));
+  }
+
   NumberId add(const Number& n, std::string label, int owner) {
     r_.numbers.push_back(n);
     r_.number_labels.push_back(std::move(label));

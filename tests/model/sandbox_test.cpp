@@ -254,7 +254,7 @@ TEST_CASE("the sandbox leaves out writes that nothing it reads can see", "[model
   const auto warm_id = static_cast<std::int32_t>(sc.moves.size() - 2);
   const auto cool_id = warm_id + 1;
   const RuleMove& rw = w.rules.move_rules[static_cast<size_t>(warm_id)];
-  const FlatRules& f = w.rules.flat;
+  const FlatRules& f = w.rules.flat();
   REQUIRE(rw.end_effect - rw.first_effect == 3);
   REQUIRE(f.effect_live[static_cast<size_t>(rw.first_effect)] == 0);      // affinity
   REQUIRE(f.effect_live[static_cast<size_t>(rw.first_effect + 1)] == 1);  // recognition
@@ -266,9 +266,9 @@ TEST_CASE("the sandbox leaves out writes that nothing it reads can see", "[model
           f.effect_first[static_cast<size_t>(cool_id)]);
   // Writing the same unread affinity is no interference: A's "cool" cannot change B's gains.
   const auto moves = static_cast<size_t>(w.rules.moves);
-  REQUIRE(w.rules.gain_interference[static_cast<size_t>(cool_id) * moves +
-                                    static_cast<size_t>(warm_id)] == 0);
-  REQUIRE(w.rules.reply_interference[static_cast<size_t>(cool_id) * 2 + 1] == 0);
+  REQUIRE(w.rules.tables->gain_interference[static_cast<size_t>(cool_id) * moves +
+                                            static_cast<size_t>(warm_id)] == 0);
+  REQUIRE(w.rules.tables->reply_interference[static_cast<size_t>(cool_id) * 2 + 1] == 0);
   // What is kept still agrees with the state, the recognition-reading row included.
   Sandbox box;
   box.load(w.rules, w.state);
@@ -282,14 +282,15 @@ TEST_CASE("gain interference tells a changed worth from a changed availability",
   const World w(rich_scenario());
   const auto moves = static_cast<size_t>(w.rules.moves);
   const auto bits = [&](std::int32_t m, std::int32_t n) {
-    return w.rules.gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)];
+    return w.rules.tables
+        ->gain_interference[static_cast<size_t>(m) * moves + static_cast<size_t>(n)];
   };
   // "pull" (B) writes issue x and requires issue.x > 10 and done.push: "push" (A) changes both
   // what pull is worth to B and whether B may make it.
-  REQUIRE(bits(0, 1) == (Rules::kGainValue | Rules::kGainAvailability));
+  REQUIRE(bits(0, 1) == (RuleTables::kGainValue | RuleTables::kGainAvailability));
   // "shift" (B) moves A's position on y and requires last.care: "care" (A's salience on y)
   // changes only whether B may make it, not what it is worth to B.
-  REQUIRE(bits(3, 2) == Rules::kGainAvailability);
+  REQUIRE(bits(3, 2) == RuleTables::kGainAvailability);
   // "twice" (B) writes y and x; "bold" (A's risk) touches nothing B reads.
   REQUIRE(bits(4, 5) == 0);
 }
