@@ -7,8 +7,8 @@
 #include <iostream>
 #include <limits>
 
-#include "engine/io/explain_output.hpp"
 #include "engine/io/atomic_file.hpp"
+#include "engine/io/explain_output.hpp"
 #include "engine/sim/compile.hpp"
 #include "engine/sim/explain.hpp"
 #include "tools/parley/commands.hpp"
