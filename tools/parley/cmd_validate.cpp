@@ -76,7 +76,8 @@ int cmd_validate(const std::vector<std::string>& args) {
     lint(*scenario, *rules, diag);
   }
   if (const int status = report(diag); status != 0) return status;
-  std::cout << "scenario '" << scenario->name << "' is valid: " << scenario->actors.size()
+  // Two lines, so that the counts fit a terminal's width.
+  std::cout << "scenario '" << scenario->name << "' is valid:\n  " << scenario->actors.size()
             << " actors, " << scenario->issues.size() << " issues, " << scenario->moves.size()
             << " moves, " << scenario->timeline.size() << " timeline rows, "
             << scenario->options.size() - 1 << " options, " << scenario->turns << " turns";
