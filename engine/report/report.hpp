@@ -28,8 +28,8 @@ struct ReportSettings {
 /// text in it can end the element.
 [[nodiscard]] std::string report_html(const nlohmann::ordered_json& data);
 
-/// The display name of a metric in plain words, e.g. "Frozen reserves released" or "Utility of
-/// Pakistan", from the scenario's names.
+/// The display name of a metric in plain words, e.g. "<issue name>" or "Utility of <actor
+/// name>", from the scenario's names.
 [[nodiscard]] std::string metric_title(const MetricRef& ref, const ScenarioInfo& info);
 
 /// The axis label of a metric: the issue's unit for issue values, "0-100" for issues without
