@@ -25,14 +25,27 @@ void mark_made(State& s, std::int32_t m) {
   s.made.push_back(m);
 }
 
-// Scratch buffers of the choices, one set per thread, so a turn allocates nothing once warm.
-// They carry no information from one call to the next, so results cannot depend on the thread.
+// Another actor an actor likes (affinity > 0), and how much.
+struct Friend {
+  std::int32_t actor;
+  double like;
+};
+
+// Scratch buffers of the choices and the influence phase, one set per thread, so a turn allocates
+// nothing once warm. They carry no information from one call to the next, so results cannot
+// depend on the thread.
 struct Scratch {
   ScoringScratch scoring;  // the snapshot, for move scoring
   std::vector<std::int32_t> candidates;
   std::vector<double> scores;
   std::vector<double> weights;
   std::vector<std::int32_t> chosen;  // moves picked this turn, in actor order
+  // The influence phase's: every actor's friends, actor by actor (actor i's end at
+  // friends_end[i]); every actor's voice on every issue; per actor its new position on an issue.
+  std::vector<Friend> friends;
+  std::vector<std::int32_t> friends_end;
+  std::vector<double> voices;
+  std::vector<double> shifted;
 };
 
 Scratch& scratch() {
@@ -317,55 +330,74 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
   }
 }
 
+// Every actor's friends (others it likes: affinity > 0) and how much it likes them, listed once
+// per turn, actor by actor: only friends pull, and the list spares the per-issue tests.
+void list_friends(const State& s, int actors, Scratch& w) {
+  const size_t most = static_cast<size_t>(actors) * static_cast<size_t>(actors);
+  if (w.friends.size() < most) w.friends.resize(most);
+  w.friends_end.resize(static_cast<size_t>(actors));
+  const double* affinity = s.affinity.data();
+  Friend* out = w.friends.data();
+  std::int32_t n = 0;
+  for (int i = 0; i < actors; ++i) {
+    for (int k = 0; k < actors; ++k) {
+      const double like = affinity[k * actors + i];  // column-major: row i likes column k
+      if (k != i && like > 0.0) out[n++] = Friend{k, like};
+    }
+    w.friends_end[static_cast<size_t>(i)] = n;
+  }
+}
+
+// Every actor's voice on every issue (capability x issue power x salience), laid out as the
+// state's actor x issue blocks.
+void load_voices(const State& s, int actors, int issues, std::vector<double>& voices) {
+  const size_t cells = static_cast<size_t>(actors) * static_cast<size_t>(issues);
+  voices.resize(cells);
+  double* voice = voices.data();
+  const double* power = s.power.data();
+  const double* salience = s.salience.data();
+  for (int k = 0; k < actors; ++k) {
+    const double capability = s.capability[k];
+    for (size_t c = static_cast<size_t>(k); c < cells; c += static_cast<size_t>(actors))
+      voice[c] = capability * power[c] * salience[c];
+  }
+}
+
 void update_positions_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& /*rng*/) {
   const double rate = model_value(s, ModelKey::influence_rate);
-  if (rate <= 0.0 || rules.actors < 2) return;
   const int actors = rules.actors;
-  // Plain loops: the matrices are a few actors wide, far below where a matrix product pays.
-  thread_local std::vector<double> voice, shifted;
-  // Each actor's friends (positive affinity) and how much it likes them, listed once per turn:
-  // only friends pull, and the list spares the per-issue tests.
-  thread_local std::vector<std::int32_t> friend_begin, friends;
-  thread_local std::vector<double> likes;
-  voice.resize(static_cast<size_t>(actors));
-  shifted.resize(static_cast<size_t>(actors));
-  friend_begin.clear();
-  friends.clear();
-  likes.clear();
-  for (int i = 0; i < actors; ++i) {
-    friend_begin.push_back(static_cast<std::int32_t>(friends.size()));
-    for (int k = 0; k < actors; ++k) {
-      const double like = s.affinity(i, k);
-      if (k == i || like <= 0.0) continue;
-      friends.push_back(k);
-      likes.push_back(like);
-    }
-  }
-  friend_begin.push_back(static_cast<std::int32_t>(friends.size()));
+  if (rate <= 0.0 || actors < 2) return;
+  Scratch& w = scratch();
+  list_friends(s, actors, w);
+  load_voices(s, actors, rules.issues, w.voices);
+  w.shifted.resize(static_cast<size_t>(actors));
+  // Plain loops over each issue's column: the matrices are a few actors wide, far below where a
+  // matrix product pays.
+  const Friend* friends = w.friends.data();
+  const std::int32_t* friends_end = w.friends_end.data();
+  double* shifted = w.shifted.data();
   for (int j = 0; j < rules.issues; ++j) {
+    const double* voice = w.voices.data() + static_cast<ptrdiff_t>(j) * actors;
+    double* position = s.position.data() + static_cast<ptrdiff_t>(j) * actors;
     double total = 0.0;
-    for (int k = 0; k < actors; ++k) {
-      // Weight of actor k's voice on issue j: capability x issue power x salience.
-      voice[static_cast<size_t>(k)] = s.capability[k] * s.power(k, j) * s.salience(k, j);
-      total += voice[static_cast<size_t>(k)];
-    }
+    for (int k = 0; k < actors; ++k) total += voice[k];
+    const Friend* f = friends;
     for (int i = 0; i < actors; ++i) {
-      const double xi = s.position(i, j);
-      shifted[static_cast<size_t>(i)] = xi;
+      const double xi = position[i];
+      const Friend* const end = friends + friends_end[i];
+      shifted[i] = xi;
       // Normalising by everyone else's voice (not only friends') keeps weak liking a weak pull.
-      const double others = total - voice[static_cast<size_t>(i)];
-      if (others <= 0.0) continue;
-      double pull = 0.0;
-      for (std::int32_t f = friend_begin[static_cast<size_t>(i)];
-           f < friend_begin[static_cast<size_t>(i) + 1]; ++f) {
-        const std::int32_t k = friends[static_cast<size_t>(f)];
-        pull +=
-            likes[static_cast<size_t>(f)] * voice[static_cast<size_t>(k)] * (s.position(k, j) - xi);
+      const double others = total - voice[i];
+      if (others <= 0.0) {
+        f = end;
+        continue;
       }
-      shifted[static_cast<size_t>(i)] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
+      double pull = 0.0;
+      for (; f != end; ++f) pull += f->like * voice[f->actor] * (position[f->actor] - xi);
+      shifted[i] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
     }
     // Everyone moves from the same positions, so the update is written back afterwards.
-    for (int i = 0; i < actors; ++i) s.position(i, j) = shifted[static_cast<size_t>(i)];
+    for (int i = 0; i < actors; ++i) position[i] = shifted[i];
   }
 }
 
