@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -96,7 +97,38 @@ double clip_to_veto(const Rules& rules, const State& s, int issue, double propos
 
 namespace {
 
-void apply_drift_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& rng) {
+// The streams of a turn's phases under the turn's stream, by key. Bargaining (4) and influence
+// (5) draw nothing, so their streams are never derived.
+enum class Phase : std::uint64_t { drift = 1, timeline = 2, choices = 3 };
+
+// The stream of turn `turn` under the run's stream.
+Rng turn_rng(const Rng& run, int turn) noexcept {
+  return run.split(static_cast<std::uint64_t>(turn));
+}
+
+// One phase's stream, derived from the turn's the first time the phase draws. Splits are pure,
+// so a phase that draws nothing in a turn (no noise, no row to draw for, temperature 0) skips the
+// derivation and every number drawn stays the same.
+class PhaseRng {
+ public:
+  PhaseRng(const Rng& turn, Phase phase) noexcept
+      : turn_(turn), key_(static_cast<std::uint64_t>(phase)) {}
+  // A phase's stream given as it is (the single phases' entry points).
+  explicit PhaseRng(const Rng& stream) noexcept : turn_(stream), stream_(stream) {}
+
+  // The phase stream's child `key`.
+  [[nodiscard]] Rng split(std::uint64_t key) {
+    if (!stream_) stream_.emplace(turn_.split(key_));
+    return stream_->split(key);
+  }
+
+ private:
+  Rng turn_;
+  std::uint64_t key_ = 0;
+  std::optional<Rng> stream_;
+};
+
+void apply_drift_in_place(const Rules& rules, State& s, PhaseRng& rng) {
   for (int j = 0; j < rules.issues; ++j) {
     double q = s.status_quo[j] + s.drift[j];
     // Each issue draws from its own child stream, so adding an issue or switching noise off on
@@ -115,7 +147,7 @@ ConditionInputs inputs_of(const Condition& c, const State& s) {
   return in;
 }
 
-void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
+void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, PhaseRng& rng,
                             TurnDetail* detail) {
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
   for (size_t r = 0; r < rules.timeline.size(); ++r) {
@@ -160,7 +192,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
 // The AI's pick for actor i from the prepared snapshot: the index into w.candidates (filled here
 // with i's available moves, w.scores with their scores), or -1 for pass. With a temperature the
 // draw comes from rng.split(i), so every actor's draw is its own whoever else moves.
-int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng, Scratch& w,
+int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng& rng, Scratch& w,
             ScoreBreakdown* breakdown = nullptr) {
   const double temperature = model_value(s, ModelKey::temperature);
   w.candidates.clear();
@@ -213,7 +245,7 @@ void record_choice(const State& s, int i, int pick, const Scratch& w, ScoreBreak
   c.choice = pick >= 0 ? w.candidates[static_cast<size_t>(pick)] : -1;
 }
 
-void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
+void choose_moves_in_place(const Rules& rules, const Params& p, State& s, PhaseRng& rng,
                            const Seats* seats, TurnDetail* detail) {
   Scratch& w = scratch();
   prepare_scoring(rules, p, s, w.scoring);
@@ -256,14 +288,7 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
   }
 }
 
-// The stream of one phase of the current turn (1 drift, 2 timeline, 3 choices, 4 bargaining,
-// 5 influence), derived from the run's stream.
-Rng phase_rng(const Rng& run, int turn, std::uint64_t phase) {
-  return run.split(static_cast<std::uint64_t>(turn)).split(phase);
-}
-
-void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/,
-                      TurnDetail* detail) {
+void bargain_in_place(const Rules& rules, const Params& p, State& s, TurnDetail* detail) {
   const double rate = model_value(s, ModelKey::settle_rate);
   if (detail != nullptr) detail->settle_rate = rate;
   if (rate <= 0.0) return;
@@ -363,7 +388,7 @@ void load_voices(const State& s, int actors, int issues, std::vector<double>& vo
   }
 }
 
-void update_positions_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& /*rng*/) {
+void update_positions_in_place(const Rules& rules, State& s) {
   const double rate = model_value(s, ModelKey::influence_rate);
   const int actors = rules.actors;
   if (rate <= 0.0 || actors < 2) return;
@@ -401,34 +426,9 @@ void update_positions_in_place(const Rules& rules, const Params& /*p*/, State& s
   }
 }
 
-}  // namespace
-
-State apply_drift(const Rules& rules, const Params& p, State s, Rng& rng) {
-  apply_drift_in_place(rules, p, s, rng);
-  return s;
-}
-
-State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
-  fire_timeline_in_place(rules, p, s, rng, nullptr);
-  return s;
-}
-
-State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
-  choose_moves_in_place(rules, p, s, rng, nullptr, nullptr);
-  return s;
-}
-
-State bargain(const Rules& rules, const Params& p, State s, Rng& rng) {
-  bargain_in_place(rules, p, s, rng, nullptr);
-  return s;
-}
-
-State update_positions(const Rules& rules, const Params& p, State s, Rng& rng) {
-  update_positions_in_place(rules, p, s, rng);
-  return s;
-}
-
-State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, TurnDetail* detail) {
+// The first half of the turn after s.turn, on `s` in place (see begin_turn): `turn` is the
+// stream of that turn, turn_rng(run, s.turn + 1).
+void open_turn(const Rules& rules, const Params& p, State& s, const Rng& turn, TurnDetail* detail) {
   s.turn += 1;
   s.made.clear();
   s.made_by_timeline = 0;
@@ -437,26 +437,73 @@ State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, T
     *detail = TurnDetail{};
     detail->turn = s.turn;
   }
-  Rng drift_rng = phase_rng(rng, s.turn, 1), timeline_rng = phase_rng(rng, s.turn, 2);
-  apply_drift_in_place(rules, p, s, drift_rng);
+  PhaseRng drift_rng(turn, Phase::drift);
+  apply_drift_in_place(rules, s, drift_rng);
+  PhaseRng timeline_rng(turn, Phase::timeline);
   fire_timeline_in_place(rules, p, s, timeline_rng, detail);
+}
+
+// The second half of turn s.turn, on `s` in place (see finish_turn): `turn` is its stream.
+void close_turn(const Rules& rules, const Params& p, State& s, const Rng& turn, const Seats* seats,
+                TurnDetail* detail) {
+  if (detail != nullptr) detail->turn = s.turn;
+  PhaseRng choice_rng(turn, Phase::choices);
+  choose_moves_in_place(rules, p, s, choice_rng, seats, detail);
+  bargain_in_place(rules, p, s, detail);
+  update_positions_in_place(rules, s);
+}
+
+}  // namespace
+
+State apply_drift(const Rules& rules, const Params& /*p*/, State s, Rng& rng) {
+  PhaseRng stream(rng);
+  apply_drift_in_place(rules, s, stream);
+  return s;
+}
+
+State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
+  PhaseRng stream(rng);
+  fire_timeline_in_place(rules, p, s, stream, nullptr);
+  return s;
+}
+
+State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
+  PhaseRng stream(rng);
+  choose_moves_in_place(rules, p, s, stream, nullptr, nullptr);
+  return s;
+}
+
+State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
+  bargain_in_place(rules, p, s, nullptr);
+  return s;
+}
+
+State update_positions(const Rules& rules, const Params& /*p*/, State s, Rng& /*rng*/) {
+  update_positions_in_place(rules, s);
+  return s;
+}
+
+State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, TurnDetail* detail) {
+  open_turn(rules, p, s, turn_rng(rng, s.turn + 1), detail);
   return s;
 }
 
 State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng, const Seats* seats,
                   TurnDetail* detail) {
-  Rng choice_rng = phase_rng(rng, s.turn, 3), bargain_rng = phase_rng(rng, s.turn, 4),
-      influence_rng = phase_rng(rng, s.turn, 5);
-  if (detail != nullptr) detail->turn = s.turn;
-  choose_moves_in_place(rules, p, s, choice_rng, seats, detail);
-  bargain_in_place(rules, p, s, bargain_rng, detail);
-  update_positions_in_place(rules, p, s, influence_rng);
+  close_turn(rules, p, s, turn_rng(rng, s.turn), seats, detail);
   return s;
 }
 
-State step(const Rules& rules, const Params& p, State s, Rng& rng) {
+void step_in_place(const Rules& rules, const Params& p, State& s, const Rng& rng) {
   // The two halves as a batch runs them; a classroom runs them apart, people choosing between.
-  return finish_turn(rules, p, begin_turn(rules, p, std::move(s), rng), rng);
+  const Rng turn = turn_rng(rng, s.turn + 1);
+  open_turn(rules, p, s, turn, nullptr);
+  close_turn(rules, p, s, turn, nullptr, nullptr);
+}
+
+State step(const Rules& rules, const Params& p, State s, Rng& rng) {
+  step_in_place(rules, p, s, rng);
+  return s;
 }
 
 void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State& s) {
@@ -468,7 +515,7 @@ void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State
 AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& rng, int actor) {
   Scratch& w = scratch();
   prepare_scoring(rules, p, s, w.scoring);
-  Rng choice_rng = phase_rng(rng, s.turn, 3);
+  PhaseRng choice_rng(turn_rng(rng, s.turn), Phase::choices);
   const int pick = ai_pick(rules, p, s, actor, choice_rng, w);
   AiAdvice a;
   a.moves = w.candidates;
