@@ -121,7 +121,7 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   record(catalog, s, u, out.trajectory.row(0));
   q_hist.row(0) = s.status_quo.transpose();
   for (int t = 1; t <= turns; ++t) {
-    s = step(rules, p, std::move(s), rng);
+    step_in_place(rules, p, s, rng);
     // Each actor's utility once per turn: the per-turn metrics, the running mean and, after the
     // last turn, the final utility.* all read it.
     for (int a = 0; a < rules.actors; ++a) {
