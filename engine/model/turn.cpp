@@ -195,9 +195,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Phase
 int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng& rng, Scratch& w,
             ScoreBreakdown* breakdown = nullptr) {
   const double temperature = model_value(s, ModelKey::temperature);
-  w.candidates.clear();
-  for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
-    if (available(rules, p.option, m, s)) w.candidates.push_back(m);
+  available_moves(rules, p.option, rules.moves_of_actor[static_cast<size_t>(i)], s, w.candidates);
   w.scores.clear();
   w.weights.clear();
   if (w.candidates.empty()) return -1;
