@@ -197,7 +197,6 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng
   const double temperature = model_value(s, ModelKey::temperature);
   available_moves(rules, p.option, rules.moves_of_actor[static_cast<size_t>(i)], s, w.candidates);
   w.scores.clear();
-  w.weights.clear();
   if (w.candidates.empty()) return -1;
   score_prepared(rules, p, s, i, w.candidates, w.scores, w.scoring, breakdown);
 
@@ -213,7 +212,8 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng
   }
   double top = 0.0;
   for (const double sc : w.scores) top = std::max(top, sc);
-  // Weights relative to the best score, so exp cannot overflow; pass scores 0.
+  // Weights relative to the best score, so exp cannot overflow; pass scores 0. Each is written
+  // below, so the buffer is only sized, never cleared.
   w.weights.resize(w.scores.size());
   const double pass_weight = std::exp((0.0 - top) / temperature);
   double total = pass_weight;
