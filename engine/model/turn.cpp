@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -25,14 +26,27 @@ void mark_made(State& s, std::int32_t m) {
   s.made.push_back(m);
 }
 
-// Scratch buffers of the choices, one set per thread, so a turn allocates nothing once warm.
-// They carry no information from one call to the next, so results cannot depend on the thread.
+// Another actor an actor likes (affinity > 0), and how much.
+struct Friend {
+  std::int32_t actor;
+  double like;
+};
+
+// Scratch buffers of the choices and the influence phase, one set per thread, so a turn allocates
+// nothing once warm. They carry no information from one call to the next, so results cannot
+// depend on the thread.
 struct Scratch {
   ScoringScratch scoring;  // the snapshot, for move scoring
   std::vector<std::int32_t> candidates;
   std::vector<double> scores;
   std::vector<double> weights;
   std::vector<std::int32_t> chosen;  // moves picked this turn, in actor order
+  // The influence phase's: every actor's friends, actor by actor (actor i's end at
+  // friends_end[i]); every actor's voice on every issue; per actor its new position on an issue.
+  std::vector<Friend> friends;
+  std::vector<std::int32_t> friends_end;
+  std::vector<double> voices;
+  std::vector<double> shifted;
 };
 
 Scratch& scratch() {
@@ -83,7 +97,38 @@ double clip_to_veto(const Rules& rules, const State& s, int issue, double propos
 
 namespace {
 
-void apply_drift_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& rng) {
+// The streams of a turn's phases under the turn's stream, by key. Bargaining (4) and influence
+// (5) draw nothing, so their streams are never derived.
+enum class Phase : std::uint64_t { drift = 1, timeline = 2, choices = 3 };
+
+// The stream of turn `turn` under the run's stream.
+Rng turn_rng(const Rng& run, int turn) noexcept {
+  return run.split(static_cast<std::uint64_t>(turn));
+}
+
+// One phase's stream, derived from the turn's the first time the phase draws. Splits are pure,
+// so a phase that draws nothing in a turn (no noise, no row to draw for, temperature 0) skips the
+// derivation and every number drawn stays the same.
+class PhaseRng {
+ public:
+  PhaseRng(const Rng& turn, Phase phase) noexcept
+      : turn_(turn), key_(static_cast<std::uint64_t>(phase)) {}
+  // A phase's stream given as it is (the single phases' entry points).
+  explicit PhaseRng(const Rng& stream) noexcept : turn_(stream), stream_(stream) {}
+
+  // The phase stream's child `key`.
+  [[nodiscard]] Rng split(std::uint64_t key) {
+    if (!stream_) stream_.emplace(turn_.split(key_));
+    return stream_->split(key);
+  }
+
+ private:
+  Rng turn_;
+  std::uint64_t key_ = 0;
+  std::optional<Rng> stream_;
+};
+
+void apply_drift_in_place(const Rules& rules, State& s, PhaseRng& rng) {
   for (int j = 0; j < rules.issues; ++j) {
     double q = s.status_quo[j] + s.drift[j];
     // Each issue draws from its own child stream, so adding an issue or switching noise off on
@@ -102,7 +147,7 @@ ConditionInputs inputs_of(const Condition& c, const State& s) {
   return in;
 }
 
-void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
+void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, PhaseRng& rng,
                             TurnDetail* detail) {
   const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
   for (size_t r = 0; r < rules.timeline.size(); ++r) {
@@ -147,14 +192,11 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Rng& 
 // The AI's pick for actor i from the prepared snapshot: the index into w.candidates (filled here
 // with i's available moves, w.scores with their scores), or -1 for pass. With a temperature the
 // draw comes from rng.split(i), so every actor's draw is its own whoever else moves.
-int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng, Scratch& w,
+int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng& rng, Scratch& w,
             ScoreBreakdown* breakdown = nullptr) {
   const double temperature = model_value(s, ModelKey::temperature);
-  w.candidates.clear();
-  for (const std::int32_t m : rules.moves_of_actor[static_cast<size_t>(i)])
-    if (available(rules, p.option, m, s)) w.candidates.push_back(m);
+  available_moves(rules, p.option, rules.moves_of_actor[static_cast<size_t>(i)], s, w.candidates);
   w.scores.clear();
-  w.weights.clear();
   if (w.candidates.empty()) return -1;
   score_prepared(rules, p, s, i, w.candidates, w.scores, w.scoring, breakdown);
 
@@ -170,7 +212,8 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, Rng& rng
   }
   double top = 0.0;
   for (const double sc : w.scores) top = std::max(top, sc);
-  // Weights relative to the best score, so exp cannot overflow; pass scores 0.
+  // Weights relative to the best score, so exp cannot overflow; pass scores 0. Each is written
+  // below, so the buffer is only sized, never cleared.
   w.weights.resize(w.scores.size());
   const double pass_weight = std::exp((0.0 - top) / temperature);
   double total = pass_weight;
@@ -200,7 +243,7 @@ void record_choice(const State& s, int i, int pick, const Scratch& w, ScoreBreak
   c.choice = pick >= 0 ? w.candidates[static_cast<size_t>(pick)] : -1;
 }
 
-void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& rng,
+void choose_moves_in_place(const Rules& rules, const Params& p, State& s, PhaseRng& rng,
                            const Seats* seats, TurnDetail* detail) {
   Scratch& w = scratch();
   prepare_scoring(rules, p, s, w.scoring);
@@ -243,14 +286,7 @@ void choose_moves_in_place(const Rules& rules, const Params& p, State& s, Rng& r
   }
 }
 
-// The stream of one phase of the current turn (1 drift, 2 timeline, 3 choices, 4 bargaining,
-// 5 influence), derived from the run's stream.
-Rng phase_rng(const Rng& run, int turn, std::uint64_t phase) {
-  return run.split(static_cast<std::uint64_t>(turn)).split(phase);
-}
-
-void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*/,
-                      TurnDetail* detail) {
+void bargain_in_place(const Rules& rules, const Params& p, State& s, TurnDetail* detail) {
   const double rate = model_value(s, ModelKey::settle_rate);
   if (detail != nullptr) detail->settle_rate = rate;
   if (rate <= 0.0) return;
@@ -317,86 +353,80 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, Rng& /*rng*
   }
 }
 
-void update_positions_in_place(const Rules& rules, const Params& /*p*/, State& s, Rng& /*rng*/) {
-  const double rate = model_value(s, ModelKey::influence_rate);
-  if (rate <= 0.0 || rules.actors < 2) return;
-  const int actors = rules.actors;
-  // Plain loops: the matrices are a few actors wide, far below where a matrix product pays.
-  thread_local std::vector<double> voice, shifted;
-  // Each actor's friends (positive affinity) and how much it likes them, listed once per turn:
-  // only friends pull, and the list spares the per-issue tests.
-  thread_local std::vector<std::int32_t> friend_begin, friends;
-  thread_local std::vector<double> likes;
-  voice.resize(static_cast<size_t>(actors));
-  shifted.resize(static_cast<size_t>(actors));
-  friend_begin.clear();
-  friends.clear();
-  likes.clear();
+// Every actor's friends (others it likes: affinity > 0) and how much it likes them, listed once
+// per turn, actor by actor: only friends pull, and the list spares the per-issue tests.
+void list_friends(const State& s, int actors, Scratch& w) {
+  const size_t most = static_cast<size_t>(actors) * static_cast<size_t>(actors);
+  if (w.friends.size() < most) w.friends.resize(most);
+  w.friends_end.resize(static_cast<size_t>(actors));
+  const double* affinity = s.affinity.data();
+  Friend* out = w.friends.data();
+  std::int32_t n = 0;
   for (int i = 0; i < actors; ++i) {
-    friend_begin.push_back(static_cast<std::int32_t>(friends.size()));
     for (int k = 0; k < actors; ++k) {
-      const double like = s.affinity(i, k);
-      if (k == i || like <= 0.0) continue;
-      friends.push_back(k);
-      likes.push_back(like);
+      const double like = affinity[k * actors + i];  // column-major: row i likes column k
+      if (k != i && like > 0.0) out[n++] = Friend{k, like};
     }
+    w.friends_end[static_cast<size_t>(i)] = n;
   }
-  friend_begin.push_back(static_cast<std::int32_t>(friends.size()));
+}
+
+// Every actor's voice on every issue (capability x issue power x salience), laid out as the
+// state's actor x issue blocks.
+void load_voices(const State& s, int actors, int issues, std::vector<double>& voices) {
+  const size_t cells = static_cast<size_t>(actors) * static_cast<size_t>(issues);
+  voices.resize(cells);
+  double* voice = voices.data();
+  const double* power = s.power.data();
+  const double* salience = s.salience.data();
+  for (int k = 0; k < actors; ++k) {
+    const double capability = s.capability[k];
+    for (size_t c = static_cast<size_t>(k); c < cells; c += static_cast<size_t>(actors))
+      voice[c] = capability * power[c] * salience[c];
+  }
+}
+
+void update_positions_in_place(const Rules& rules, State& s) {
+  const double rate = model_value(s, ModelKey::influence_rate);
+  const int actors = rules.actors;
+  if (rate <= 0.0 || actors < 2) return;
+  Scratch& w = scratch();
+  list_friends(s, actors, w);
+  load_voices(s, actors, rules.issues, w.voices);
+  w.shifted.resize(static_cast<size_t>(actors));
+  // Plain loops over each issue's column: the matrices are a few actors wide, far below where a
+  // matrix product pays.
+  const Friend* friends = w.friends.data();
+  const std::int32_t* friends_end = w.friends_end.data();
+  double* shifted = w.shifted.data();
   for (int j = 0; j < rules.issues; ++j) {
+    const double* voice = w.voices.data() + static_cast<ptrdiff_t>(j) * actors;
+    double* position = s.position.data() + static_cast<ptrdiff_t>(j) * actors;
     double total = 0.0;
-    for (int k = 0; k < actors; ++k) {
-      // Weight of actor k's voice on issue j: capability x issue power x salience.
-      voice[static_cast<size_t>(k)] = s.capability[k] * s.power(k, j) * s.salience(k, j);
-      total += voice[static_cast<size_t>(k)];
-    }
+    for (int k = 0; k < actors; ++k) total += voice[k];
+    const Friend* f = friends;
     for (int i = 0; i < actors; ++i) {
-      const double xi = s.position(i, j);
-      shifted[static_cast<size_t>(i)] = xi;
+      const double xi = position[i];
+      const Friend* const end = friends + friends_end[i];
+      shifted[i] = xi;
       // Normalising by everyone else's voice (not only friends') keeps weak liking a weak pull.
-      const double others = total - voice[static_cast<size_t>(i)];
-      if (others <= 0.0) continue;
-      double pull = 0.0;
-      for (std::int32_t f = friend_begin[static_cast<size_t>(i)];
-           f < friend_begin[static_cast<size_t>(i) + 1]; ++f) {
-        const std::int32_t k = friends[static_cast<size_t>(f)];
-        pull +=
-            likes[static_cast<size_t>(f)] * voice[static_cast<size_t>(k)] * (s.position(k, j) - xi);
+      const double others = total - voice[i];
+      if (others <= 0.0) {
+        f = end;
+        continue;
       }
-      shifted[static_cast<size_t>(i)] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
+      double pull = 0.0;
+      for (; f != end; ++f) pull += f->like * voice[f->actor] * (position[f->actor] - xi);
+      shifted[i] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
     }
     // Everyone moves from the same positions, so the update is written back afterwards.
-    for (int i = 0; i < actors; ++i) s.position(i, j) = shifted[static_cast<size_t>(i)];
+    for (int i = 0; i < actors; ++i) position[i] = shifted[i];
   }
 }
 
-}  // namespace
-
-State apply_drift(const Rules& rules, const Params& p, State s, Rng& rng) {
-  apply_drift_in_place(rules, p, s, rng);
-  return s;
-}
-
-State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
-  fire_timeline_in_place(rules, p, s, rng, nullptr);
-  return s;
-}
-
-State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
-  choose_moves_in_place(rules, p, s, rng, nullptr, nullptr);
-  return s;
-}
-
-State bargain(const Rules& rules, const Params& p, State s, Rng& rng) {
-  bargain_in_place(rules, p, s, rng, nullptr);
-  return s;
-}
-
-State update_positions(const Rules& rules, const Params& p, State s, Rng& rng) {
-  update_positions_in_place(rules, p, s, rng);
-  return s;
-}
-
-State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, TurnDetail* detail) {
+// The first half of the turn after s.turn, on `s` in place (see begin_turn): `turn` is the
+// stream of that turn, turn_rng(run, s.turn + 1).
+void open_turn(const Rules& rules, const Params& p, State& s, const Rng& turn, TurnDetail* detail) {
   s.turn += 1;
   s.made.clear();
   s.made_by_timeline = 0;
@@ -405,26 +435,73 @@ State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, T
     *detail = TurnDetail{};
     detail->turn = s.turn;
   }
-  Rng drift_rng = phase_rng(rng, s.turn, 1), timeline_rng = phase_rng(rng, s.turn, 2);
-  apply_drift_in_place(rules, p, s, drift_rng);
+  PhaseRng drift_rng(turn, Phase::drift);
+  apply_drift_in_place(rules, s, drift_rng);
+  PhaseRng timeline_rng(turn, Phase::timeline);
   fire_timeline_in_place(rules, p, s, timeline_rng, detail);
+}
+
+// The second half of turn s.turn, on `s` in place (see finish_turn): `turn` is its stream.
+void close_turn(const Rules& rules, const Params& p, State& s, const Rng& turn, const Seats* seats,
+                TurnDetail* detail) {
+  if (detail != nullptr) detail->turn = s.turn;
+  PhaseRng choice_rng(turn, Phase::choices);
+  choose_moves_in_place(rules, p, s, choice_rng, seats, detail);
+  bargain_in_place(rules, p, s, detail);
+  update_positions_in_place(rules, s);
+}
+
+}  // namespace
+
+State apply_drift(const Rules& rules, const Params& /*p*/, State s, Rng& rng) {
+  PhaseRng stream(rng);
+  apply_drift_in_place(rules, s, stream);
+  return s;
+}
+
+State fire_timeline(const Rules& rules, const Params& p, State s, Rng& rng) {
+  PhaseRng stream(rng);
+  fire_timeline_in_place(rules, p, s, stream, nullptr);
+  return s;
+}
+
+State choose_moves(const Rules& rules, const Params& p, State s, Rng& rng) {
+  PhaseRng stream(rng);
+  choose_moves_in_place(rules, p, s, stream, nullptr, nullptr);
+  return s;
+}
+
+State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
+  bargain_in_place(rules, p, s, nullptr);
+  return s;
+}
+
+State update_positions(const Rules& rules, const Params& /*p*/, State s, Rng& /*rng*/) {
+  update_positions_in_place(rules, s);
+  return s;
+}
+
+State begin_turn(const Rules& rules, const Params& p, State s, const Rng& rng, TurnDetail* detail) {
+  open_turn(rules, p, s, turn_rng(rng, s.turn + 1), detail);
   return s;
 }
 
 State finish_turn(const Rules& rules, const Params& p, State s, const Rng& rng, const Seats* seats,
                   TurnDetail* detail) {
-  Rng choice_rng = phase_rng(rng, s.turn, 3), bargain_rng = phase_rng(rng, s.turn, 4),
-      influence_rng = phase_rng(rng, s.turn, 5);
-  if (detail != nullptr) detail->turn = s.turn;
-  choose_moves_in_place(rules, p, s, choice_rng, seats, detail);
-  bargain_in_place(rules, p, s, bargain_rng, detail);
-  update_positions_in_place(rules, p, s, influence_rng);
+  close_turn(rules, p, s, turn_rng(rng, s.turn), seats, detail);
   return s;
 }
 
-State step(const Rules& rules, const Params& p, State s, Rng& rng) {
+void step_in_place(const Rules& rules, const Params& p, State& s, const Rng& rng) {
   // The two halves as a batch runs them; a classroom runs them apart, people choosing between.
-  return finish_turn(rules, p, begin_turn(rules, p, std::move(s), rng), rng);
+  const Rng turn = turn_rng(rng, s.turn + 1);
+  open_turn(rules, p, s, turn, nullptr);
+  close_turn(rules, p, s, turn, nullptr, nullptr);
+}
+
+State step(const Rules& rules, const Params& p, State s, Rng& rng) {
+  step_in_place(rules, p, s, rng);
+  return s;
 }
 
 void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State& s) {
@@ -436,7 +513,7 @@ void make_as_timeline(const Rules& rules, const Params& p, std::int32_t m, State
 AiAdvice advise(const Rules& rules, const Params& p, const State& s, const Rng& rng, int actor) {
   Scratch& w = scratch();
   prepare_scoring(rules, p, s, w.scoring);
-  Rng choice_rng = phase_rng(rng, s.turn, 3);
+  PhaseRng choice_rng(turn_rng(rng, s.turn), Phase::choices);
   const int pick = ai_pick(rules, p, s, actor, choice_rng, w);
   AiAdvice a;
   a.moves = w.candidates;

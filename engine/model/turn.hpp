@@ -127,6 +127,10 @@ struct TurnDetail {
 /// Equal to finish_turn(begin_turn(s)) with no seats.
 [[nodiscard]] State step(const Rules& rules, const Params& p, State s, Rng& rng);
 
+/// step() on `s` in place: the same state, without moving it through the phases (the batch's
+/// loop). `rng` is the run's stream; each turn draws from its child split(turn).
+void step_in_place(const Rules& rules, const Params& p, State& s, const Rng& rng);
+
 /// Actors whose moves people choose (classroom mode), for one turn.
 struct Seats {
   std::vector<std::uint8_t> human;  ///< per actor: 1 when a person holds the seat

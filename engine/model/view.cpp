@@ -12,8 +12,17 @@ bool holds(const Condition& c, const State& s) noexcept {
                        [&s](const CondNode& n) { return get(s, n.slot); });
 }
 
+namespace {
+
+// A compiled condition on a State, whose read-only slots come from its counters.
+inline bool holds_on(const FlatRules& flat, const FlatCondition& c, const State& s) noexcept {
+  return flat.holds_with(c, [&s](std::int32_t index) { return flat_value(s, index); });
+}
+
+}  // namespace
+
 bool holds(const Rules& rules, const FlatCondition& c, const State& s) noexcept {
-  return rules.flat().holds_with(c, [&s](std::int32_t index) { return flat_value(s, index); });
+  return holds_on(rules.flat(), c, s);
 }
 
 void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s) noexcept {
@@ -43,22 +52,46 @@ inline double closeness(double q, double x, double exponent) noexcept {
 }  // namespace
 
 double utility(const State& s, int i) noexcept {
+  const int actors = s.actors(), issues = s.issues();
   const double exponent = 1.0 + s.risk[i];
+  // Actor i's row of the actor x issue blocks: one value per column, `actors` apart.
+  const double* salience = s.salience.data() + i;
+  const double* position = s.position.data() + i;
+  const double* status_quo = s.status_quo.data();
   double num = 0.0, den = 0.0;
-  for (int j = 0; j < s.issues(); ++j) {
-    const double w = s.salience(i, j);
+  for (int j = 0; j < issues; ++j, salience += actors, position += actors) {
+    const double w = *salience;
     if (w == 0.0) continue;
-    num += w * closeness(s.status_quo[j], s.position(i, j), exponent);
+    num += w * closeness(status_quo[j], *position, exponent);
     den += w;
   }
   return den > 0.0 ? num / den : 0.0;
 }
 
+namespace {
+
+// The one availability rule (see available()), with the option's rules and the compiled
+// conditions looked up by the caller, once for a series of moves.
+inline bool available_at(const Rules& rules, const OptionRules& opt, const FlatRules& flat,
+                         std::int32_t m, const State& s) noexcept {
+  if (opt.forbids(m, s.turn)) return false;
+  if (s.turn - s.last_turn[m] <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
+  return holds_on(flat, flat.requirement[static_cast<size_t>(m)], s);
+}
+
+}  // namespace
+
 bool available(const Rules& rules, int option, std::int32_t m, const State& s) noexcept {
-  const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
-  if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn)) return false;
-  if (s.turn - s.last_turn[m] <= mv.cooldown) return false;
-  return holds(rules, rules.flat().requirement[static_cast<size_t>(m)], s);
+  return available_at(rules, rules.options[static_cast<size_t>(option)], rules.flat(), m, s);
+}
+
+void available_moves(const Rules& rules, int option, std::span<const std::int32_t> moves,
+                     const State& s, std::vector<std::int32_t>& out) {
+  const OptionRules& opt = rules.options[static_cast<size_t>(option)];
+  const FlatRules& flat = rules.flat();
+  out.clear();
+  for (const std::int32_t m : moves)
+    if (available_at(rules, opt, flat, m, s)) out.push_back(m);
 }
 
 }  // namespace parley

@@ -47,4 +47,8 @@ void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept;
 /// (OptionRules::forbids at this turn), off cooldown and its `requires` holds.
 [[nodiscard]] bool available(const Rules& rules, int option, std::int32_t m,
                              const State& s) noexcept;
+/// The moves of `moves` that are available (as available() judges each), in their order, into
+/// `out` (cleared first): the choice phase's candidates, with the lookups done once.
+void available_moves(const Rules& rules, int option, std::span<const std::int32_t> moves,
+                     const State& s, std::vector<std::int32_t>& out);
 }  // namespace parley

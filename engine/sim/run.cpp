@@ -53,9 +53,12 @@ MetricCatalog metric_catalog(const Scenario& sc) {
 namespace {
 
 int recognized_by(const State& s, int a) noexcept {
+  const int actors = s.actors();
+  // Column a of the recognition block: how far each actor recognizes actor a.
+  const double* by = s.recognition.data() + static_cast<ptrdiff_t>(a) * actors;
   int n = 0;
-  for (int b = 0; b < s.actors(); ++b)
-    if (b != a && s.recognition(b, a) >= 0.5) ++n;
+  for (int b = 0; b < actors; ++b)
+    if (b != a && by[b] >= 0.5) ++n;
   return n;
 }
 
@@ -63,20 +66,24 @@ int recognized_by(const State& s, int a) noexcept {
 
 void record(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& utilities,
             Eigen::Ref<Eigen::RowVectorXd> row) {
-  for (size_t k = 0; k < catalog.per_turn.size(); ++k) {
+  const double* status_quo = s.status_quo.data();
+  const double* utility = utilities.data();
+  double* out = row.data();
+  const size_t n = catalog.per_turn.size();
+  for (size_t k = 0; k < n; ++k) {
     const MetricInfo& m = catalog.per_turn[k];
     switch (m.kind) {
       case MetricKind::issue:
-        row[static_cast<Eigen::Index>(k)] = s.status_quo[m.index];
+        out[k] = status_quo[m.index];
         break;
       case MetricKind::utility:
-        row[static_cast<Eigen::Index>(k)] = utilities[m.index];
+        out[k] = utility[m.index];
         break;
       case MetricKind::recognized:
-        row[static_cast<Eigen::Index>(k)] = recognized_by(s, m.index);
+        out[k] = recognized_by(s, m.index);
         break;
       default:
-        row[static_cast<Eigen::Index>(k)] = 0.0;
+        out[k] = 0.0;
         break;
     }
   }
@@ -121,7 +128,7 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   record(catalog, s, u, out.trajectory.row(0));
   q_hist.row(0) = s.status_quo.transpose();
   for (int t = 1; t <= turns; ++t) {
-    s = step(rules, p, std::move(s), rng);
+    step_in_place(rules, p, s, rng);
     // Each actor's utility once per turn: the per-turn metrics, the running mean and, after the
     // last turn, the final utility.* all read it.
     for (int a = 0; a < rules.actors; ++a) {

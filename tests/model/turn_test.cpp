@@ -1,5 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "engine/core/diagnostics.hpp"
+#include "engine/io/scenario_loader.hpp"
 #include "engine/model/turn.hpp"
 #include "engine/model/view.hpp"
 #include "engine/sim/compile.hpp"
@@ -24,6 +30,12 @@ struct World {
 
 void set_model(Scenario& sc, ModelKey key, double v) {
   sc.model.values[static_cast<size_t>(key)] = Number::constant(v);
+}
+
+// Whether two states hold the same values, counters and moves of the latest turn, bit for bit.
+bool same_state(const State& a, const State& b) {
+  return a.turn == b.turn && a.values == b.values && a.last_turn == b.last_turn &&
+         a.count == b.count && a.made == b.made && a.made_by_timeline == b.made_by_timeline;
 }
 
 }  // namespace
@@ -434,4 +446,135 @@ TEST_CASE("lookahead finds a triggered timeline row beyond the first 64 rows",
   std::vector<double> scores;
   score_moves(w.rules, w.params, w.state, 0, {0}, scores);
   REQUIRE(scores[0] == Approx((30.0 * 1.0 - 10.0 * 0.5) / 100.0 / 1.5));
+}
+
+TEST_CASE("the influence update sums each friend's pull in actor order, as the formula reads",
+          "[model][influence]") {
+  // Four actors with uneven voices and likes: the phase must give exactly (bit for bit) the
+  // formula of docs/MODEL.md evaluated in its plain order, so a faster loop cannot reorder sums.
+  Scenario sc = tiny_scenario();
+  Actor c = sc.actors[0], d = sc.actors[0];
+  c.id = "C";
+  d.id = "D";
+  sc.actors.push_back(c);
+  sc.actors.push_back(d);
+  set_model(sc, ModelKey::influence_rate, 0.37);
+  World w(sc);
+  State& s = w.state;
+  const int actors = 4, issues = 2;
+  const double capability[actors] = {1.0 / 3.0, 0.7, 1.1, 0.9};
+  // Row i likes column k (the diagonal is ignored); A likes nobody, D is liked by everyone else.
+  const double like[actors][actors] = {
+      {1.0, -0.5, 0.0, -0.1}, {0.3, 1.0, 0.7, 0.45}, {0.2, 0.6, 1.0, 0.9}, {0.1, 0.25, -0.3, 1.0}};
+  // Values under which summing the pulls in another order, grouping the voice's product or the
+  // rate's division otherwise changes the last bit of some position.
+  const double position[actors][issues] = {{27.2, 48.8}, {8.2, 33.9}, {7.2, 1.1}, {28.4, 11.8}};
+  const double power[actors][issues] = {{1.0, 1.6}, {0.6, 1.4}, {0.7, 1.7}, {1.6, 0.8}};
+  // On y only D cares: everyone else's voice there is 0, so D (no other voice) stays put.
+  const double salience[actors][issues] = {{0.9, 0.0}, {0.7, 0.0}, {0.2, 0.0}, {0.5, 0.6}};
+  for (int a = 0; a < actors; ++a) {
+    s.capability[a] = capability[a];
+    for (int k = 0; k < actors; ++k) s.affinity(a, k) = like[a][k];
+    for (int j = 0; j < issues; ++j) {
+      s.position(a, j) = position[a][j];
+      s.power(a, j) = power[a][j];
+      s.salience(a, j) = salience[a][j];
+    }
+  }
+  State expected = s;
+  const double rate = 0.37;
+  for (int j = 0; j < issues; ++j) {
+    double voice[actors], total = 0.0;
+    for (int k = 0; k < actors; ++k) {
+      voice[k] = s.capability[k] * s.power(k, j) * s.salience(k, j);
+      total += voice[k];
+    }
+    for (int i = 0; i < actors; ++i) {
+      const double xi = s.position(i, j);
+      const double others = total - voice[i];
+      if (others <= 0.0) continue;
+      double pull = 0.0;
+      for (int k = 0; k < actors; ++k)
+        if (k != i && s.affinity(i, k) > 0.0)
+          pull += s.affinity(i, k) * voice[k] * (s.position(k, j) - xi);
+      expected.position(i, j) = std::clamp(xi + rate * pull / others, 0.0, 100.0);
+    }
+  }
+  Rng rng(1, 1);
+  const State moved = update_positions(w.rules, w.params, s, rng);
+  for (int a = 0; a < actors; ++a)
+    for (int j = 0; j < issues; ++j) {
+      INFO("actor " << a << " issue " << j);
+      CHECK(moved.position(a, j) == expected.position(a, j));
+    }
+  CHECK(moved.position(0, 0) == s.position(0, 0));  // A likes nobody: no pull
+  CHECK(moved.position(3, 1) == s.position(3, 1));  // D alone cares about y
+  CHECK(moved.position(1, 0) != s.position(1, 0));
+}
+
+TEST_CASE("each phase of a turn draws from its own child of the turn's stream", "[model][turn]") {
+  // Turn t's stream is split(t) of the run's stream and a phase's is split(phase) of the turn's
+  // (1 drift, 2 timeline, 3 choices): begin_turn and finish_turn must draw exactly what the
+  // single phases draw from those streams, whether or not a phase draws in a given turn.
+  Scenario sc = tiny_scenario();
+  sc.issues[0].noise = Number::constant(5.0);
+  sc.moves = {make_move("good", 0, Slot{SlotKind::issue, 0, 0}, EffectOp::add, 10.0),
+              make_move("push", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 3.0, 1.0)};
+  sc.timeline = {make_row(1, 2, 4, 0.5)};  // a draw in turns 2-4 only
+  set_model(sc, ModelKey::temperature, 0.05);
+  World w(sc);
+  const Rng run(3, 4);
+  State s = w.state;
+  for (int t = 1; t <= 5; ++t) {
+    const Rng turn = run.split(static_cast<std::uint64_t>(t));
+    Rng drift = turn.split(1), timeline = turn.split(2), choices = turn.split(3);
+    State want = s;
+    want.turn = t;
+    want.made.clear();
+    want.made_by_timeline = 0;
+    want = fire_timeline(w.rules, w.params, apply_drift(w.rules, w.params, want, drift), timeline);
+    const State mid = begin_turn(w.rules, w.params, s, run);
+    INFO("turn " << t);
+    REQUIRE(same_state(mid, want));
+    want = choose_moves(w.rules, w.params, want, choices);
+    s = finish_turn(w.rules, w.params, mid, run);
+    REQUIRE(same_state(s, want));
+  }
+  CHECK(s.status_quo[0] != w.state.status_quo[0]);
+}
+
+TEST_CASE("step_in_place, step and the two halves of a turn give the same states",
+          "[model][turn][choice]") {
+  // On the default scenario (noise, random timeline rows, softmax choices) for every option:
+  // the batch's loop (step_in_place) plays exactly what step and begin_turn + finish_turn play,
+  // and available_moves keeps exactly the moves available() accepts, in move order.
+  Diagnostics diag;
+  const auto sc =
+      load_scenario(std::string(PARLEY_SOURCE_DIR) + "/scenarios/afghanistan-2025", diag);
+  REQUIRE(sc.has_value());
+  const Rules rules = compile(*sc);
+  std::vector<std::int32_t> kept;
+  for (int option = 0; option < static_cast<int>(rules.options.size()); ++option) {
+    const Params p = sample_params(rules, option, 11, 2);
+    const Rng rng(11, 2);
+    State in_place = initial_state(rules, p), stepped = in_place, halves = in_place;
+    for (int t = 1; t <= rules.turns; ++t) {
+      step_in_place(rules, p, in_place, rng);
+      Rng step_rng = rng;
+      stepped = step(rules, p, stepped, step_rng);
+      const State mid = begin_turn(rules, p, halves, rng);
+      for (int a = 0; a < rules.actors; ++a) {
+        const std::vector<std::int32_t>& moves = rules.moves_of_actor[static_cast<size_t>(a)];
+        std::vector<std::int32_t> want;
+        for (const std::int32_t m : moves)
+          if (available(rules, option, m, mid)) want.push_back(m);
+        available_moves(rules, option, moves, mid, kept);
+        REQUIRE(kept == want);
+      }
+      halves = finish_turn(rules, p, mid, rng);
+      INFO("option " << option << " turn " << t);
+      REQUIRE(same_state(in_place, stepped));
+      REQUIRE(same_state(in_place, halves));
+    }
+  }
 }
