@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/io/csv_write.hpp"
+#include "engine/io/json_write.hpp"
 
 namespace parley {
 
@@ -35,24 +36,91 @@ void cell(std::string& out, std::string_view text) {
   append_csv_cell(out, text);
 }
 
-nlohmann::ordered_json replies_json(const std::vector<ExplainedReply>& replies) {
-  nlohmann::ordered_json a = nlohmann::ordered_json::array();
-  for (const ExplainedReply& r : replies)
-    a.push_back(
-        {{"actor", r.actor},
-         {"move", r.move.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.move)}});
-  return a;
+template <class Writer>
+void write_replies(Writer& w, const std::vector<ExplainedReply>& replies) {
+  w.begin_array();
+  for (const ExplainedReply& r : replies) {
+    w.begin_object();
+    w.key("actor").value(r.actor);
+    if (r.move.empty())
+      w.key("move").value(nullptr);
+    else
+      w.key("move").value(r.move);
+    w.end_object();
+  }
+  w.end_array();
 }
 
-nlohmann::ordered_json rows_json(const std::vector<ExplainedRow>& rows) {
-  nlohmann::ordered_json a = nlohmann::ordered_json::array();
-  for (const ExplainedRow& r : rows)
-    a.push_back({{"row", r.row},
-                 {"line", r.line},
-                 {"move", r.move},
-                 {"probability", r.probability},
-                 {"gain", r.gain}});
-  return a;
+template <class Writer>
+void write_rows(Writer& w, const std::vector<ExplainedRow>& rows) {
+  w.begin_array();
+  for (const ExplainedRow& r : rows) {
+    w.begin_object();
+    w.key("row").value(r.row);
+    w.key("line").value(r.line);
+    w.key("move").value(r.move);
+    w.key("probability").value(r.probability);
+    w.key("gain").value(r.gain);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+template <class Writer>
+void write_choice(Writer& w, const ExplainedChoice& c) {
+  w.begin_object();
+  w.key("actor").value(c.actor);
+  // Only where it can be true, so that explain's own files read as before.
+  if (c.seated) w.key("seated").value(true);
+  w.key("temperature").value(c.temperature);
+  w.key("lookahead").value(c.lookahead);
+  if (c.choice.empty())
+    w.key("choice").value(nullptr);
+  else
+    w.key("choice").value(c.choice);
+  w.key("pass").begin_object();
+  w.key("utility").value(c.pass_utility);
+  w.key("value").value(c.pass_value);
+  w.key("probability").value(c.pass_probability);
+  write_replies(w.key("replies"), c.pass_replies);
+  write_rows(w.key("rows"), c.pass_rows);
+  w.end_object();
+  w.key("moves").begin_array();
+  for (const ExplainedMove& m : c.moves) {
+    w.begin_object();
+    w.key("move").value(m.move);
+    w.key("available").value(m.available);
+    if (m.available) {
+      w.key("utility").value(m.utility);
+      w.key("value").value(m.value);
+      w.key("cost").value(m.cost);
+      w.key("score").value(m.score);
+      w.key("probability").value(m.probability);
+      w.key("chosen").value(m.chosen);
+      write_replies(w.key("replies"), m.replies);
+      write_rows(w.key("rows"), m.rows);
+    } else {
+      w.key("blocked").value(m.blocked);
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// Bytes explain.json will take for `e`, a little over the lengths its records typically print
+// at: one allocation for the whole file instead of a string that keeps growing.
+std::size_t expected_size(const Explanation& e, std::size_t issues) {
+  std::size_t n = 450 + 125 * e.events.size() + 45 * issues;
+  for (const ExplainedTurn& t : e.turn) {
+    n += 135 + 290 * t.timeline.size() + 270 * t.bargaining.size();
+    for (const ExplainedChoice& c : t.choices) {
+      n += 340 + 90 * c.pass_replies.size() + 170 * c.pass_rows.size();
+      for (const ExplainedMove& m : c.moves)
+        n += m.available ? 360 + 90 * m.replies.size() + 170 * m.rows.size() : 135;
+    }
+  }
+  return n;
 }
 
 }  // namespace
@@ -65,38 +133,10 @@ std::string exact_number(double v) {
 }
 
 nlohmann::ordered_json explained_choice_json(const ExplainedChoice& c) {
-  using json = nlohmann::ordered_json;
-  json jc;
-  jc["actor"] = c.actor;
-  // Only where it can be true, so that explain's own files read as before.
-  if (c.seated) jc["seated"] = true;
-  jc["temperature"] = c.temperature;
-  jc["lookahead"] = c.lookahead;
-  jc["choice"] = c.choice.empty() ? json() : json(c.choice);
-  jc["pass"] = {{"utility", c.pass_utility},
-                {"value", c.pass_value},
-                {"probability", c.pass_probability},
-                {"replies", replies_json(c.pass_replies)},
-                {"rows", rows_json(c.pass_rows)}};
-  json moves = json::array();
-  for (const ExplainedMove& m : c.moves) {
-    json jm{{"move", m.move}, {"available", m.available}};
-    if (m.available) {
-      jm["utility"] = m.utility;
-      jm["value"] = m.value;
-      jm["cost"] = m.cost;
-      jm["score"] = m.score;
-      jm["probability"] = m.probability;
-      jm["chosen"] = m.chosen;
-      jm["replies"] = replies_json(m.replies);
-      jm["rows"] = rows_json(m.rows);
-    } else {
-      jm["blocked"] = m.blocked;
-    }
-    moves.push_back(std::move(jm));
-  }
-  jc["moves"] = std::move(moves);
-  return jc;
+  // The description explain.json's text is written from: the same members, the same values.
+  JsonDomWriter w;
+  write_choice(w, c);
+  return w.take();
 }
 
 nlohmann::ordered_json page_choice_json(nlohmann::ordered_json c) {
@@ -169,68 +209,92 @@ std::string explanation_csv_rows(const Explanation& e) {
 }
 
 std::string explanation_json(const Scenario& sc, const std::vector<Explanation>& explanations) {
-  using json = nlohmann::ordered_json;
-  json all = json::array();
+  std::size_t size = 8;
+  for (const Explanation& e : explanations) size += expected_size(e, sc.issues.size());
+  JsonWriter w(1, size);
+  w.begin_array();
   for (const Explanation& e : explanations) {
-    json j;
-    j["scenario"] = e.scenario;
-    j["option"] = e.option;
-    j["bargaining"] = e.bargaining;
-    j["seed"] = e.seed;
-    j["run"] = e.run;
-    j["turns"] = e.turns;
-    json turns = json::array();
+    w.begin_object();
+    w.key("scenario").value(e.scenario);
+    w.key("option").value(e.option);
+    w.key("bargaining").value(e.bargaining);
+    w.key("seed").value(e.seed);
+    w.key("run").value(e.run);
+    w.key("turns").value(e.turns);
+    w.key("explained").begin_array();
     for (const ExplainedTurn& t : e.turn) {
-      json jt;
-      jt["turn"] = t.turn;
-      json timeline = json::array();
+      w.begin_object();
+      w.key("turn").value(t.turn);
+      w.key("timeline").begin_array();
       for (const ExplainedTimelineRow& r : t.timeline) {
-        json jr{{"row", r.row},
-                {"line", r.line},
-                {"move", r.move},
-                {"actor", r.actor},
-                {"fired", r.fired},
-                {"outcome", r.outcome},
-                {"probability", r.probability}};
-        jr["draw"] = r.draw >= 0.0 ? json(r.draw) : json();
-        jr["why"] = r.why;
-        timeline.push_back(std::move(jr));
+        w.begin_object();
+        w.key("row").value(r.row);
+        w.key("line").value(r.line);
+        w.key("move").value(r.move);
+        w.key("actor").value(r.actor);
+        w.key("fired").value(r.fired);
+        w.key("outcome").value(r.outcome);
+        w.key("probability").value(r.probability);
+        if (r.draw >= 0.0)
+          w.key("draw").value(r.draw);
+        else
+          w.key("draw").value(nullptr);
+        w.key("why").value(r.why);
+        w.end_object();
       }
-      jt["timeline"] = std::move(timeline);
-      json choices = json::array();
-      for (const ExplainedChoice& c : t.choices) choices.push_back(explained_choice_json(c));
-      jt["choices"] = std::move(choices);
-      jt["settle_rate"] = t.settle_rate;
-      json bargaining = json::array();
+      w.end_array();
+      w.key("choices").begin_array();
+      for (const ExplainedChoice& c : t.choices) write_choice(w, c);
+      w.end_array();
+      w.key("settle_rate").value(t.settle_rate);
+      w.key("bargaining").begin_array();
       for (const ExplainedBargain& b : t.bargaining) {
-        json jb{{"issue", b.issue},
-                {"status_quo", b.status_quo},
-                {"outcome", b.outcome},
-                {"proposal", b.proposal}};
-        jb["veto_window"] = b.veto ? json::array({b.veto_low, b.veto_high}) : json();
-        jb["new_status_quo"] = b.new_status_quo;
-        bargaining.push_back(std::move(jb));
+        w.begin_object();
+        w.key("issue").value(b.issue);
+        w.key("status_quo").value(b.status_quo);
+        w.key("outcome").value(b.outcome);
+        w.key("proposal").value(b.proposal);
+        if (b.veto) {
+          w.key("veto_window").begin_array();
+          w.value(b.veto_low);
+          w.value(b.veto_high);
+          w.end_array();
+        } else {
+          w.key("veto_window").value(nullptr);
+        }
+        w.key("new_status_quo").value(b.new_status_quo);
+        w.end_object();
       }
-      jt["bargaining"] = std::move(bargaining);
-      turns.push_back(std::move(jt));
+      w.end_array();
+      w.end_object();
     }
-    j["explained"] = std::move(turns);
-    json events = json::array();
+    w.end_array();
+    w.key("events").begin_array();
     for (const Event& ev : e.events) {
       const Move& mv = sc.moves[static_cast<size_t>(ev.move)];
-      events.push_back({{"turn", ev.turn},
-                        {"actor", sc.actors[static_cast<size_t>(mv.actor)].id},
-                        {"move", mv.id},
-                        {"by", ev.by_timeline ? "timeline" : "ai"}});
+      w.begin_object();
+      w.key("turn").value(ev.turn);
+      w.key("actor").value(sc.actors[static_cast<size_t>(mv.actor)].id);
+      w.key("move").value(mv.id);
+      w.key("by").value(ev.by_timeline ? "timeline" : "ai");
+      w.end_object();
     }
-    j["events"] = std::move(events);
-    json final_q;
-    for (size_t i = 0; i < sc.issues.size(); ++i)
-      final_q[sc.issues[i].id] = e.final_state.status_quo[static_cast<Eigen::Index>(i)];
-    j["final_status_quo"] = std::move(final_q);
-    all.push_back(std::move(j));
+    w.end_array();
+    // null, not {}, without issues: as the file has always read.
+    if (sc.issues.empty()) {
+      w.key("final_status_quo").value(nullptr);
+    } else {
+      w.key("final_status_quo").begin_object();
+      for (size_t i = 0; i < sc.issues.size(); ++i)
+        w.key(sc.issues[i].id).value(e.final_state.status_quo[static_cast<Eigen::Index>(i)]);
+      w.end_object();
+    }
+    w.end_object();
   }
-  return all.dump(1) + "\n";
+  w.end_array();
+  std::string out = w.take();
+  out += '\n';
+  return out;
 }
 
 }  // namespace parley
