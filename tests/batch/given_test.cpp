@@ -107,7 +107,7 @@ TEST_CASE("given statistics do not depend on workers or on a split through a sav
     observe_runs(rules, catalog, {0, 1, 2}, 0, 20, 2, first);
     observe_runs(rules, catalog, {0, 1, 2}, 20, 33, 1, first);
     GivenObserver second(given, catalog, rules.turns, 3, 3, paired);
-    second.merge_saved(first.save());
+    REQUIRE(second.merge_saved(first.save()));
     REQUIRE(second.ok());
     observe_runs(rules, catalog, {0, 1, 2}, 33, 64, 0, second);
     CHECK(second.save() == whole.save());
@@ -119,7 +119,7 @@ TEST_CASE("given statistics do not depend on workers or on a split through a sav
     GivenObserver third(given, catalog, rules.turns, 3, 1, paired);
     std::string bad = first.save();
     bad.resize(bad.size() - 3);
-    third.merge_saved(bad);
+    CHECK_FALSE(third.merge_saved(bad));
     CHECK_FALSE(third.ok());
     CHECK(third.save() == GivenObserver(given, catalog, rules.turns, 3, 1, paired).save());
   }
