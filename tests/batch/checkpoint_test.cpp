@@ -158,6 +158,45 @@ TEST_CASE("checkpoint files round-trip and damage is detected", "[batch][resume]
   REQUIRE_FALSE(decode_checkpoint("").has_value());
 }
 
+TEST_CASE("a checkpoint of another format is refused on resume with its own message",
+          "[batch][resume]") {
+  Checkpoint c;
+  c.fingerprint = "seed: 1\n";
+  c.runs_done = 32;
+  c.files = {{"a.csv", 0}};
+  c.state = "STATE";
+  const std::string current = encode_checkpoint(c);
+  REQUIRE(current.rfind("parley checkpoint 2\n", 0) == 0);
+  REQUIRE_FALSE(is_other_checkpoint_format(current));
+  // What an earlier parley wrote: the same container under format 1, its states in text.
+  std::string earlier = current;
+  earlier[18] = '1';
+  REQUIRE(is_other_checkpoint_format(earlier));
+  REQUIRE_FALSE(decode_checkpoint(earlier).has_value());
+  REQUIRE_FALSE(is_other_checkpoint_format("stale checkpoint"));
+  REQUIRE_FALSE(is_other_checkpoint_format("parley checkpoint 1 with no end of line"));
+
+  BatchFingerprint fp;
+  fp.add("seed", "1");
+  for (const bool damaged : {false, true}) {
+    test::TempDir dir;
+    write_text(dir.path() / ".checkpoint", damaged ? current.substr(0, 30) : earlier);
+    ResumableOutput out(dir.str(), {"a.csv"}, fp);
+    std::string error;
+    REQUIRE(out.open(true, error) == 2);
+    CHECK((error.find("written by another version of parley") != std::string::npos) == !damaged);
+    CHECK((error.find("is damaged") != std::string::npos) == damaged);
+    CHECK(error.find("run without --resume") != std::string::npos);
+  }
+  // Without --resume it is discarded like any leftover of an unfinished batch.
+  test::TempDir dir;
+  write_text(dir.path() / ".checkpoint", earlier);
+  ResumableOutput fresh(dir.str(), {"a.csv"}, fp);
+  std::string error;
+  REQUIRE(fresh.open(false, error) == 0);
+  REQUIRE_FALSE(fs::exists(dir.path() / ".checkpoint"));
+}
+
 TEST_CASE("a fingerprint lists what differs", "[batch][resume]") {
   BatchFingerprint a, b;
   a.add("seed", "1");
