@@ -172,30 +172,7 @@ int ResumableOutput::open(bool resume, std::string& error) {
               "another --out) to start this batch afresh";
       return 2;
     }
-    for (const std::string& name : names_) {
-      std::uint64_t length = 0;
-      bool found = false;
-      for (const auto& [n, l] : c->files)
-        if (n == name) {
-          length = l;
-          found = true;
-        }
-      if (!found) {
-        error = "the checkpoint '" + path + "' does not list " + name +
-                "; run without --resume to start the batch again";
-        return 2;
-      }
-      files_.push_back(std::make_unique<AtomicFile>(dir_, name, ResumeAt{length}));
-      if (!files_.back()->ok()) {
-        error = "cannot resume: '" + files_.back()->temp_path() + "' is missing or shorter than " +
-                "the checkpoint says; run without --resume to start the batch again";
-        return 2;
-      }
-    }
-    resumed_ = true;
-    resume_runs_ = c->runs_done;
-    resume_state_ = c->state;
-    return 0;
+    return resume_from(*c, path, error);
   }
   // A fresh batch: whatever an earlier, unfinished batch left here is discarded.
   std::filesystem::remove(path, ec);
@@ -206,6 +183,33 @@ int ResumableOutput::open(bool resume, std::string& error) {
       return 1;
     }
   }
+  return 0;
+}
+
+int ResumableOutput::resume_from(const Checkpoint& c, const std::string& path, std::string& error) {
+  for (const std::string& name : names_) {
+    std::uint64_t length = 0;
+    bool found = false;
+    for (const auto& [n, l] : c.files)
+      if (n == name) {
+        length = l;
+        found = true;
+      }
+    if (!found) {
+      error = "the checkpoint '" + path + "' does not list " + name +
+              "; run without --resume to start the batch again";
+      return 2;
+    }
+    files_.push_back(std::make_unique<AtomicFile>(dir_, name, ResumeAt{length}));
+    if (!files_.back()->ok()) {
+      error = "cannot resume: '" + files_.back()->temp_path() + "' is missing or shorter than " +
+              "the checkpoint says; run without --resume to start the batch again";
+      return 2;
+    }
+  }
+  resumed_ = true;
+  resume_runs_ = c.runs_done;
+  resume_state_ = c.state;
   return 0;
 }
 

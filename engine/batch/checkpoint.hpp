@@ -101,6 +101,10 @@ class ResumableOutput final : public BatchCheckpointer {
   void finish();
 
  private:
+  // open()'s resume of checkpoint `c` (of this batch, read from `path`): reopens every stream
+  // file at the length it records and takes its runs and state. 0, or 2 with `error` set.
+  [[nodiscard]] int resume_from(const Checkpoint& c, const std::string& path, std::string& error);
+
   std::string dir_;
   std::vector<std::string> names_;
   BatchFingerprint fingerprint_;
