@@ -7,7 +7,22 @@
 namespace parley {
 
 namespace {
-constexpr std::uint64_t kStateMagic = 0x31'5354'4154'5350ULL;  // "PSTATS1" + version
+
+// Version 2: the observers' states are those of the one binary encoding (bytes.hpp).
+constexpr std::uint64_t kStateMagic = magic_word("PSTATS2");
+
+// One option's statistics, shaped as `want`; false (and `r` failed) when they are not.
+bool read_option(ByteReader& r, const OptionStats& want, OptionStats& out) {
+  if (!r.expect(want.final.size()) || !r.expect(want.per_turn.size())) return false;
+  out.final.resize(want.final.size());
+  out.per_turn.resize(want.per_turn.size());
+  for (size_t k = 0; k < want.final.size(); ++k)
+    if (!out.final[k].load(r) || !out.final[k].same_shape(want.final[k])) return false;
+  for (size_t k = 0; k < want.per_turn.size(); ++k)
+    if (!out.per_turn[k].load(r) || !out.per_turn[k].same_shape(want.per_turn[k])) return false;
+  return true;
+}
+
 }  // namespace
 
 void merge_stats(std::vector<OptionStats>& into, const std::vector<OptionStats>& from) noexcept {
@@ -23,8 +38,8 @@ std::string encode_state(const BatchState& st) {
   for (const OptionStats& o : st.stats) {
     w.u64(o.final.size());
     w.u64(o.per_turn.size());
-    for (const MetricStats& m : o.final) m.save(out);
-    for (const MetricStats& m : o.per_turn) m.save(out);
+    for (const MetricStats& m : o.final) m.save(w);
+    for (const MetricStats& m : o.per_turn) m.save(w);
   }
   w.u64(st.observers.size());
   for (const std::string& b : st.observers) w.bytes(b);
@@ -32,30 +47,18 @@ std::string encode_state(const BatchState& st) {
 }
 
 BatchState decode_state(std::string_view in, const std::vector<OptionStats>& shape) {
-  const auto bad = [] { return std::runtime_error("saved batch state does not fit this batch"); };
+  const auto bad = [] { return std::runtime_error(kUnfitState); };
   BatchState st;
   ByteReader r(in);
-  if (r.u64() != kStateMagic) throw bad();
+  if (!r.expect(kStateMagic)) throw bad();
   st.failed = r.u64();
-  if (r.u64() != shape.size() || !r.ok()) throw bad();
-  in.remove_prefix(3 * 8);
-  for (const OptionStats& want : shape) {
-    ByteReader h(in);
-    if (h.u64() != want.final.size() || h.u64() != want.per_turn.size() || !h.ok()) throw bad();
-    in.remove_prefix(2 * 8);
-    OptionStats o;
-    o.final.resize(want.final.size());
-    o.per_turn.resize(want.per_turn.size());
-    for (MetricStats& m : o.final)
-      if (!m.load(in)) throw bad();
-    for (MetricStats& m : o.per_turn)
-      if (!m.load(in)) throw bad();
-    st.stats.push_back(std::move(o));
-  }
-  ByteReader t(in);
-  const std::uint64_t n = t.u64();
-  for (std::uint64_t k = 0; k < n && t.ok(); ++k) st.observers.emplace_back(t.bytes());
-  if (!t.ok() || !t.at_end()) throw bad();
+  if (!r.expect(shape.size())) throw bad();
+  st.stats.resize(shape.size());
+  for (size_t o = 0; o < shape.size(); ++o)
+    if (!read_option(r, shape[o], st.stats[o])) throw bad();
+  const std::uint64_t n = r.count(8);  // each state takes at least its length
+  for (std::uint64_t k = 0; k < n && r.ok(); ++k) st.observers.emplace_back(r.bytes());
+  if (!r.done()) throw bad();
   return st;
 }
 

@@ -13,6 +13,9 @@
 
 namespace parley {
 
+/// What run_batch throws (as std::runtime_error) when a saved state does not fit the batch.
+inline constexpr const char* kUnfitState = "saved batch state does not fit this batch";
+
 /// Failure count, every option's statistics, and observer states (one per rank whose observer
 /// contributed; kept apart because an observer only knows how to merge saves).
 struct BatchState {
@@ -24,12 +27,16 @@ struct BatchState {
 /// Adds every option's statistics of `from` to `into` (same shape; exact, order-independent).
 void merge_stats(std::vector<OptionStats>& into, const std::vector<OptionStats>& from) noexcept;
 
-/// Encodes a state (the format of checkpoints and MPI state messages, versioned by a magic).
+/// Encodes a state (the format of checkpoints and MPI state messages) with ByteWriter: its
+/// magic word, the failure count, every option's statistics, then each observer's state as a
+/// nested byte string.
 [[nodiscard]] std::string encode_state(const BatchState& state);
 
-/// Decodes a state whose statistics must have the shape of `shape`. Throws std::runtime_error
-/// on any mismatch: a state comes from a checkpoint of the same batch (checked by fingerprint)
-/// or from another rank.
+/// Decodes a state whose statistics must have the shape of `shape` (the same options, metrics,
+/// ranges and bins). Throws std::runtime_error(kUnfitState) on
+/// any mismatch, a wrong magic word, a truncated state or bytes after its end: a state comes
+/// from a checkpoint of the same batch (checked by fingerprint) or from another rank, so any of
+/// these means damage, never a state to read anyway.
 [[nodiscard]] BatchState decode_state(std::string_view in, const std::vector<OptionStats>& shape);
 
 }  // namespace parley

@@ -17,7 +17,10 @@ namespace parley {
 
 namespace {
 
-constexpr std::string_view kMagic = "parley checkpoint 1\n";
+// Format 2: every saved state in the one encoding of bytes.hpp. A checkpoint of format 1 (text
+// observer states) is refused with its own message, never misread.
+constexpr std::string_view kMagicPrefix = "parley checkpoint ";
+constexpr std::string_view kMagic = "parley checkpoint 2\n";
 
 std::string one_line(std::string_view s) {
   std::string out(s);
@@ -113,6 +116,12 @@ std::optional<Checkpoint> decode_checkpoint(std::string_view bytes) {
   return c;
 }
 
+bool is_other_checkpoint_format(std::string_view bytes) noexcept {
+  if (bytes.substr(0, kMagicPrefix.size()) != kMagicPrefix) return false;
+  const size_t eol = bytes.find('\n');
+  return eol != std::string_view::npos && eol < 32 && bytes.substr(0, eol + 1) != kMagic;
+}
+
 ResumableOutput::ResumableOutput(std::string dir, std::vector<std::string> names,
                                  BatchFingerprint fingerprint)
     : dir_(std::move(dir)), names_(std::move(names)), fingerprint_(std::move(fingerprint)) {}
@@ -127,11 +136,13 @@ int ResumableOutput::open(bool resume, std::string& error) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(path, ec);
   std::optional<Checkpoint> c;
+  bool other_format = false;
   if (exists) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
     c = decode_checkpoint(bytes.str());
+    other_format = !c && is_other_checkpoint_format(bytes.str());
   }
   // Starting afresh replaces an unfinished batch of the same command; another command's
   // unfinished batch (e.g. a comparison killed in the folder a sweep is now pointed at) is
@@ -147,8 +158,11 @@ int ResumableOutput::open(bool resume, std::string& error) {
   }
   if (resume && exists) {
     if (!c) {
-      error =
-          "the checkpoint '" + path + "' is damaged; run without --resume to start the batch again";
+      error = "the checkpoint '" + path + "' " +
+              (other_format ? "was written by another version of parley, which saves its "
+                              "progress differently"
+                            : "is damaged") +
+              "; run without --resume to start the batch again";
       return 2;
     }
     if (const std::string diff = fingerprint_.differences(c->fingerprint); !diff.empty()) {
@@ -158,30 +172,7 @@ int ResumableOutput::open(bool resume, std::string& error) {
               "another --out) to start this batch afresh";
       return 2;
     }
-    for (const std::string& name : names_) {
-      std::uint64_t length = 0;
-      bool found = false;
-      for (const auto& [n, l] : c->files)
-        if (n == name) {
-          length = l;
-          found = true;
-        }
-      if (!found) {
-        error = "the checkpoint '" + path + "' does not list " + name +
-                "; run without --resume to start the batch again";
-        return 2;
-      }
-      files_.push_back(std::make_unique<AtomicFile>(dir_, name, ResumeAt{length}));
-      if (!files_.back()->ok()) {
-        error = "cannot resume: '" + files_.back()->temp_path() + "' is missing or shorter than " +
-                "the checkpoint says; run without --resume to start the batch again";
-        return 2;
-      }
-    }
-    resumed_ = true;
-    resume_runs_ = c->runs_done;
-    resume_state_ = c->state;
-    return 0;
+    return resume_from(*c, path, error);
   }
   // A fresh batch: whatever an earlier, unfinished batch left here is discarded.
   std::filesystem::remove(path, ec);
@@ -192,6 +183,33 @@ int ResumableOutput::open(bool resume, std::string& error) {
       return 1;
     }
   }
+  return 0;
+}
+
+int ResumableOutput::resume_from(const Checkpoint& c, const std::string& path, std::string& error) {
+  for (const std::string& name : names_) {
+    std::uint64_t length = 0;
+    bool found = false;
+    for (const auto& [n, l] : c.files)
+      if (n == name) {
+        length = l;
+        found = true;
+      }
+    if (!found) {
+      error = "the checkpoint '" + path + "' does not list " + name +
+              "; run without --resume to start the batch again";
+      return 2;
+    }
+    files_.push_back(std::make_unique<AtomicFile>(dir_, name, ResumeAt{length}));
+    if (!files_.back()->ok()) {
+      error = "cannot resume: '" + files_.back()->temp_path() + "' is missing or shorter than " +
+              "the checkpoint says; run without --resume to start the batch again";
+      return 2;
+    }
+  }
+  resumed_ = true;
+  resume_runs_ = c.runs_done;
+  resume_state_ = c.state;
   return 0;
 }
 

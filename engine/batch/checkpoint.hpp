@@ -48,10 +48,16 @@ struct Checkpoint {
   std::string state;  ///< run_batch's state (BatchCheckpointer::save)
 };
 
-/// The bytes of a checkpoint file: a text magic line, then the fields, then a checksum.
+/// The bytes of a checkpoint file: a text magic line naming the format ("parley checkpoint
+/// 2"), then the fields, then a checksum.
 [[nodiscard]] std::string encode_checkpoint(const Checkpoint& c);
-/// Parses encode_checkpoint()'s bytes; nullopt if they are not a whole, intact checkpoint.
+/// Parses encode_checkpoint()'s bytes; nullopt if they are not a whole, intact checkpoint of
+/// this format.
 [[nodiscard]] std::optional<Checkpoint> decode_checkpoint(std::string_view bytes);
+/// True when `bytes` begin with the magic line of another checkpoint format (a parley that
+/// saved its progress differently): such a checkpoint cannot be resumed, and is named as such
+/// rather than as damaged.
+[[nodiscard]] bool is_other_checkpoint_format(std::string_view bytes) noexcept;
 
 /// The row files of one batch in one folder, resumable. Owns the folder lock, the stream files
 /// (opened with stable partial names), and the `.checkpoint` file; receives run_batch's
@@ -70,7 +76,8 @@ class ResumableOutput final : public BatchCheckpointer {
   /// fresh, discarding any leftover partial files and checkpoint of the same command. Returns 0,
   /// or an exit status with a message in `error`: 2 when the checkpoint belongs to a different
   /// batch (on resume) or to another command (always: its progress would be lost) or is
-  /// damaged, 1 when the folder is locked by another batch or files cannot be opened.
+  /// damaged or of another checkpoint format (on resume), 1 when the folder is locked by
+  /// another batch or files cannot be opened.
   [[nodiscard]] int open(bool resume, std::string& error);
 
   /// True when open() continued from a checkpoint.
@@ -94,6 +101,10 @@ class ResumableOutput final : public BatchCheckpointer {
   void finish();
 
  private:
+  // open()'s resume of checkpoint `c` (of this batch, read from `path`): reopens every stream
+  // file at the length it records and takes its runs and state. 0, or 2 with `error` set.
+  [[nodiscard]] int resume_from(const Checkpoint& c, const std::string& path, std::string& error);
+
   std::string dir_;
   std::vector<std::string> names_;
   BatchFingerprint fingerprint_;

@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 #include "engine/batch/bytes.hpp"
 #include "engine/io/csv_write.hpp"
@@ -22,16 +21,8 @@ constexpr std::array<double, 30> kT975{
     2.1098156,  2.1009220, 2.0930241, 2.0859634, 2.0796138, 2.0738731, 2.0686576, 2.0638986,
     2.0595386,  2.0555294, 2.0518305, 2.0484071, 2.0452296, 2.0422725};
 
-bool read_u64(std::string_view text, size_t& pos, std::uint64_t& out) {
-  Int128 v = 0;
-  if (!read_int128(text, pos, v) || v < 0 ||
-      v > static_cast<Int128>(std::numeric_limits<std::uint64_t>::max()))
-    return false;
-  out = static_cast<std::uint64_t>(v);
-  return true;
-}
-
-constexpr std::string_view kSaveTag = "parley-paired-sums 1";
+constexpr std::uint64_t kPairedMagic = magic_word("PPAIRS2");
+constexpr std::uint64_t kBothMagic = magic_word("PBOTH2");
 
 // Forwards the batch's progress; a comparison keeps no rows.
 class ProgressSink final : public BatchSink {
@@ -59,22 +50,19 @@ class BothObservers final : public RunObserver {
   [[nodiscard]] std::string save() const override {
     std::string out;
     ByteWriter w(out);
+    w.u64(kBothMagic);
     w.bytes(first_.save());
     w.bytes(second_.save());
     return out;
   }
-  void merge_saved(std::string_view state) override {
+  // The envelope is checked whole before either observer merges. Should the second refuse its
+  // part after the first took its own, run_batch stops the batch: neither is used again.
+  [[nodiscard]] bool merge_saved(std::string_view state) override {
     ByteReader r(state);
+    r.expect(kBothMagic);
     const std::string_view a = r.bytes();
     const std::string_view b = r.bytes();
-    // A malformed state goes whole to both, which reject it (and say so through their ok()).
-    if (!r.ok() || !r.at_end()) {
-      first_.merge_saved(state);
-      second_.merge_saved(state);
-      return;
-    }
-    first_.merge_saved(a);
-    second_.merge_saved(b);
+    return r.done() && first_.merge_saved(a) && second_.merge_saved(b);
   }
 
  private:
@@ -83,42 +71,6 @@ class BothObservers final : public RunObserver {
 };
 
 }  // namespace
-
-std::string int128_text(Int128 v) {
-  if (v == 0) return "0";
-  const bool negative = v < 0;
-  // Digits of the magnitude, taken as unsigned so the most negative value is safe too.
-  __extension__ using UInt128 = unsigned __int128;
-  UInt128 u =
-      negative ? static_cast<UInt128>(0) - static_cast<UInt128>(v) : static_cast<UInt128>(v);
-  std::string digits;
-  while (u != 0) {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  }
-  if (negative) digits.push_back('-');
-  std::reverse(digits.begin(), digits.end());
-  return digits;
-}
-
-bool read_int128(std::string_view text, size_t& pos, Int128& out) {
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n')) ++pos;
-  bool negative = false;
-  if (pos < text.size() && text[pos] == '-') {
-    negative = true;
-    ++pos;
-  }
-  const size_t start = pos;
-  Int128 v = 0;
-  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    if (pos - start >= 38) return false;  // beyond what the sums can reach
-    v = v * 10 + (text[pos] - '0');
-    ++pos;
-  }
-  if (pos == start) return false;
-  out = negative ? -v : v;
-  return true;
-}
 
 double fixed_step(const MetricInfo& m) noexcept {
   if (m.integer) return 1.0 / kScale;
@@ -323,32 +275,38 @@ PairedSummary PairedAccumulator::summary(std::size_t slot, std::size_t metric) c
 }
 
 std::string PairedAccumulator::save() const {
-  std::string text(kSaveTag);
-  text += ' ' + std::to_string(options_) + ' ' + std::to_string(lo_.size()) + '\n';
+  std::string out;
+  ByteWriter w(out);
+  w.u64(kPairedMagic);
+  w.u64(options_);
+  w.u64(lo_.size());
   for (const PairedSums& s : sums_) {
-    text += std::to_string(s.n) + ' ' + std::to_string(s.greater) + ' ' + std::to_string(s.ties) +
-            ' ' + int128_text(s.base) + ' ' + int128_text(s.option) + ' ' + int128_text(s.diff_sq) +
-            '\n';
+    w.u64(s.n);
+    w.u64(s.greater);
+    w.u64(s.ties);
+    w.i128(s.base);
+    w.i128(s.option);
+    w.i128(s.diff_sq);
   }
-  return text;
+  return out;
 }
 
-bool PairedAccumulator::merge_saved(std::string_view text) {
-  if (text.substr(0, kSaveTag.size()) != kSaveTag) return false;
-  size_t pos = kSaveTag.size();
-  std::uint64_t options = 0, metrics = 0;
-  if (!read_u64(text, pos, options) || !read_u64(text, pos, metrics)) return false;
-  if (options != options_ || metrics != lo_.size()) return false;
-  // Parse everything first so a malformed state adds nothing.
-  std::vector<PairedSums> parsed(sums_.size());
+bool PairedAccumulator::merge_saved(std::string_view state) {
+  ByteReader r(state);
+  r.expect(kPairedMagic);
+  r.expect(options_);
+  r.expect(lo_.size());
+  // Read everything first so a malformed state adds nothing.
+  std::vector<PairedSums> parsed(r.ok() ? sums_.size() : 0);
   for (PairedSums& s : parsed) {
-    if (!read_u64(text, pos, s.n) || !read_u64(text, pos, s.greater) ||
-        !read_u64(text, pos, s.ties) || !read_int128(text, pos, s.base) ||
-        !read_int128(text, pos, s.option) || !read_int128(text, pos, s.diff_sq))
-      return false;
+    s.n = r.u64();
+    s.greater = r.u64();
+    s.ties = r.u64();
+    s.base = r.i128();
+    s.option = r.i128();
+    s.diff_sq = r.i128();
   }
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n')) ++pos;
-  if (pos != text.size()) return false;
+  if (!r.done()) return false;
   for (size_t k = 0; k < sums_.size(); ++k) {
     PairedSums& s = sums_[k];
     s.n += parsed[k].n;
@@ -375,8 +333,10 @@ std::string CompareObserver::save() const {
   return total().save();
 }
 
-void CompareObserver::merge_saved(std::string_view state) {
-  if (!saved_.merge_saved(state)) ok_ = false;
+bool CompareObserver::merge_saved(std::string_view state) {
+  const bool merged = saved_.merge_saved(state);
+  if (!merged) ok_ = false;
+  return merged;
 }
 
 PairedAccumulator CompareObserver::total() const {

@@ -115,11 +115,12 @@ class PairedAccumulator {
   /// The summary of option `slot`, metric `metric`.
   [[nodiscard]] PairedSummary summary(std::size_t slot, std::size_t metric) const noexcept;
 
-  /// Text form of the sums (exact integers), for checkpoints and MPI gathers.
+  /// The exact sums as a saved state (ByteWriter: magic word, shape, then every option's and
+  /// metric's counts and 128-bit sums), for checkpoints and MPI gathers.
   [[nodiscard]] std::string save() const;
   /// Adds sums produced by save() on an accumulator of the same shape. False (and nothing
-  /// added) when the text is malformed or shaped differently.
-  [[nodiscard]] bool merge_saved(std::string_view text);
+  /// added) when the state is of another kind or shape, truncated, or longer than one state.
+  [[nodiscard]] bool merge_saved(std::string_view state);
 
  private:
   std::size_t options_;
@@ -137,12 +138,14 @@ class CompareObserver final : public RunObserver {
   CompareObserver(const MetricCatalog& catalog, std::size_t options, int threads);
 
   void observe(int worker, std::uint64_t run, const std::vector<RunOutput>& outputs) override;
+  /// The total's PairedAccumulator::save().
   [[nodiscard]] std::string save() const override;
-  void merge_saved(std::string_view state) override;
+  /// PairedAccumulator::merge_saved into the saved part; false (nothing added) on a bad state.
+  [[nodiscard]] bool merge_saved(std::string_view state) override;
 
   /// Every worker's sums plus every merged saved state.
   [[nodiscard]] PairedAccumulator total() const;
-  /// False once a saved state failed to parse.
+  /// False once a saved state was refused.
   [[nodiscard]] bool ok() const noexcept { return ok_; }
 
  private:
@@ -206,12 +209,6 @@ struct CompareResult {
 /// The value of one fixed-point unit for a metric: (hi - lo) / 2^32, or 2^-32 for integer
 /// metrics so that whole numbers are represented, and their means computed, exactly.
 [[nodiscard]] double fixed_step(const MetricInfo& m) noexcept;
-
-/// Decimal text of an exact sum (for save() formats).
-[[nodiscard]] std::string int128_text(Int128 v);
-/// Reads one integer written by int128_text at `pos` (after spaces and newlines), advancing
-/// `pos`. False when there is none or it does not fit.
-[[nodiscard]] bool read_int128(std::string_view text, std::size_t& pos, Int128& out);
 
 /// True when `name` matches the glob `pattern` ('*' and '?').
 [[nodiscard]] bool glob_match(std::string_view pattern, std::string_view name) noexcept;

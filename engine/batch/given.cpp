@@ -11,16 +11,8 @@ namespace parley {
 
 namespace {
 
-constexpr std::uint64_t kGivenMagic = 0x31'4E45'5649'4750ULL;  // "PGIVEN1" + version
-
-// Reads one ByteWriter::u64 from the front of `in`, advancing it.
-bool take_u64(std::string_view& in, std::uint64_t& v) {
-  ByteReader r(in);
-  v = r.u64();
-  if (!r.ok()) return false;
-  in.remove_prefix(8);
-  return true;
-}
+// Version 2: the paired sums nested in it are binary (PairedAccumulator::save).
+constexpr std::uint64_t kGivenMagic = magic_word("PGIVEN2");
 
 void add_outcomes(OptionStats& st, const RunOutput& out) {
   for (size_t k = 0; k < out.final.size() && k < st.final.size(); ++k)
@@ -129,47 +121,48 @@ std::string GivenObserver::save() const {
     w.u64(t.held[a]);
   }
   w.u64(t.both.size());
-  for (const std::uint64_t b : t.both) w.u64(b);
+  w.u64s(t.both);
   w.u64(t.outcomes.size());
   for (const OptionStats& o : t.outcomes) {
     w.u64(o.final.size());
-    for (const MetricStats& m : o.final) m.save(out);
+    for (const MetricStats& m : o.final) m.save(w);
   }
   w.bytes(paired_ ? t.paired.save() : std::string());
   return out;
 }
 
-void GivenObserver::merge_saved(std::string_view state) {
-  // Parse everything into a fresh part first, so a malformed state adds nothing.
+bool GivenObserver::merge_saved(std::string_view state) {
+  // Read everything into a fresh part first, so a malformed state adds nothing.
   Part p = empty_part();
-  std::string_view in = state;
-  std::uint64_t v = 0;
-  const auto next = [&in, &v] { return take_u64(in, v); };
-  bool good = next() && v == kGivenMagic && next() && v == arms_;
-  for (size_t a = 0; good && a < arms_; ++a) {
-    good = next();
-    p.runs[a] = v;
-    good = good && next();
-    p.held[a] = v;
+  ByteReader r(state);
+  r.expect(kGivenMagic);
+  r.expect(arms_);
+  for (size_t a = 0; a < arms_ && r.ok(); ++a) {
+    p.runs[a] = r.u64();
+    p.held[a] = r.u64();
   }
-  good = good && next() && v == p.both.size();
-  for (size_t k = 0; good && k < p.both.size(); ++k) {
-    good = next();
-    p.both[k] = v;
+  if (r.expect(p.both.size())) r.u64s(p.both);
+  r.expect(p.outcomes.size());
+  for (size_t o = 0; o < p.outcomes.size() && r.ok(); ++o) {
+    std::vector<MetricStats>& stats = p.outcomes[o].final;
+    r.expect(stats.size());
+    for (size_t k = 0; k < stats.size() && r.ok(); ++k) {
+      MetricStats m;
+      if (!m.load(r) || !m.same_shape(stats[k]))
+        r.reject();
+      else
+        stats[k] = std::move(m);
+    }
   }
-  good = good && next() && v == p.outcomes.size();
-  for (size_t o = 0; good && o < p.outcomes.size(); ++o) {
-    good = next() && v == p.outcomes[o].final.size();
-    for (size_t k = 0; good && k < p.outcomes[o].final.size(); ++k)
-      good = p.outcomes[o].final[k].load(in);
-  }
-  good = good && next() && v == in.size();
-  if (good && paired_) good = p.paired.merge_saved(in);
+  // The paired sums are a state of their own, nested; without pairs it is empty.
+  const std::string_view paired = r.bytes();
+  const bool good = r.done() && (paired_ ? p.paired.merge_saved(paired) : paired.empty());
   if (!good) {
     ok_ = false;
-    return;
+    return false;
   }
   merge(saved_, p);
+  return true;
 }
 
 GivenRunTotals GivenObserver::run_totals() const {

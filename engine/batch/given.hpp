@@ -65,14 +65,19 @@ class GivenObserver final : public RunObserver {
                 int threads, bool paired);
 
   void observe(int worker, std::uint64_t run, const std::vector<RunOutput>& outputs) override;
+  /// Magic word, per arm the runs and runs in which it held, the pairs in which it held in both
+  /// arms, the outcome statistics (run batches), then the paired sums as a nested state
+  /// (comparisons; empty otherwise).
   [[nodiscard]] std::string save() const override;
-  void merge_saved(std::string_view state) override;
+  /// Adds a save() of an observer of the same shape; false (nothing added, ok() false) when
+  /// the state is of another kind or shape, truncated, or longer than one state.
+  [[nodiscard]] bool merge_saved(std::string_view state) override;
 
   /// A run batch's totals (every worker plus every merged saved state).
   [[nodiscard]] GivenRunTotals run_totals() const;
   /// A comparison's totals (paired mode).
   [[nodiscard]] GivenCompareTotals compare_totals() const;
-  /// False once a saved state failed to parse.
+  /// False once a saved state was refused.
   [[nodiscard]] bool ok() const noexcept { return ok_; }
 
  private:

@@ -1,6 +1,7 @@
 #include "engine/batch/runner.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,14 @@
 namespace parley {
 
 namespace {
+
+// Adds saved observer states to `observer` (if any); a state it refuses stops the batch, since
+// going on would checkpoint and report sums without that state's runs.
+void merge_observers(RunObserver* observer, const std::vector<std::string>& states) {
+  if (observer == nullptr) return;
+  for (const std::string& b : states)
+    if (!observer->merge_saved(b)) throw std::runtime_error(kUnfitState);
+}
 
 // One rank's batch: its workers, what a resumed batch brings in, and the state they make
 // together. The scheduler decides who computes which block when.
@@ -31,8 +40,7 @@ class RankJob final : public BlockJob {
       BatchState st = decode_state(spec.resume_state, first.stats());
       merge_stats(first.stats(), st.stats);
       first.add_failed(st.failed);
-      if (spec.observer != nullptr)
-        for (const std::string& b : st.observers) spec.observer->merge_saved(b);
+      merge_observers(spec.observer, st.observers);
     }
   }
 
@@ -85,8 +93,7 @@ BatchResult gather(const RankJob& job, const BatchSpec& spec) {
       BatchState part = decode_state(bytes, total.stats);
       merge_stats(total.stats, part.stats);
       total.failed += part.failed;
-      if (spec.observer != nullptr)
-        for (const std::string& b : part.observers) spec.observer->merge_saved(b);
+      merge_observers(spec.observer, part.observers);
     }
     if (spec.checkpointer != nullptr) {
       total.observers.clear();

@@ -29,10 +29,15 @@ class RunObserver {
   /// `outputs[k]` is the output of option BatchSpec::options[k] in run `run`.
   virtual void observe(int worker, std::uint64_t run, const std::vector<RunOutput>& outputs) = 0;
   /// The accumulated state of every worker, serialised, for checkpoints (--resume) and for
-  /// gathering MPI ranks' results. Must not depend on which worker saw which run.
+  /// gathering MPI ranks' results. Must not depend on which worker saw which run. Written with
+  /// ByteWriter, starting with a magic word of its own (engine/batch/bytes.hpp).
   [[nodiscard]] virtual std::string save() const { return {}; }
-  /// Adds a state produced by save() (from a checkpoint or another rank) to this one.
-  virtual void merge_saved(std::string_view /*state*/) {}
+  /// Adds a state produced by save() (from a checkpoint or another rank) to this one. Returns
+  /// false, having added nothing, when `state` is not such a state (another magic word or
+  /// shape, truncated, bytes after its end); run_batch then stops with std::runtime_error
+  /// before any checkpoint could record the incomplete sums. The default takes the default
+  /// save()'s empty state only.
+  [[nodiscard]] virtual bool merge_saved(std::string_view state) { return state.empty(); }
 };
 
 /// Runs per block: the unit of work of a thread, of a checkpoint and of an MPI message.
@@ -105,7 +110,8 @@ struct BatchResult {
 
 /// Runs the batch. Blocks until done; calls `sink` on this thread in run order (rank 0 only).
 /// Memory stays bounded whatever the number of runs: at most a fixed window of blocks is
-/// buffered per rank. Throws std::runtime_error if spec.resume_state does not fit the batch.
+/// buffered per rank. Throws std::runtime_error if spec.resume_state, or a state another rank
+/// sends, does not fit the batch (including an observer's state its merge_saved refuses).
 [[nodiscard]] BatchResult run_batch(const Rules& rules, const MetricCatalog& catalog,
                                     const RowFormat& format, const BatchSpec& spec,
                                     BatchSink& sink);

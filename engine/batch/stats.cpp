@@ -1,16 +1,11 @@
 #include "engine/batch/stats.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
-#include "engine/batch/bytes.hpp"
-
 namespace parley {
-
-namespace {
-__extension__ using UInt128 = unsigned __int128;
-}  // namespace
 
 MetricStats::MetricStats(double lo, double hi, bool integer, int bins)
     : lo_(lo), hi_(hi > lo ? hi : lo + 1.0), span_(hi_ - lo_), integer_(integer) {
@@ -85,26 +80,20 @@ void MetricStats::add_burst(const double* first, std::size_t count, std::size_t 
   }
 }
 
-void MetricStats::save(std::string& out) const {
-  ByteWriter w(out);
+void MetricStats::save(ByteWriter& w) const {
   w.f64(lo_);
   w.f64(hi_);
   w.u64(integer_ ? 1 : 0);
   w.u64(n_);
   w.f64(min_);
   w.f64(max_);
-  // Int128 as two 64-bit halves (two's complement), low half first.
-  for (const Int128 v : {sum_, sumsq_}) {
-    const auto u = static_cast<UInt128>(v);
-    w.u64(static_cast<std::uint64_t>(u));
-    w.u64(static_cast<std::uint64_t>(u >> 64));
-  }
+  w.i128(sum_);
+  w.i128(sumsq_);
   w.u64(bins_.size());
   w.u64s(bins_);
 }
 
-bool MetricStats::load(std::string_view& in) {
-  ByteReader r(in);
+bool MetricStats::load(ByteReader& r) {
   MetricStats s;
   s.lo_ = r.f64();
   s.hi_ = r.f64();
@@ -113,21 +102,22 @@ bool MetricStats::load(std::string_view& in) {
   s.n_ = r.u64();
   s.min_ = r.f64();
   s.max_ = r.f64();
-  for (Int128* v : {&s.sum_, &s.sumsq_}) {
-    const std::uint64_t lo = r.u64();
-    const std::uint64_t hi = r.u64();
-    *v = static_cast<Int128>((static_cast<UInt128>(hi) << 64) | lo);
-  }
-  const std::uint64_t nb = r.u64();
-  // A corrupt count must not allocate without bound: each bin takes 8 bytes of input.
-  if (!r.ok() || nb == 0 || nb > in.size() / 8) return false;
+  s.sum_ = r.i128();
+  s.sumsq_ = r.i128();
+  const std::uint64_t nb = r.count(8);
+  if (nb == 0) r.reject();  // every accumulator has at least one bin
+  if (!r.ok()) return false;
   s.bins_.assign(nb, 0);
   r.u64s(s.bins_);
   if (!r.ok()) return false;
-  const size_t used = 6 * 8 + 4 * 8 + 8 + nb * 8;
-  in.remove_prefix(used);
   *this = std::move(s);
   return true;
+}
+
+bool MetricStats::same_shape(const MetricStats& other) const noexcept {
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  return bits(lo_) == bits(other.lo_) && bits(hi_) == bits(other.hi_) &&
+         integer_ == other.integer_ && bins_.size() == other.bins_.size();
 }
 
 double MetricStats::mean() const noexcept {

@@ -15,10 +15,9 @@
 #include <string_view>
 #include <vector>
 
-namespace parley {
+#include "engine/batch/bytes.hpp"
 
-/// 128-bit integer for exact fixed-point sums (a GCC/Clang extension).
-__extension__ using Int128 = __int128;
+namespace parley {
 
 /// Exactly std::llround(y) (round half away from zero), without the library call for
 /// 0 <= y < 2^52, the values MetricStats::add rounds; other values go to std::llround.
@@ -52,12 +51,16 @@ class MetricStats {
   /// Adds every value of `other` (same range and bins).
   void merge(const MetricStats& other) noexcept;
 
-  /// Appends the exact state (range, counts, sums, bins) to `out`, for checkpoints and for
-  /// gathering MPI ranks' results; load() restores it bit for bit.
-  void save(std::string& out) const;
-  /// Replaces this accumulator by one written by save(), read from the front of `in` (which is
-  /// advanced past it). Returns false, leaving this unchanged, if `in` does not hold one.
-  [[nodiscard]] bool load(std::string_view& in);
+  /// Writes the exact state (range, counts, sums, bins) to `out`, for checkpoints and for
+  /// gathering MPI ranks' results; load() restores it bit for bit. A part of a saved state
+  /// (which carries the magic word), not a state of its own.
+  void save(ByteWriter& out) const;
+  /// Replaces this accumulator by one written by save(), read next from `in`. Returns false,
+  /// leaving this unchanged and `in` failed, if `in` does not hold one.
+  [[nodiscard]] bool load(ByteReader& in);
+  /// True when `other` has this accumulator's range, kind and number of bins (bit for bit), so
+  /// that merging it adds like with like.
+  [[nodiscard]] bool same_shape(const MetricStats& other) const noexcept;
 
   /// Number of values added.
   [[nodiscard]] std::uint64_t count() const noexcept { return n_; }

@@ -2,20 +2,18 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <cstring>
 #include <exception>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
-#include "engine/batch/compare.hpp"
 #include "engine/batch/mpi.hpp"
 #include "engine/batch/runner.hpp"
+#include "engine/batch/sweep_state.hpp"
 #include "engine/core/rng.hpp"
 #include "engine/io/csv_write.hpp"
 #include "engine/sim/compile.hpp"
@@ -23,13 +21,6 @@
 namespace parley {
 
 namespace {
-
-// Samples per compiled copy of the scenario. Each sample is one option, and sampling a run's
-// numbers touches every option's overrides, so the cost per run grows with the square of the
-// options in one batch; chunks keep it flat. Fixed (not derived from --threads) so that the
-// NumberIds of the base option's copied overrides, and with them any draws they make, are the
-// same for every thread count.
-constexpr Eigen::Index kChunk = 32;
 
 // Stream key of the Latin hypercube's draws ("lhs" in ASCII), apart from the run streams.
 constexpr std::uint64_t kLhsStream = 0x6C6873;
@@ -46,113 +37,6 @@ std::string_view trim(std::string_view s, int& lead) {
 std::string quoted(std::string_view s) {
   return "'" + std::string(s) + "'";
 }
-
-// The per-sample sums of one chunk: exact fixed point, one accumulator per worker.
-class ChunkObserver final : public RunObserver {
- public:
-  ChunkObserver(const MetricCatalog& catalog, Eigen::Index samples, int threads)
-      : samples_(static_cast<size_t>(samples)), metrics_(catalog.final.size()) {
-    for (const MetricInfo& m : catalog.final) {
-      lo_.push_back(m.lo);
-      hi_.push_back(m.hi > m.lo ? m.hi : m.lo + 1.0);
-      step_.push_back(fixed_step(m));
-    }
-    workers_.resize(static_cast<size_t>(std::max(threads, 1)));
-    for (Sums& w : workers_) w.reset(samples_, metrics_);
-    saved_.reset(samples_, metrics_);
-  }
-
-  void observe(int worker, std::uint64_t /*run*/, const std::vector<RunOutput>& outputs) override {
-    Sums& w = workers_[static_cast<size_t>(worker)];
-    for (size_t s = 0; s < outputs.size() && s < samples_; ++s) {
-      const RunOutput& out = outputs[s];
-      if (!out.ok) continue;
-      ++w.ok[s];
-      Int128* row = &w.sum[s * metrics_];
-      for (size_t k = 0; k < metrics_ && k < out.final.size(); ++k) {
-        const double x = (std::clamp(out.final[k], lo_[k], hi_[k]) - lo_[k]) / step_[k];
-        row[k] += static_cast<std::int64_t>(std::llround(x));
-      }
-    }
-  }
-
-  [[nodiscard]] std::string save() const override {
-    const Sums t = total();
-    std::string text =
-        "parley-sweep-sums 1 " + std::to_string(samples_) + ' ' + std::to_string(metrics_) + '\n';
-    for (size_t s = 0; s < samples_; ++s) {
-      text += std::to_string(t.ok[s]);
-      for (size_t k = 0; k < metrics_; ++k) text += ' ' + int128_text(t.sum[s * metrics_ + k]);
-      text += '\n';
-    }
-    return text;
-  }
-
-  void merge_saved(std::string_view state) override {
-    const std::string_view tag = "parley-sweep-sums 1";
-    if (state.substr(0, tag.size()) != tag) return;
-    size_t pos = tag.size();
-    Int128 samples = 0, metrics = 0;
-    if (!read_int128(state, pos, samples) || !read_int128(state, pos, metrics) ||
-        samples != static_cast<Int128>(samples_) || metrics != static_cast<Int128>(metrics_))
-      return;
-    Sums parsed;
-    parsed.reset(samples_, metrics_);
-    for (size_t s = 0; s < samples_; ++s) {
-      Int128 ok = 0;
-      if (!read_int128(state, pos, ok) || ok < 0) return;
-      parsed.ok[s] = static_cast<std::uint64_t>(ok);
-      for (size_t k = 0; k < metrics_; ++k)
-        if (!read_int128(state, pos, parsed.sum[s * metrics_ + k])) return;
-    }
-    saved_.add(parsed);
-  }
-
-  // Every worker's sums plus the saved states, as means into `means` rows [first, first + n).
-  void write_means(Eigen::MatrixXd& means, std::vector<std::uint64_t>& ok,
-                   Eigen::Index first) const {
-    const Sums t = total();
-    for (size_t s = 0; s < samples_; ++s) {
-      const auto row = first + static_cast<Eigen::Index>(s);
-      ok[static_cast<size_t>(row)] = t.ok[s];
-      for (size_t k = 0; k < metrics_; ++k) {
-        double v = std::numeric_limits<double>::quiet_NaN();
-        if (t.ok[s] > 0) {
-          const long double m =
-              static_cast<long double>(t.sum[s * metrics_ + k]) / static_cast<long double>(t.ok[s]);
-          v = static_cast<double>(lo_[k] + static_cast<long double>(step_[k]) * m);
-        }
-        means(row, static_cast<Eigen::Index>(k)) = v;
-      }
-    }
-  }
-
- private:
-  struct Sums {
-    std::vector<std::uint64_t> ok;
-    std::vector<Int128> sum;
-    void reset(size_t samples, size_t metrics) {
-      ok.assign(samples, 0);
-      sum.assign(samples * metrics, 0);
-    }
-    void add(const Sums& o) {
-      for (size_t k = 0; k < ok.size(); ++k) ok[k] += o.ok[k];
-      for (size_t k = 0; k < sum.size(); ++k) sum[k] += o.sum[k];
-    }
-  };
-
-  [[nodiscard]] Sums total() const {
-    Sums t = saved_;
-    for (const Sums& w : workers_) t.add(w);
-    return t;
-  }
-
-  size_t samples_;
-  size_t metrics_;
-  std::vector<double> lo_, hi_, step_;  // per metric: range and fixed-point unit
-  std::vector<Sums> workers_;
-  Sums saved_;
-};
 
 // Forwards one chunk's progress, offset by the simulations of the chunks before it.
 class ChunkSink final : public BatchSink {
@@ -171,113 +55,6 @@ class ChunkSink final : public BatchSink {
   const std::function<void(std::uint64_t, std::uint64_t)>* fn_;
   std::uint64_t before_, per_run_, total_;
 };
-
-// The resumable state of a sweep: the finished chunks (their exact means, as bit patterns) and
-// the batch state of at most one unfinished chunk.
-struct SweepState {
-  std::vector<bool> done;  // per chunk
-  Eigen::Index current = -1;
-  std::uint64_t current_runs = 0;
-  std::string current_state;
-};
-
-constexpr std::string_view kStateTag = "parley-sweep-state 1";
-
-void append_u64(std::string& text, std::uint64_t v) {
-  text += ' ';
-  text += std::to_string(v);
-}
-
-// Encodes `state` with the means and ok counts of its finished chunks.
-std::string encode_sweep_state(const SweepState& state, const SweepResult& result,
-                               std::uint64_t runs) {
-  const Eigen::Index samples = result.means.rows(), metrics = result.means.cols();
-  std::string text(kStateTag);
-  append_u64(text, static_cast<std::uint64_t>(samples));
-  append_u64(text, static_cast<std::uint64_t>(metrics));
-  append_u64(text, runs);
-  text += '\n';
-  for (size_t c = 0; c < state.done.size(); ++c) {
-    if (!state.done[c]) continue;
-    text += 'c';
-    append_u64(text, c);
-    text += '\n';
-    const auto first = static_cast<Eigen::Index>(c) * kChunk;
-    for (Eigen::Index s = first; s < std::min(first + kChunk, samples); ++s) {
-      text += std::to_string(result.ok[static_cast<size_t>(s)]);
-      for (Eigen::Index k = 0; k < metrics; ++k) {
-        std::uint64_t bits = 0;
-        const double v = result.means(s, k);
-        std::memcpy(&bits, &v, sizeof bits);
-        append_u64(text, bits);
-      }
-      text += '\n';
-    }
-  }
-  if (state.current >= 0) {
-    text += 'u';
-    append_u64(text, static_cast<std::uint64_t>(state.current));
-    append_u64(text, state.current_runs);
-    append_u64(text, state.current_state.size());
-    text += '\n';
-    text += state.current_state;
-  }
-  text += "end\n";
-  return text;
-}
-
-// Reads the next whole number after spaces and newlines; throws on anything else.
-std::uint64_t read_u64(std::string_view text, size_t& pos) {
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n')) ++pos;
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), v);
-  if (ec != std::errc() || end == text.data() + pos)
-    throw std::runtime_error("the sweep checkpoint is damaged");
-  pos = static_cast<size_t>(end - text.data());
-  return v;
-}
-
-// Decodes encode_sweep_state()'s text into `state` and the finished chunks' rows of `result`.
-void decode_sweep_state(std::string_view text, std::uint64_t runs, SweepState& state,
-                        SweepResult& result) {
-  const Eigen::Index samples = result.means.rows(), metrics = result.means.cols();
-  const auto bad = [] { throw std::runtime_error("the sweep checkpoint does not fit this sweep"); };
-  if (text.substr(0, kStateTag.size()) != kStateTag) bad();
-  size_t pos = kStateTag.size();
-  if (read_u64(text, pos) != static_cast<std::uint64_t>(samples) ||
-      read_u64(text, pos) != static_cast<std::uint64_t>(metrics) || read_u64(text, pos) != runs)
-    bad();
-  for (;;) {
-    while (pos < text.size() && text[pos] == '\n') ++pos;
-    if (pos >= text.size()) bad();
-    const char kind = text[pos++];
-    if (kind == 'e') return;  // "end"
-    const std::uint64_t c = read_u64(text, pos);
-    if (c >= state.done.size()) bad();
-    if (kind == 'c') {
-      state.done[c] = true;
-      const auto first = static_cast<Eigen::Index>(c) * kChunk;
-      for (Eigen::Index s = first; s < std::min(first + kChunk, samples); ++s) {
-        result.ok[static_cast<size_t>(s)] = read_u64(text, pos);
-        for (Eigen::Index k = 0; k < metrics; ++k) {
-          const std::uint64_t bits = read_u64(text, pos);
-          double v = 0.0;
-          std::memcpy(&v, &bits, sizeof v);
-          result.means(s, k) = v;
-        }
-      }
-    } else if (kind == 'u') {
-      state.current = static_cast<Eigen::Index>(c);
-      state.current_runs = read_u64(text, pos);
-      const std::uint64_t length = read_u64(text, pos);
-      if (pos >= text.size() || text[pos] != '\n' || text.size() - pos - 1 < length) bad();
-      state.current_state = std::string(text.substr(pos + 1, length));
-      pos += 1 + length;
-    } else {
-      bad();
-    }
-  }
-}
 
 // A copy of the scenario whose options after the original ones are samples [first, first + n)
 // of the plan: the base option with the varied paths appended as constants that always hold
@@ -523,7 +300,7 @@ class ChunkCheckpointer final : public BatchCheckpointer {
   std::function<void()> save_;
 };
 
-// One call of run_sweep: the samples cut into chunks of kChunk, each chunk one batch whose
+// One call of run_sweep: the samples cut into chunks of kSweepChunk, each chunk one batch whose
 // options are its samples, run either one after the other (each spread over the threads and
 // ranks by run blocks) or in parallel (one chunk per thread). Either way each sample's sums are
 // exact, so the split does not change a bit of the result.
@@ -540,7 +317,7 @@ class SweepRun {
         runs_(std::max<std::uint64_t>(1, spec.runs_per_sample)),
         root_(spec.rank == 0),
         ranks_(std::max(1, spec.ranks)),
-        chunks_((samples_ + kChunk - 1) / kChunk),
+        chunks_((samples_ + kSweepChunk - 1) / kSweepChunk),
         total_(static_cast<std::uint64_t>(samples_) * runs_) {
     result_.means.resize(samples_, static_cast<Eigen::Index>(catalog.final.size()));
     result_.ok.assign(static_cast<size_t>(samples_), 0);
@@ -566,7 +343,7 @@ class SweepRun {
 
  private:
   [[nodiscard]] Eigen::Index chunk_size(Eigen::Index c) const {
-    return std::min(kChunk, samples_ - c * kChunk);
+    return std::min(kSweepChunk, samples_ - c * kSweepChunk);
   }
 
   // Saves a checkpoint (rank 0) of every finished chunk and the batch state of the one under
@@ -593,12 +370,12 @@ class SweepRun {
   // batch, from `resume_runs` on.
   void run_chunk(Eigen::Index chunk, int inner_threads, BatchSink& sink, std::uint64_t resume_runs,
                  const std::string& resume_state, BatchCheckpointer* checkpointer) {
-    const Eigen::Index first = chunk * kChunk;
+    const Eigen::Index first = chunk * kSweepChunk;
     const Eigen::Index n = chunk_size(chunk);
     const Scenario sc = chunk_scenario(scenario_, plan_, spec_.base_option, first, n);
     const Rules rules = compile(sc);
     const RowFormat format(sc, rules, catalog_);
-    ChunkObserver observer(catalog_, n, inner_threads);
+    SweepSums observer(catalog_, n, inner_threads);
     BatchSpec batch;
     batch.runs = runs_;
     batch.seed = spec_.seed;
@@ -630,7 +407,7 @@ class SweepRun {
                                                      : 0;
       if (ranks_ > 1) from = mpi::broadcast(from);
       if (from == kSkip) continue;
-      const std::uint64_t before = static_cast<std::uint64_t>(c * kChunk) * runs_;
+      const std::uint64_t before = static_cast<std::uint64_t>(c * kSweepChunk) * runs_;
       const auto per_run = static_cast<std::uint64_t>(chunk_size(c));
       ChunkSink sink(&spec_.progress, before, per_run, total_);
       ChunkCheckpointer forward(state_, c, runs_, [&] { save_locked(false); });

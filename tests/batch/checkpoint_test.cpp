@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "engine/batch/bytes.hpp"
 #include "engine/batch/checkpoint.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/io/scenario_loader.hpp"
@@ -56,14 +57,24 @@ struct CountObserver final : RunObserver {
     for (auto v : sum) s += v;
     return s;
   }
+  static constexpr std::uint64_t kMagic = magic_word("TCOUNT1");
   [[nodiscard]] std::string save() const override {
-    return std::to_string(total_count()) + " " + std::to_string(total_sum());
+    std::string out;
+    ByteWriter w(out);
+    w.u64(kMagic);
+    w.u64(total_count());
+    w.u64(total_sum());
+    return out;
   }
-  void merge_saved(std::string_view state) override {
-    const std::string s(state);
-    const size_t space = s.find(' ');
-    merged_count += std::stoull(s.substr(0, space));
-    merged_sum += std::stoull(s.substr(space + 1));
+  [[nodiscard]] bool merge_saved(std::string_view state) override {
+    ByteReader r(state);
+    r.expect(kMagic);
+    const std::uint64_t c = r.u64();
+    const std::uint64_t s = r.u64();
+    if (!r.done()) return false;
+    merged_count += c;
+    merged_sum += s;
+    return true;
   }
 };
 
@@ -111,16 +122,17 @@ TEST_CASE("MetricStats save and load are exact", "[batch][resume]") {
   MetricStats s(0, 100, false, 50), t(0, 100, false, 50);
   for (int k = 0; k < 1000; ++k) s.add(k * 0.137);
   std::string bytes;
-  s.save(bytes);
-  std::string_view in = bytes;
+  ByteWriter w(bytes);
+  s.save(w);
+  ByteReader in(bytes);
   REQUIRE(t.load(in));
-  REQUIRE(in.empty());
+  REQUIRE(in.done());
   REQUIRE(t.count() == s.count());
   REQUIRE(t.mean() == s.mean());
   REQUIRE(t.sd() == s.sd());
   REQUIRE(t.quantile(0.3) == s.quantile(0.3));
   // A truncated state is refused and leaves the accumulator as it was.
-  std::string_view cut = std::string_view(bytes).substr(0, bytes.size() - 3);
+  ByteReader cut(std::string_view(bytes).substr(0, bytes.size() - 3));
   MetricStats u;
   REQUIRE_FALSE(u.load(cut));
   REQUIRE(u.count() == 0);
@@ -144,6 +156,45 @@ TEST_CASE("checkpoint files round-trip and damage is detected", "[batch][resume]
   REQUIRE_FALSE(decode_checkpoint(damaged).has_value());
   REQUIRE_FALSE(decode_checkpoint(bytes.substr(0, bytes.size() - 1)).has_value());
   REQUIRE_FALSE(decode_checkpoint("").has_value());
+}
+
+TEST_CASE("a checkpoint of another format is refused on resume with its own message",
+          "[batch][resume]") {
+  Checkpoint c;
+  c.fingerprint = "seed: 1\n";
+  c.runs_done = 32;
+  c.files = {{"a.csv", 0}};
+  c.state = "STATE";
+  const std::string current = encode_checkpoint(c);
+  REQUIRE(current.rfind("parley checkpoint 2\n", 0) == 0);
+  REQUIRE_FALSE(is_other_checkpoint_format(current));
+  // What an earlier parley wrote: the same container under format 1, its states in text.
+  std::string earlier = current;
+  earlier[18] = '1';
+  REQUIRE(is_other_checkpoint_format(earlier));
+  REQUIRE_FALSE(decode_checkpoint(earlier).has_value());
+  REQUIRE_FALSE(is_other_checkpoint_format("stale checkpoint"));
+  REQUIRE_FALSE(is_other_checkpoint_format("parley checkpoint 1 with no end of line"));
+
+  BatchFingerprint fp;
+  fp.add("seed", "1");
+  for (const bool damaged : {false, true}) {
+    test::TempDir dir;
+    write_text(dir.path() / ".checkpoint", damaged ? current.substr(0, 30) : earlier);
+    ResumableOutput out(dir.str(), {"a.csv"}, fp);
+    std::string error;
+    REQUIRE(out.open(true, error) == 2);
+    CHECK((error.find("written by another version of parley") != std::string::npos) == !damaged);
+    CHECK((error.find("is damaged") != std::string::npos) == damaged);
+    CHECK(error.find("run without --resume") != std::string::npos);
+  }
+  // Without --resume it is discarded like any leftover of an unfinished batch.
+  test::TempDir dir;
+  write_text(dir.path() / ".checkpoint", earlier);
+  ResumableOutput fresh(dir.str(), {"a.csv"}, fp);
+  std::string error;
+  REQUIRE(fresh.open(false, error) == 0);
+  REQUIRE_FALSE(fs::exists(dir.path() / ".checkpoint"));
 }
 
 TEST_CASE("a fingerprint lists what differs", "[batch][resume]") {

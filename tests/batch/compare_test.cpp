@@ -3,10 +3,14 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "engine/batch/batch_state.hpp"
+#include "engine/batch/bytes.hpp"
 #include "engine/batch/compare.hpp"
+#include "engine/batch/given.hpp"
 #include "engine/core/rng.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
@@ -240,6 +244,76 @@ TEST_CASE("paired sums merge and reload exactly, in any order", "[compare]") {
   CHECK(untouched.summary(0, 0).n == 0);
 }
 
+TEST_CASE("paired sums states carry any 128-bit sum, merged into an empty accumulator",
+          "[compare][resume]") {
+  const MetricCatalog c = two_metrics();
+  const Int128 two64 = static_cast<Int128>(1) << 64;
+  // A state by hand: the header of a real one (magic word, 1 option, 2 metrics), then sums no
+  // batch reaches (negative, beyond 2^64).
+  std::string state = PairedAccumulator(c, 1).save().substr(0, 24);
+  const PairedSums want[2] = {{5, 2, 1, -two64 - 3, two64 * 7, (two64 << 60) + 1},
+                              {1, 0, 1, -1, 0, two64 - 1}};
+  ByteWriter w(state);
+  for (const PairedSums& p : want) {
+    w.u64(p.n);
+    w.u64(p.greater);
+    w.u64(p.ties);
+    w.i128(p.base);
+    w.i128(p.option);
+    w.i128(p.diff_sq);
+  }
+  PairedAccumulator acc(c, 1);
+  REQUIRE(acc.merge_saved(state));
+  for (size_t k = 0; k < 2; ++k) {
+    CHECK(acc.sums(0, k).n == want[k].n);
+    CHECK(acc.sums(0, k).ties == want[k].ties);
+    CHECK(acc.sums(0, k).base == want[k].base);
+    CHECK(acc.sums(0, k).option == want[k].option);
+    CHECK(acc.sums(0, k).diff_sq == want[k].diff_sq);
+  }
+  CHECK(acc.save() == state);
+
+  // Real pairs far apart, their sums doubled through save and merge_saved past 2^64.
+  PairedAccumulator big(c, 1);
+  for (int k = 0; k < 10; ++k) big.add(0, output(0.0, -1.0), output(10.0, 6.0));
+  for (int k = 0; k < 40; ++k) REQUIRE(big.merge_saved(big.save()));
+  REQUIRE(big.sums(0, 0).n == (std::uint64_t{10} << 40));
+  REQUIRE(big.sums(0, 0).option > two64);
+  REQUIRE(big.sums(0, 0).diff_sq > (two64 << 40));
+  PairedAccumulator empty(c, 1);
+  REQUIRE(empty.merge_saved(big.save()));
+  CHECK(empty.save() == big.save());
+  CHECK(empty.summary(0, 1).diff_mean == big.summary(0, 1).diff_mean);
+}
+
+TEST_CASE("a paired sums state of another kind, cut short or too long adds nothing",
+          "[compare][resume]") {
+  const MetricCatalog c = two_metrics();
+  PairedAccumulator acc(c, 1);
+  acc.add(0, output(1.0, 2.0), output(3.0, 4.0));
+  const std::string state = acc.save();
+  const auto refused = [&](const std::string& bad) {
+    CompareObserver observer(c, 1, 1);
+    const bool merged = observer.merge_saved(bad);
+    return !merged && !observer.ok() && observer.total().sums(0, 0).n == 0;
+  };
+  CompareObserver good(c, 1, 1);
+  REQUIRE(good.merge_saved(state));
+  REQUIRE(good.ok());
+  REQUIRE(good.total().save() == state);
+  std::string magic = state;
+  magic[6] = '1';  // "PPAIRS1"
+  CHECK(refused(magic));
+  for (size_t cut = 0; cut < state.size(); ++cut) {
+    INFO("cut at " << cut);
+    REQUIRE(refused(state.substr(0, cut)));
+  }
+  CHECK(refused(state + '\0'));
+  CHECK(refused("parley-paired-sums 1 1 2\n1 1 0 5 6 1\n1 0 1 2 2 0\n"));  // the old text
+  PairedAccumulator other_shape(c, 2);
+  CHECK_FALSE(other_shape.merge_saved(state));
+}
+
 TEST_CASE("a comparison pairs run k of the baseline with run k of each option", "[compare]") {
   const Scenario sc = mini_scenario();
   const Rules rules = compile(sc);
@@ -341,4 +415,106 @@ TEST_CASE("metric patterns select by glob", "[compare]") {
   REQUIRE(some.size() == 1 + 2 * 3);  // issue.aid, utility.X and utility.X.mean for 3 actors
   CHECK(catalog.final[some[0]].name == "issue.aid");  // catalogue order, not pattern order
   CHECK(select_metrics(catalog, "", unmatched).size() == catalog.final.size());
+}
+
+namespace {
+
+// Keeps every checkpoint's state by the runs it covers.
+struct CompareSaves final : BatchCheckpointer {
+  std::map<std::uint64_t, std::string> at;
+  void save(std::uint64_t runs_done, std::string_view state) override {
+    at[runs_done] = std::string(state);
+  }
+};
+
+Condition aid_condition(const Scenario& sc) {
+  ParseError err;
+  auto c = parse_condition("issue.aid > 40", sc.ids(), err);
+  REQUIRE(c);
+  return *c;
+}
+
+constexpr std::uint64_t kComparedRuns = 100 * kBatchBlock + 5;
+
+// A comparison of options 1 and 2 with --given, from `resume_runs` and `resume_state` on.
+struct GivenComparison {
+  CompareResult result;
+  std::string given;  // the GivenObserver's state at the end
+};
+GivenComparison compare_given(const Scenario& sc, const Rules& rules, const MetricCatalog& catalog,
+                              std::uint64_t resume_runs, const std::string& resume_state,
+                              BatchCheckpointer* checkpointer) {
+  GivenObserver given(aid_condition(sc), catalog, rules.turns, 3, 2, true);
+  CompareSpec spec;
+  // More blocks than the writer's window: the first checkpoint then falls inside the batch.
+  spec.runs = kComparedRuns;
+  spec.seed = 9;
+  spec.threads = 2;
+  spec.options = {1, 2};
+  spec.also = &given;
+  spec.checkpointer = checkpointer;
+  spec.checkpoint_seconds = 0.0;
+  spec.resume_runs = resume_runs;
+  spec.resume_state = resume_state;
+  CompareResult result = run_compare(sc, rules, catalog, spec);
+  return {std::move(result), given.save()};
+}
+
+// `state` (a comparison's batch state) with byte `at` of its observer state flipped.
+std::string with_observer_byte_flipped(const std::string& state, size_t at) {
+  BatchState st = decode_state(state, {});
+  REQUIRE(st.observers.size() == 1);
+  REQUIRE(at < st.observers[0].size());
+  st.observers[0][at] ^= 0x01;
+  return encode_state(st);
+}
+
+}  // namespace
+
+TEST_CASE("a comparison with --given resumed from a checkpoint equals an uninterrupted one",
+          "[compare][given][resume]") {
+  const Scenario sc = mini_scenario();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const GivenComparison whole = compare_given(sc, rules, catalog, 0, {}, nullptr);
+  CompareSaves saves;
+  const GivenComparison checked = compare_given(sc, rules, catalog, 0, {}, &saves);
+  REQUIRE(checked.result.sums.save() == whole.result.sums.save());
+  REQUIRE(saves.at.size() >= 2);  // one inside the batch at least, and the final one
+  for (const auto& [runs, state] : saves.at) {
+    INFO("resumed after " << runs << " runs");
+    const GivenComparison resumed = compare_given(sc, rules, catalog, runs, state, nullptr);
+    CHECK(resumed.result.sums.save() == whole.result.sums.save());
+    CHECK(resumed.result.failed == whole.result.failed);
+    CHECK(resumed.given == whole.given);
+  }
+}
+
+TEST_CASE("a comparison refuses a checkpoint whose observer states are damaged",
+          "[compare][given][resume]") {
+  const Scenario sc = mini_scenario();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  CompareSaves saves;
+  (void)compare_given(sc, rules, catalog, 0, {}, &saves);
+  const auto& [runs, state] = *saves.at.begin();
+  REQUIRE(runs < kComparedRuns);
+  // The magic word of the two observers' envelope, of the comparison's sums (nested after the
+  // envelope's magic and the length of the first state) and of the --given state (after the
+  // first state and the second one's length).
+  const BatchState st = decode_state(state, {});
+  const std::string_view both = st.observers[0];
+  ByteReader r(both);
+  (void)r.u64();
+  const size_t first_length = r.bytes().size();
+  for (const size_t at : {size_t{0}, size_t{16}, 16 + first_length + 8}) {
+    INFO("byte " << at << " of the observers' state");
+    const std::string bad = with_observer_byte_flipped(state, at);
+    REQUIRE_THROWS_WITH(compare_given(sc, rules, catalog, runs, bad, nullptr), kUnfitState);
+  }
+  // Cut short: the envelope's length no longer matches.
+  BatchState cut = decode_state(state, {});
+  cut.observers[0].pop_back();
+  REQUIRE_THROWS_WITH(compare_given(sc, rules, catalog, runs, encode_state(cut), nullptr),
+                      kUnfitState);
 }

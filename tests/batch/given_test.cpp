@@ -107,7 +107,7 @@ TEST_CASE("given statistics do not depend on workers or on a split through a sav
     observe_runs(rules, catalog, {0, 1, 2}, 0, 20, 2, first);
     observe_runs(rules, catalog, {0, 1, 2}, 20, 33, 1, first);
     GivenObserver second(given, catalog, rules.turns, 3, 3, paired);
-    second.merge_saved(first.save());
+    REQUIRE(second.merge_saved(first.save()));
     REQUIRE(second.ok());
     observe_runs(rules, catalog, {0, 1, 2}, 33, 64, 0, second);
     CHECK(second.save() == whole.save());
@@ -119,7 +119,7 @@ TEST_CASE("given statistics do not depend on workers or on a split through a sav
     GivenObserver third(given, catalog, rules.turns, 3, 1, paired);
     std::string bad = first.save();
     bad.resize(bad.size() - 3);
-    third.merge_saved(bad);
+    CHECK_FALSE(third.merge_saved(bad));
     CHECK_FALSE(third.ok());
     CHECK(third.save() == GivenObserver(given, catalog, rules.turns, 3, 1, paired).save());
   }
@@ -159,4 +159,73 @@ TEST_CASE("compare given: paired sums over the runs in which it held in both arm
   CHECK(totals.paired.save() == by_hand.save());
   const std::string csv = given_compare_csv({"baseline", "engage", "hardline"}, totals);
   CHECK(csv.rfind("option,runs,held,share,share_low,share_high,both\nbaseline,80,", 0) == 0);
+}
+
+TEST_CASE("given states carry sums beyond 64 bits into an empty observer",
+          "[batch][given][resume]") {
+  const Scenario sc = mini_scenario();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const Condition given = condition(sc, kCondition);
+  for (const bool paired : {false, true}) {
+    INFO("paired " << paired);
+    GivenObserver big(given, catalog, rules.turns, 3, 2, paired);
+    observe_runs(rules, catalog, {0, 1, 2}, 0, 16, 1, big);
+    // 2^40 copies of the 16 runs: counts near 2^44, sums of squares far beyond 2^64.
+    for (int k = 0; k < 40; ++k) REQUIRE(big.merge_saved(big.save()));
+    const Int128 two64 = static_cast<Int128>(1) << 64;
+    if (paired) {
+      const GivenCompareTotals t = big.compare_totals();
+      REQUIRE(t.shares[0].runs == (std::uint64_t{16} << 40));
+      bool beyond = false;
+      for (size_t slot = 0; slot < 2; ++slot)
+        for (size_t k = 0; k < catalog.final.size(); ++k)
+          beyond = beyond || t.paired.sums(slot, k).option > two64;
+      REQUIRE(beyond);
+    } else {
+      REQUIRE(big.run_totals().shares[1].runs == (std::uint64_t{16} << 40));
+    }
+    GivenObserver empty(given, catalog, rules.turns, 3, 1, paired);
+    REQUIRE(empty.merge_saved(big.save()));
+    CHECK(empty.save() == big.save());
+    if (!paired) {
+      const std::vector<std::string> names{"baseline", "engage", "hardline"};
+      CHECK(summary_given_csv(catalog, names, empty.run_totals()) ==
+            summary_given_csv(catalog, names, big.run_totals()));
+    }
+  }
+}
+
+TEST_CASE("a given state of another kind, shape or length adds nothing", "[batch][given][resume]") {
+  const Scenario sc = mini_scenario();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const Condition given = condition(sc, kCondition);
+  for (const bool paired : {false, true}) {
+    INFO("paired " << paired);
+    GivenObserver source(given, catalog, rules.turns, 3, 1, paired);
+    observe_runs(rules, catalog, {0, 1, 2}, 0, 24, 0, source);
+    const std::string state = source.save();
+    const std::string empty_state = GivenObserver(given, catalog, rules.turns, 3, 1, paired).save();
+    const auto refused = [&](const std::string& bad) {
+      GivenObserver o(given, catalog, rules.turns, 3, 1, paired);
+      const bool merged = o.merge_saved(bad);
+      return !merged && !o.ok() && o.save() == empty_state;
+    };
+    std::string magic = state;
+    magic[6] = '1';  // "PGIVEN1", the format before this one
+    CHECK(refused(magic));
+    for (size_t cut = 0; cut < state.size(); cut += 13) {
+      INFO("cut at " << cut);
+      REQUIRE(refused(state.substr(0, cut)));
+    }
+    CHECK(refused(state + '\0'));
+    // A state of another kind: a comparison's paired sums.
+    CHECK(refused(PairedAccumulator(catalog, 2).save()));
+    // Another number of arms, or the other mode.
+    GivenObserver two_arms(given, catalog, rules.turns, 2, 1, paired);
+    CHECK_FALSE(two_arms.merge_saved(state));
+    GivenObserver other_mode(given, catalog, rules.turns, 3, 1, !paired);
+    CHECK_FALSE(other_mode.merge_saved(state));
+  }
 }

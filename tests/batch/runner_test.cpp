@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/bytes.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/core/rng.hpp"
 #include "engine/sim/compile.hpp"
@@ -310,8 +311,9 @@ TEST_CASE("batch statistics are those of every run added one by one", "[batch][s
   }
   const auto bytes = [](const OptionStats& s) {
     std::string b;
-    for (const MetricStats& m : s.final) m.save(b);
-    for (const MetricStats& m : s.per_turn) m.save(b);
+    ByteWriter w(b);
+    for (const MetricStats& m : s.final) m.save(w);
+    for (const MetricStats& m : s.per_turn) m.save(w);
     return b;
   };
   for (const int threads : {1, 2, 3}) {

@@ -5,10 +5,23 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/bytes.hpp"
 #include "engine/batch/stats.hpp"
 #include "engine/core/rng.hpp"
 
 using parley::MetricStats;
+
+namespace {
+
+// The accumulator's whole state, as a checkpoint saves it.
+std::string saved(const MetricStats& m) {
+  std::string out;
+  parley::ByteWriter w(out);
+  m.save(w);
+  return out;
+}
+
+}  // namespace
 
 TEST_CASE("mean and sd match a direct computation", "[stats]") {
   MetricStats s(0, 100, false, 1000);
@@ -166,11 +179,8 @@ TEST_CASE("add_values leaves the state add leaves, bit for bit", "[stats][batch]
     // Bursts of 32 rows, as a batch block, and a shorter last one.
     for (size_t row = 0; row < v.size() / 2; row += 32)
       burst.add_values(&v[2 * row], std::min<size_t>(32, v.size() / 2 - row), 2);
-    std::string a, b;
-    one.save(a);
-    burst.save(b);
     REQUIRE(burst.count() == one.count());
-    REQUIRE(a == b);
+    REQUIRE(saved(one) == saved(burst));
   }
 }
 
@@ -178,13 +188,53 @@ TEST_CASE("add_values of nothing changes nothing; the first burst sets min and m
           "[stats][batch]") {
   MetricStats s(-1, 1, false, 10), t(-1, 1, false, 10);
   s.add_values(nullptr, 0, 1);
-  std::string a, b;
-  s.save(a);
-  t.save(b);
-  REQUIRE(a == b);
+  REQUIRE(saved(s) == saved(t));
   const double v[] = {0.5, -0.25, 0.75};
   s.add_values(v, 3, 1);
   REQUIRE(s.count() == 3);
   REQUIRE(s.quantile(0.0) == -0.25);
   REQUIRE(s.quantile(1.0) == 0.75);
+}
+
+TEST_CASE("a saved accumulator loads bit for bit, any 128-bit sums included", "[stats][batch]") {
+  // Sums no batch reaches (negative, beyond 2^64): the encoding carries whatever they hold.
+  const parley::Int128 two64 = static_cast<parley::Int128>(1) << 64;
+  std::string bytes;
+  parley::ByteWriter w(bytes);
+  w.f64(0.0);
+  w.f64(10.0);
+  w.u64(0);  // continuous
+  w.u64(3);
+  w.f64(1.0);
+  w.f64(9.0);
+  w.i128(-two64 - 5);
+  w.i128((two64 << 62) + 3);
+  w.u64(4);
+  w.u64s(std::vector<std::uint64_t>{1, 1, 0, 1});
+  MetricStats s;
+  parley::ByteReader r(bytes);
+  REQUIRE(s.load(r));
+  REQUIRE(r.done());
+  REQUIRE(s.count() == 3);
+  REQUIRE(s.bins().size() == 4);
+  REQUIRE(saved(s) == bytes);
+  REQUIRE(s.same_shape(MetricStats(0, 10, false, 4)));
+  REQUIRE_FALSE(s.same_shape(MetricStats(0, 10, false, 5)));
+  REQUIRE_FALSE(s.same_shape(MetricStats(0, 10, true, 4)));
+  // Cut anywhere: refused, and the accumulator is left as it was.
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    MetricStats u(0, 1, false, 2);
+    parley::ByteReader part(std::string_view(bytes).substr(0, cut));
+    REQUIRE_FALSE(u.load(part));
+    REQUIRE(saved(u) == saved(MetricStats(0, 1, false, 2)));
+  }
+  // No bins, or more bins than the input holds.
+  for (const std::uint64_t bins : {std::uint64_t{0}, std::uint64_t{5}}) {
+    std::string bad = bytes;
+    bad[80] = static_cast<char>(bins);  // the low byte of the bin count
+    MetricStats u;
+    parley::ByteReader part(bad);
+    INFO(bins << " bins");
+    REQUIRE_FALSE(u.load(part));
+  }
 }

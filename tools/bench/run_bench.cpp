@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/batch/bytes.hpp"
 #include "engine/batch/runner.hpp"
 #include "engine/io/scenario_loader.hpp"
 #include "engine/sim/compile.hpp"
@@ -79,11 +80,12 @@ void BM_SaveLoadStats(benchmark::State& state) {
   std::int64_t total = 0;
   for (auto _ : state) {
     bytes.clear();
-    for (const parley::MetricStats& m : stats.final) m.save(bytes);
-    for (const parley::MetricStats& m : stats.per_turn) m.save(bytes);
-    std::string_view in = bytes;
+    parley::ByteWriter w(bytes);
+    for (const parley::MetricStats& m : stats.final) m.save(w);
+    for (const parley::MetricStats& m : stats.per_turn) m.save(w);
+    parley::ByteReader in(bytes);
     parley::MetricStats m;
-    while (!in.empty())
+    while (!in.at_end())
       if (!m.load(in)) state.SkipWithError("load failed");
     total += static_cast<std::int64_t>(bytes.size());
   }
