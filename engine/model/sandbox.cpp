@@ -7,15 +7,6 @@
 
 namespace parley {
 
-namespace {
-
-inline double closeness(double q, double x, double exponent) noexcept {
-  const double c = 1.0 - std::abs(q - x) / 100.0;
-  return exponent == 1.0 ? c : std::pow(c, exponent);
-}
-
-}  // namespace
-
 void Sandbox::load(const Rules& rules, const State& s) {
   const FlatLayout& l = rules.flat().layout;
   layout_ = &l;
@@ -118,10 +109,9 @@ void Sandbox::apply(const Rules& rules, const Params& p, std::int32_t m) {
 }
 
 bool Sandbox::available(const Rules& rules, int option, std::int32_t m) const noexcept {
-  if (rules.options[static_cast<size_t>(option)].forbids(m, turn_ + 1)) return false;
-  const double since = (turn_ + 1) - v_[static_cast<size_t>(layout_->last_turn + m)];
-  if (since <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
-  return requirement_holds(rules, m);
+  return move_available(rules, rules.options[static_cast<size_t>(option)], m, turn_ + 1,
+                        v_[static_cast<size_t>(layout_->last_turn + m)],
+                        [&] { return requirement_holds(rules, m); });
 }
 
 bool Sandbox::requirement_holds(const Rules& rules, std::int32_t m) const noexcept {
@@ -172,18 +162,8 @@ double Sandbox::utility(int i) const noexcept {
 }
 
 double Sandbox::full_utility(int i) const noexcept {
-  // A changed risk changes every term: recompute in full.
-  const FlatLayout& l = *layout_;
-  const double* v = v_.data();
-  const double exponent = 1.0 + v[l.risk + i];
-  double num = 0.0, den = 0.0;
-  for (int j = 0; j < issues_; ++j) {
-    const double w = v[l.salience_at(i, j)];
-    if (w == 0.0) continue;
-    num += w * closeness(v[l.issue + j], v[l.position_at(i, j)], exponent);
-    den += w;
-  }
-  return den > 0.0 ? num / den : 0.0;
+  // A changed risk changes every term: recompute in full, on the sandbox's values.
+  return utility_at(*layout_, v_.data(), i);
 }
 
 inline Sandbox::Term Sandbox::term(int i, std::int32_t j, double exponent) const noexcept {

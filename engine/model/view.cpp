@@ -41,23 +41,13 @@ void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept 
   for (const auto& [slot, id] : opt.later) set(s, slot, p.values[static_cast<size_t>(id)]);
 }
 
-namespace {
-
-// The utility of one issue: closeness of the status quo to the actor's position, bent by risk.
-inline double closeness(double q, double x, double exponent) noexcept {
-  const double c = 1.0 - std::abs(q - x) / 100.0;
-  return exponent == 1.0 ? c : std::pow(c, exponent);
-}
-
-}  // namespace
-
-double utility(const State& s, int i) noexcept {
-  const int actors = s.actors(), issues = s.issues();
-  const double exponent = 1.0 + s.risk[i];
+double utility_at(const FlatLayout& l, const double* v, int i) noexcept {
+  const int actors = l.actors, issues = l.issues;
+  const double exponent = 1.0 + v[l.risk + i];
   // Actor i's row of the actor x issue blocks: one value per column, `actors` apart.
-  const double* salience = s.salience.data() + i;
-  const double* position = s.position.data() + i;
-  const double* status_quo = s.status_quo.data();
+  const double* salience = v + l.salience_at(i, 0);
+  const double* position = v + l.position_at(i, 0);
+  const double* status_quo = v + l.issue;
   double num = 0.0, den = 0.0;
   for (int j = 0; j < issues; ++j, salience += actors, position += actors) {
     const double w = *salience;
@@ -74,9 +64,9 @@ namespace {
 // conditions looked up by the caller, once for a series of moves.
 inline bool available_at(const Rules& rules, const OptionRules& opt, const FlatRules& flat,
                          std::int32_t m, const State& s) noexcept {
-  if (opt.forbids(m, s.turn)) return false;
-  if (s.turn - s.last_turn[m] <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
-  return holds_on(flat, flat.requirement[static_cast<size_t>(m)], s);
+  return move_available(rules, opt, m, s.turn, s.last_turn[m], [&] {
+    return holds_on(flat, flat.requirement[static_cast<size_t>(m)], s);
+  });
 }
 
 }  // namespace

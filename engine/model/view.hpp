@@ -3,6 +3,7 @@
 /// Reading and writing a State through the path grammar: conditions, effects, utility and move
 /// availability. (Move scoring tries hypothetical moves on a Sandbox, engine/model/sandbox.hpp.)
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -35,13 +36,40 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s
   return current;
 }
 
-/// Actor i's utility, in [0,1]: sum_j s_ij (1 - |q_j - x_ij|/100)^(1+r_i) / sum_j s_ij; 0 when
-/// all its saliences are 0.
-[[nodiscard]] double utility(const State& s, int i) noexcept;
+/// Closeness of status quo `q` to position `x` (both 0-100 points) bent by `exponent` (1 + risk,
+/// 0.1-2): (1 - |q - x|/100)^exponent, in [0,1]. The one formula of an issue's utility, used by
+/// utility(), the metrics and move scoring's sums alike.
+[[nodiscard]] inline double closeness(double q, double x, double exponent) noexcept {
+  const double c = 1.0 - std::abs(q - x) / 100.0;
+  return exponent == 1.0 ? c : std::pow(c, exponent);
+}
+
+/// Actor i's utility, in [0,1], from flat values `v` laid out by `l` (a State's values, or a
+/// copy in the same layout): sum_j s_ij closeness(q_j, x_ij, 1 + r_i) / sum_j s_ij over the
+/// issues with s_ij != 0, in issue order; 0 when all its saliences are 0.
+[[nodiscard]] double utility_at(const FlatLayout& l, const double* v, int i) noexcept;
+
+/// Actor i's utility in the state (utility_at on its values).
+[[nodiscard]] inline double utility(const State& s, int i) noexcept {
+  return utility_at(s.layout, s.values.data(), i);
+}
 /// The changes of an option that starts later (OptionRules::from): when the state's turn is
 /// the option's `from`, applies its `later` values in order (clamped); otherwise does nothing.
 /// begin_turn calls it at the start of every turn, before drift.
 void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept;
+
+/// The one availability rule: move `m` is available at turn `turn` for option `opt` when the
+/// option does not forbid it then, it was last made (`last_turn`, a turn number or
+/// State::kNever) more than its cooldown ago, and `requirement_holds()` is true (called only
+/// when the rest passes). Used on a State (available) and on move scoring's next-turn view.
+template <class Holds>
+[[nodiscard]] bool move_available(const Rules& rules, const OptionRules& opt, std::int32_t m,
+                                  int turn, double last_turn,
+                                  const Holds& requirement_holds) noexcept {
+  if (opt.forbids(m, turn)) return false;
+  if (turn - last_turn <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;
+  return requirement_holds();
+}
 
 /// Whether move `m` is available at the state's current turn for option `option`: not forbidden
 /// (OptionRules::forbids at this turn), off cooldown and its `requires` holds.
