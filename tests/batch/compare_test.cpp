@@ -19,23 +19,10 @@
 using namespace parley;
 using parley::test::metric_index;
 using parley::test::mini_scenario;
+using parley::test::two_metric_output;
+using parley::test::two_metrics;
 
 namespace {
-
-// A catalogue with one continuous metric on [0, 10] and one integer metric on [-1, 6].
-MetricCatalog two_metrics() {
-  MetricCatalog c;
-  c.final.push_back({"x", MetricKind::issue, 0, 0, 1, 0, 10, false});
-  c.final.push_back({"turns", MetricKind::settled, 0, 0, 1, -1, 6, true});
-  return c;
-}
-
-RunOutput output(double x, double turns, bool ok = true) {
-  RunOutput out;
-  out.final = {x, turns};
-  out.ok = ok;
-  return out;
-}
 
 // Pairs run k of the baseline (seed_base) with run k of `option` (seed_option), as a comparison
 // would with seed_base == seed_option; with different seeds the pairs share no draws.
@@ -75,10 +62,11 @@ TEST_CASE("paired summaries match a direct computation", "[compare]") {
   // Option 0 vs baseline: differences +1, +2, 0, -0.5 on x; turns 3 vs 3 (ties) throughout.
   const double base[4] = {5.0, 4.0, 6.0, 2.5};
   const double diff[4] = {1.0, 2.0, 0.0, -0.5};
-  for (int k = 0; k < 4; ++k) acc.add(0, output(base[k], 3), output(base[k] + diff[k], 3));
+  for (int k = 0; k < 4; ++k)
+    acc.add(0, two_metric_output(base[k], 3), two_metric_output(base[k] + diff[k], 3));
   // A pair with a failed run is left out of that option's sums.
-  acc.add(0, output(1.0, 3), output(9.0, 3, false));
-  acc.add(1, output(1.0, 0), output(2.0, 5));
+  acc.add(0, two_metric_output(1.0, 3), two_metric_output(9.0, 3, false));
+  acc.add(1, two_metric_output(1.0, 0), two_metric_output(2.0, 5));
 
   const PairedSummary s = acc.summary(0, 0);
   REQUIRE(s.n == 4);
@@ -216,8 +204,10 @@ TEST_CASE("paired sums merge and reload exactly, in any order", "[compare]") {
   PairedAccumulator all(c, 1), a(c, 1), b(c, 1);
   Rng rng(3, 3);
   for (int k = 0; k < 500; ++k) {
-    const RunOutput base = output(rng.uniform(0, 10), static_cast<double>(rng.below(8)) - 1);
-    const RunOutput opt = output(rng.uniform(0, 10), static_cast<double>(rng.below(8)) - 1);
+    const RunOutput base =
+        two_metric_output(rng.uniform(0, 10), static_cast<double>(rng.below(8)) - 1);
+    const RunOutput opt =
+        two_metric_output(rng.uniform(0, 10), static_cast<double>(rng.below(8)) - 1);
     all.add(0, base, opt);
     (k % 3 == 0 ? a : b).add(0, base, opt);
   }
@@ -275,7 +265,8 @@ TEST_CASE("paired sums states carry any 128-bit sum, merged into an empty accumu
 
   // Real pairs far apart, their sums doubled through save and merge_saved past 2^64.
   PairedAccumulator big(c, 1);
-  for (int k = 0; k < 10; ++k) big.add(0, output(0.0, -1.0), output(10.0, 6.0));
+  for (int k = 0; k < 10; ++k)
+    big.add(0, two_metric_output(0.0, -1.0), two_metric_output(10.0, 6.0));
   for (int k = 0; k < 40; ++k) REQUIRE(big.merge_saved(big.save()));
   REQUIRE(big.sums(0, 0).n == (std::uint64_t{10} << 40));
   REQUIRE(big.sums(0, 0).option > two64);
@@ -290,7 +281,7 @@ TEST_CASE("a paired sums state of another kind, cut short or too long adds nothi
           "[compare][resume]") {
   const MetricCatalog c = two_metrics();
   PairedAccumulator acc(c, 1);
-  acc.add(0, output(1.0, 2.0), output(3.0, 4.0));
+  acc.add(0, two_metric_output(1.0, 2.0), two_metric_output(3.0, 4.0));
   const std::string state = acc.save();
   const auto refused = [&](const std::string& bad) {
     CompareObserver observer(c, 1, 1);

@@ -17,23 +17,10 @@
 
 using namespace parley;
 using parley::test::mini_scenario;
+using parley::test::two_metric_output;
+using parley::test::two_metrics;
 
 namespace {
-
-// One continuous metric on [0, 10] and one integer metric on [-1, 6].
-MetricCatalog two_metrics() {
-  MetricCatalog c;
-  c.final.push_back({"x", MetricKind::issue, 0, 0, 1, 0, 10, false});
-  c.final.push_back({"turns", MetricKind::settled, 0, 0, 1, -1, 6, true});
-  return c;
-}
-
-RunOutput output(double x, double turns, bool ok = true) {
-  RunOutput out;
-  out.final = {x, turns};
-  out.ok = ok;
-  return out;
-}
 
 // Sums of three samples over a few runs on two workers; sample 2 always fails.
 SweepSums observed(const MetricCatalog& c) {
@@ -41,7 +28,8 @@ SweepSums observed(const MetricCatalog& c) {
   for (std::uint64_t run = 0; run < 6; ++run)
     sums.observe(
         static_cast<int>(run % 2), run,
-        {output(10.0, 6.0), output(0.1 * static_cast<double>(run), -1.0), output(5.0, 2.0, false)});
+        {two_metric_output(10.0, 6.0), two_metric_output(0.1 * static_cast<double>(run), -1.0),
+         two_metric_output(5.0, 2.0, false)});
   return sums;
 }
 
