@@ -123,6 +123,89 @@ std::size_t expected_size(const Explanation& e, std::size_t issues) {
   return n;
 }
 
+// One turn of explain.json: its timeline rows, choices and bargaining.
+void write_turn(JsonWriter& w, const ExplainedTurn& t) {
+  w.begin_object();
+  w.key("turn").value(t.turn);
+  w.key("timeline").begin_array();
+  for (const ExplainedTimelineRow& r : t.timeline) {
+    w.begin_object();
+    w.key("row").value(r.row);
+    w.key("line").value(r.line);
+    w.key("move").value(r.move);
+    w.key("actor").value(r.actor);
+    w.key("fired").value(r.fired);
+    w.key("outcome").value(r.outcome);
+    w.key("probability").value(r.probability);
+    if (r.draw >= 0.0)
+      w.key("draw").value(r.draw);
+    else
+      w.key("draw").value(nullptr);
+    w.key("why").value(r.why);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("choices").begin_array();
+  for (const ExplainedChoice& c : t.choices) write_choice(w, c);
+  w.end_array();
+  w.key("settle_rate").value(t.settle_rate);
+  w.key("bargaining").begin_array();
+  for (const ExplainedBargain& b : t.bargaining) {
+    w.begin_object();
+    w.key("issue").value(b.issue);
+    w.key("status_quo").value(b.status_quo);
+    w.key("outcome").value(b.outcome);
+    w.key("proposal").value(b.proposal);
+    if (b.veto) {
+      w.key("veto_window").begin_array();
+      w.value(b.veto_low);
+      w.value(b.veto_high);
+      w.end_array();
+    } else {
+      w.key("veto_window").value(nullptr);
+    }
+    w.key("new_status_quo").value(b.new_status_quo);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// One explained run of explain.json.
+void write_explanation(JsonWriter& w, const Scenario& sc, const Explanation& e) {
+  w.begin_object();
+  w.key("scenario").value(e.scenario);
+  w.key("option").value(e.option);
+  w.key("bargaining").value(e.bargaining);
+  w.key("seed").value(e.seed);
+  w.key("run").value(e.run);
+  w.key("turns").value(e.turns);
+  w.key("explained").begin_array();
+  for (const ExplainedTurn& t : e.turn) write_turn(w, t);
+  w.end_array();
+  w.key("events").begin_array();
+  for (const Event& ev : e.events) {
+    const Move& mv = sc.moves[static_cast<size_t>(ev.move)];
+    w.begin_object();
+    w.key("turn").value(ev.turn);
+    w.key("actor").value(sc.actors[static_cast<size_t>(mv.actor)].id);
+    w.key("move").value(mv.id);
+    w.key("by").value(ev.by_timeline ? "timeline" : "ai");
+    w.end_object();
+  }
+  w.end_array();
+  // null, not {}, without issues: as the file has always read.
+  if (sc.issues.empty()) {
+    w.key("final_status_quo").value(nullptr);
+  } else {
+    w.key("final_status_quo").begin_object();
+    for (size_t i = 0; i < sc.issues.size(); ++i)
+      w.key(sc.issues[i].id).value(e.final_state.status_quo[static_cast<Eigen::Index>(i)]);
+    w.end_object();
+  }
+  w.end_object();
+}
+
 }  // namespace
 
 std::string exact_number(double v) {
@@ -213,84 +296,7 @@ std::string explanation_json(const Scenario& sc, const std::vector<Explanation>&
   for (const Explanation& e : explanations) size += expected_size(e, sc.issues.size());
   JsonWriter w(1, size);
   w.begin_array();
-  for (const Explanation& e : explanations) {
-    w.begin_object();
-    w.key("scenario").value(e.scenario);
-    w.key("option").value(e.option);
-    w.key("bargaining").value(e.bargaining);
-    w.key("seed").value(e.seed);
-    w.key("run").value(e.run);
-    w.key("turns").value(e.turns);
-    w.key("explained").begin_array();
-    for (const ExplainedTurn& t : e.turn) {
-      w.begin_object();
-      w.key("turn").value(t.turn);
-      w.key("timeline").begin_array();
-      for (const ExplainedTimelineRow& r : t.timeline) {
-        w.begin_object();
-        w.key("row").value(r.row);
-        w.key("line").value(r.line);
-        w.key("move").value(r.move);
-        w.key("actor").value(r.actor);
-        w.key("fired").value(r.fired);
-        w.key("outcome").value(r.outcome);
-        w.key("probability").value(r.probability);
-        if (r.draw >= 0.0)
-          w.key("draw").value(r.draw);
-        else
-          w.key("draw").value(nullptr);
-        w.key("why").value(r.why);
-        w.end_object();
-      }
-      w.end_array();
-      w.key("choices").begin_array();
-      for (const ExplainedChoice& c : t.choices) write_choice(w, c);
-      w.end_array();
-      w.key("settle_rate").value(t.settle_rate);
-      w.key("bargaining").begin_array();
-      for (const ExplainedBargain& b : t.bargaining) {
-        w.begin_object();
-        w.key("issue").value(b.issue);
-        w.key("status_quo").value(b.status_quo);
-        w.key("outcome").value(b.outcome);
-        w.key("proposal").value(b.proposal);
-        if (b.veto) {
-          w.key("veto_window").begin_array();
-          w.value(b.veto_low);
-          w.value(b.veto_high);
-          w.end_array();
-        } else {
-          w.key("veto_window").value(nullptr);
-        }
-        w.key("new_status_quo").value(b.new_status_quo);
-        w.end_object();
-      }
-      w.end_array();
-      w.end_object();
-    }
-    w.end_array();
-    w.key("events").begin_array();
-    for (const Event& ev : e.events) {
-      const Move& mv = sc.moves[static_cast<size_t>(ev.move)];
-      w.begin_object();
-      w.key("turn").value(ev.turn);
-      w.key("actor").value(sc.actors[static_cast<size_t>(mv.actor)].id);
-      w.key("move").value(mv.id);
-      w.key("by").value(ev.by_timeline ? "timeline" : "ai");
-      w.end_object();
-    }
-    w.end_array();
-    // null, not {}, without issues: as the file has always read.
-    if (sc.issues.empty()) {
-      w.key("final_status_quo").value(nullptr);
-    } else {
-      w.key("final_status_quo").begin_object();
-      for (size_t i = 0; i < sc.issues.size(); ++i)
-        w.key(sc.issues[i].id).value(e.final_state.status_quo[static_cast<Eigen::Index>(i)]);
-      w.end_object();
-    }
-    w.end_object();
-  }
+  for (const Explanation& e : explanations) write_explanation(w, sc, e);
   w.end_array();
   std::string out = w.take();
   out += '\n';
