@@ -32,6 +32,14 @@ void observe_runs(const Rules& rules, const MetricCatalog& catalog, const std::v
   }
 }
 
+// The test scenario, its rules and metrics, and kCondition: what most tests below share.
+struct MiniGiven {
+  const Scenario sc = mini_scenario();
+  const Rules rules = compile(sc);
+  const MetricCatalog catalog = metric_catalog(sc);
+  const Condition given = condition(sc, kCondition);
+};
+
 }  // namespace
 
 TEST_CASE("the Wilson interval matches its textbook values and stays inside 0-1",
@@ -54,11 +62,8 @@ TEST_CASE("the Wilson interval matches its textbook values and stays inside 0-1"
   CHECK(empty.high == 1.0);
 }
 
-TEST_CASE("given statistics are those of the runs in which the condition held", "[batch][given]") {
-  const Scenario sc = mini_scenario();
-  const Rules rules = compile(sc);
-  const MetricCatalog catalog = metric_catalog(sc);
-  const Condition given = condition(sc, kCondition);
+TEST_CASE_METHOD(MiniGiven, "given statistics are those of the runs in which the condition held",
+                 "[batch][given]") {
   const std::vector<int> options{0, 1, 2};
   const std::uint64_t runs = 96;
 
@@ -91,12 +96,9 @@ TEST_CASE("given statistics are those of the runs in which the condition held", 
   CHECK(summary_given_csv(catalog, names, totals) == summary_given_csv(catalog, names, by_hand));
 }
 
-TEST_CASE("given statistics do not depend on workers or on a split through a saved state",
-          "[batch][given][determinism]") {
-  const Scenario sc = mini_scenario();
-  const Rules rules = compile(sc);
-  const MetricCatalog catalog = metric_catalog(sc);
-  const Condition given = condition(sc, kCondition);
+TEST_CASE_METHOD(MiniGiven,
+                 "given statistics do not depend on workers or on a split through a saved state",
+                 "[batch][given][determinism]") {
   const std::vector<std::string> names{"baseline", "engage", "hardline"};
   for (const bool paired : {false, true}) {
     INFO("paired " << paired);
@@ -125,12 +127,9 @@ TEST_CASE("given statistics do not depend on workers or on a split through a sav
   }
 }
 
-TEST_CASE("compare given: paired sums over the runs in which it held in both arms",
-          "[batch][given][compare]") {
-  const Scenario sc = mini_scenario();
-  const Rules rules = compile(sc);
-  const MetricCatalog catalog = metric_catalog(sc);
-  const Condition given = condition(sc, kCondition);
+TEST_CASE_METHOD(MiniGiven,
+                 "compare given: paired sums over the runs in which it held in both arms",
+                 "[batch][given][compare]") {
   GivenObserver observer(given, catalog, rules.turns, 3, 1, true);
   observe_runs(rules, catalog, {0, 1, 2}, 0, 80, 0, observer);
   const GivenCompareTotals totals = observer.compare_totals();
@@ -161,12 +160,8 @@ TEST_CASE("compare given: paired sums over the runs in which it held in both arm
   CHECK(csv.rfind("option,runs,held,share,share_low,share_high,both\nbaseline,80,", 0) == 0);
 }
 
-TEST_CASE("given states carry sums beyond 64 bits into an empty observer",
-          "[batch][given][resume]") {
-  const Scenario sc = mini_scenario();
-  const Rules rules = compile(sc);
-  const MetricCatalog catalog = metric_catalog(sc);
-  const Condition given = condition(sc, kCondition);
+TEST_CASE_METHOD(MiniGiven, "given states carry sums beyond 64 bits into an empty observer",
+                 "[batch][given][resume]") {
   for (const bool paired : {false, true}) {
     INFO("paired " << paired);
     GivenObserver big(given, catalog, rules.turns, 3, 2, paired);
@@ -196,11 +191,8 @@ TEST_CASE("given states carry sums beyond 64 bits into an empty observer",
   }
 }
 
-TEST_CASE("a given state of another kind, shape or length adds nothing", "[batch][given][resume]") {
-  const Scenario sc = mini_scenario();
-  const Rules rules = compile(sc);
-  const MetricCatalog catalog = metric_catalog(sc);
-  const Condition given = condition(sc, kCondition);
+TEST_CASE_METHOD(MiniGiven, "a given state of another kind, shape or length adds nothing",
+                 "[batch][given][resume]") {
   for (const bool paired : {false, true}) {
     INFO("paired " << paired);
     GivenObserver source(given, catalog, rules.turns, 3, 1, paired);
