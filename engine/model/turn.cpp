@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "engine/model/bargaining.hpp"
+#include "engine/model/influence.hpp"
 #include "engine/model/scoring.hpp"
 #include "engine/model/view.hpp"
 
@@ -26,12 +27,6 @@ void mark_made(State& s, std::int32_t m) {
   s.made.push_back(m);
 }
 
-// Another actor an actor likes (affinity > 0), and how much.
-struct Friend {
-  std::int32_t actor;
-  double like;
-};
-
 // Scratch buffers of the choices and the influence phase, one set per thread, so a turn allocates
 // nothing once warm. They carry no information from one call to the next, so results cannot
 // depend on the thread.
@@ -41,12 +36,7 @@ struct Scratch {
   std::vector<double> scores;
   std::vector<double> weights;
   std::vector<std::int32_t> chosen;  // moves picked this turn, in actor order
-  // The influence phase's: every actor's friends, actor by actor (actor i's end at
-  // friends_end[i]); every actor's voice on every issue; per actor its new position on an issue.
-  std::vector<Friend> friends;
-  std::vector<std::int32_t> friends_end;
-  std::vector<double> voices;
-  std::vector<double> shifted;
+  InfluenceScratch influence;
 };
 
 Scratch& scratch() {
@@ -353,77 +343,6 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, TurnDetail*
   }
 }
 
-// Every actor's friends (others it likes: affinity > 0) and how much it likes them, listed once
-// per turn, actor by actor: only friends pull, and the list spares the per-issue tests.
-void list_friends(const State& s, int actors, Scratch& w) {
-  const size_t most = static_cast<size_t>(actors) * static_cast<size_t>(actors);
-  if (w.friends.size() < most) w.friends.resize(most);
-  w.friends_end.resize(static_cast<size_t>(actors));
-  const double* affinity = s.affinity.data();
-  Friend* out = w.friends.data();
-  std::int32_t n = 0;
-  for (int i = 0; i < actors; ++i) {
-    for (int k = 0; k < actors; ++k) {
-      const double like = affinity[k * actors + i];  // column-major: row i likes column k
-      if (k != i && like > 0.0) out[n++] = Friend{k, like};
-    }
-    w.friends_end[static_cast<size_t>(i)] = n;
-  }
-}
-
-// Every actor's voice on every issue (capability x issue power x salience), laid out as the
-// state's actor x issue blocks.
-void load_voices(const State& s, int actors, int issues, std::vector<double>& voices) {
-  const size_t cells = static_cast<size_t>(actors) * static_cast<size_t>(issues);
-  voices.resize(cells);
-  double* voice = voices.data();
-  const double* power = s.power.data();
-  const double* salience = s.salience.data();
-  for (int k = 0; k < actors; ++k) {
-    const double capability = s.capability[k];
-    for (size_t c = static_cast<size_t>(k); c < cells; c += static_cast<size_t>(actors))
-      voice[c] = capability * power[c] * salience[c];
-  }
-}
-
-void update_positions_in_place(const Rules& rules, State& s) {
-  const double rate = model_value(s, ModelKey::influence_rate);
-  const int actors = rules.actors;
-  if (rate <= 0.0 || actors < 2) return;
-  Scratch& w = scratch();
-  list_friends(s, actors, w);
-  load_voices(s, actors, rules.issues, w.voices);
-  w.shifted.resize(static_cast<size_t>(actors));
-  // Plain loops over each issue's column: the matrices are a few actors wide, far below where a
-  // matrix product pays.
-  const Friend* friends = w.friends.data();
-  const std::int32_t* friends_end = w.friends_end.data();
-  double* shifted = w.shifted.data();
-  for (int j = 0; j < rules.issues; ++j) {
-    const double* voice = w.voices.data() + static_cast<ptrdiff_t>(j) * actors;
-    double* position = s.position.data() + static_cast<ptrdiff_t>(j) * actors;
-    double total = 0.0;
-    for (int k = 0; k < actors; ++k) total += voice[k];
-    const Friend* f = friends;
-    for (int i = 0; i < actors; ++i) {
-      const double xi = position[i];
-      const Friend* const end = friends + friends_end[i];
-      shifted[i] = xi;
-      // Normalising by everyone else's voice (not only friends') keeps weak liking a weak pull.
-      const double others = total - voice[i];
-      if (others <= 0.0) {
-        f = end;
-        continue;
-      }
-      double pull = 0.0;
-      for (; f != end; ++f) pull += f->like * voice[f->actor] * (position[f->actor] - xi);
-      shifted[i] = std::clamp(xi + rate * pull / others, 0.0, 100.0);
-    }
-    // Everyone moves from the same positions, so the update is written back afterwards.
-    for (int i = 0; i < actors; ++i) position[i] = shifted[i];
-  }
-}
-
 // The first half of the turn after s.turn, on `s` in place (see begin_turn): `turn` is the
 // stream of that turn, turn_rng(run, s.turn + 1).
 void open_turn(const Rules& rules, const Params& p, State& s, const Rng& turn, TurnDetail* detail) {
@@ -448,7 +367,7 @@ void close_turn(const Rules& rules, const Params& p, State& s, const Rng& turn, 
   PhaseRng choice_rng(turn, Phase::choices);
   choose_moves_in_place(rules, p, s, choice_rng, seats, detail);
   bargain_in_place(rules, p, s, detail);
-  update_positions_in_place(rules, s);
+  update_positions_in_place(s, model_value(s, ModelKey::influence_rate), scratch().influence);
 }
 
 }  // namespace
@@ -476,8 +395,8 @@ State bargain(const Rules& rules, const Params& p, State s, Rng& /*rng*/) {
   return s;
 }
 
-State update_positions(const Rules& rules, const Params& /*p*/, State s, Rng& /*rng*/) {
-  update_positions_in_place(rules, s);
+State update_positions(const Rules& /*rules*/, const Params& /*p*/, State s, Rng& /*rng*/) {
+  update_positions_in_place(s, model_value(s, ModelKey::influence_rate), scratch().influence);
   return s;
 }
 
