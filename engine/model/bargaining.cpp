@@ -20,22 +20,39 @@
 
 namespace parley {
 
-double compromise_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
-                     const Eigen::Ref<const Eigen::VectorXd>& s,
-                     const Eigen::Ref<const Eigen::VectorXd>& w) {
+namespace {
+
+// sum_i w_i s_i x_i / sum_i w_i s_i with w_i = weight(i), in one pass and without temporaries
+// (this runs once per issue per turn in the hot loop); the plain mean of x when the products
+// sum to 0. `s` holds x.size() saliences.
+template <class Weight>
+double compromise_of(const Eigen::Ref<const Eigen::VectorXd>& x, const double* s, Weight weight) {
   const Eigen::Index n = x.size();
   if (n == 0) return 0.0;
-  // One pass, no temporaries: this runs once per issue per turn in the hot loop.
   double num = 0.0;
   double den = 0.0;
   for (Eigen::Index i = 0; i < n; ++i) {
-    const double weight = w[i] * s[i];
-    num += weight * x[i];
-    den += weight;
+    const double ws = weight(i) * s[i];
+    num += ws * x[i];
+    den += ws;
   }
   if (den > 0.0) return num / den;
   // All weights 0: nobody pulls harder than anybody else, so every actor counts the same.
   return x.mean();
+}
+
+}  // namespace
+
+double compromise_1d(const Eigen::Ref<const Eigen::VectorXd>& x,
+                     const Eigen::Ref<const Eigen::VectorXd>& s,
+                     const Eigen::Ref<const Eigen::VectorXd>& w) {
+  return compromise_of(x, s.data(), [&w](Eigen::Index i) { return w[i]; });
+}
+
+double compromise_1d(const double* x, const double* s, const double* capability,
+                     const double* power, Eigen::Index n) {
+  return compromise_of(Eigen::Map<const Eigen::VectorXd>(x, n), s,
+                       [capability, power](Eigen::Index i) { return capability[i] * power[i]; });
 }
 
 double compromise_power_1d(const Eigen::Ref<const Eigen::VectorXd>& x,

@@ -79,6 +79,13 @@ void hold_uncared_dims(const BargainingInput& input, BargainingResult& result);
                                    const Eigen::Ref<const Eigen::VectorXd>& s,
                                    const Eigen::Ref<const Eigen::VectorXd>& w);
 
+/// compromise_1d on one issue column of a State, with the weights w_i = capability_i x power_i
+/// formed as it goes: positions x, saliences s, capabilities and issue powers of n >= 0 actors
+/// (n values each). The same value as compromise_1d(x, s, capability .* power), bit for bit,
+/// without building the weights.
+[[nodiscard]] double compromise_1d(const double* x, const double* s, const double* capability,
+                                   const double* power, Eigen::Index n);
+
 /// sum_i a_i x_i / sum_i a_i with a_i = w_i^capability_exponent * s_i^salience_exponent (exponents
 /// >= 0; 1 and 1 give compromise_1d, 0 and 0 the plain mean; 0^0 counts as 1). Unweighted mean
 /// when the a_i sum to 0. Used by the cross-validated candidates of `parley forecast --cv`.

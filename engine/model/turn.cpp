@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <tuple>
 #include <utility>
 
 #include "engine/model/bargaining.hpp"
@@ -287,20 +286,22 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, TurnDetail*
     // Nobody cares (every salience 0): nobody bargains, so the issue stays where it is, whatever
     // the model (the rule of hold_uncared_dims; compromise_1d alone would move it to the plain
     // mean of the positions).
-    int n = 0;
-    for (int a = 0; a < rules.actors; ++a) n += s.salience(a, j) > 0.0 ? 1 : 0;
-    if (n == 0) continue;
+    const double* salience = s.salience.col(j).data();
+    if (std::none_of(salience, salience + rules.actors, [](double v) { return v > 0.0; })) continue;
     double outcome = s.status_quo[j];
-    if (model == BargainingModel::compromise || model == BargainingModel::median) {
+    if (model == BargainingModel::compromise) {
+      outcome = compromise_1d(s.position.col(j).data(), salience, cap.data(), s.power.col(j).data(),
+                              rules.actors);
+    } else if (model == BargainingModel::median) {
       // A per-thread buffer: the weights are needed every turn on every issue.
       thread_local Eigen::VectorXd w;
       w.resize(rules.actors);
       w.noalias() = cap.cwiseProduct(s.power.col(j));
-      outcome = model == BargainingModel::compromise
-                    ? compromise_1d(s.position.col(j), s.salience.col(j), w)
-                    : median_1d(s.position.col(j), s.salience.col(j), w);
+      outcome = median_1d(s.position.col(j), s.salience.col(j), w);
     } else {
       // The iterative models see only the n actors that care about the issue.
+      const int n = static_cast<int>(
+          std::count_if(salience, salience + rules.actors, [](double v) { return v > 0.0; }));
       BargainingInput in;
       in.position.resize(n, 1);
       in.salience.resize(n, 1);
@@ -329,14 +330,16 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, TurnDetail*
       continue;
     }
     const double proposal = s.status_quo[j] + rate * (outcome - s.status_quo[j]);
-    const double settled = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
+    const auto [veto_low, veto_high] = veto_window(rules, s, j);
+    const double settled = std::clamp(std::clamp(proposal, veto_low, veto_high), 0.0, 100.0);
     if (detail != nullptr) {
       BargainDetail& b = detail->bargaining.emplace_back();
       b.issue = j;
       b.status_quo = s.status_quo[j];
       b.outcome = outcome;
       b.proposal = proposal;
-      std::tie(b.veto_low, b.veto_high) = veto_window(rules, s, j);
+      b.veto_low = veto_low;
+      b.veto_high = veto_high;
       b.new_status_quo = settled;
     }
     s.status_quo[j] = settled;

@@ -61,6 +61,23 @@ TEST_CASE("compromise_1d by hand", "[bargaining]") {
   }
 }
 
+TEST_CASE("compromise_1d on a state's columns equals it with the weights built", "[bargaining]") {
+  // Values whose products and sums round, so another order of operations would show; the last
+  // case has all weights 0 (the plain mean of 7 values, also rounded).
+  Eigen::VectorXd x(7), s(7), c(7), p(7);
+  x << 0.1, 33.3, 70.7, 12.9, 99.99, 41.3, 3.7;
+  s << 0.3, 0.7, 0.11, 0.9, 0.13, 1.0, 0.37;
+  c << 1.1, 0.3, 2.7, 0.9, 1.3, 0.7, 3.3;
+  p << 1.5, 0.7, 1.1, 2.0, 0.3, 1.0, 0.9;
+  for (int zero = 0; zero < 2; ++zero) {
+    if (zero == 1) c.setZero();
+    const Eigen::VectorXd w = c.cwiseProduct(p);
+    const double built = parley::compromise_1d(x, s, w);
+    CHECK(parley::compromise_1d(x.data(), s.data(), c.data(), p.data(), x.size()) == built);
+  }
+  CHECK(parley::compromise_1d(x.data(), s.data(), c.data(), p.data(), 0) == 0.0);
+}
+
 TEST_CASE("median_1d is the lower weighted median", "[bargaining]") {
   Eigen::VectorXd x(4), s(4), w(4);
   x << 30.0, 10.0, 20.0, 40.0;  // unsorted on purpose
