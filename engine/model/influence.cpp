@@ -56,19 +56,30 @@ Lanes clamp_to_scale(Lanes v) noexcept {
 #endif
 }
 
+// `x` in every lane.
+Lanes broadcast(double x) noexcept {
+  Lanes v;
+  for (int l = 0; l < kLanes; ++l) v[l] = x;
+  return v;
+}
+
 // Every actor's friends (others it likes: affinity > 0) and how much it likes them, listed once
 // per turn, actor by actor: only friends pull, and the list spares the per-issue tests.
 void list_friends(const State& s, int actors, InfluenceScratch& w) {
   const std::size_t most = static_cast<std::size_t>(actors) * static_cast<std::size_t>(actors);
   if (w.friends.size() < most) w.friends.resize(most);
-  const double* affinity = s.affinity.data();
   const InfluenceScratch::Actor* actor = w.actors.data();
   InfluenceScratch::Friend* out = w.friends.data();
   for (int i = 0; i < actors; ++i) {
-    for (int k = 0; k < actors; ++k) {
-      const double like = affinity[k * actors + i];  // column-major: row i likes column k
-      if (k != i && like > 0.0) *out++ = {Lanes{} + like, actor + k};
-    }
+    const double* likes = s.affinity.data() + i;  // column-major: i's liking of k at [k * actors]
+    const auto add = [&](int from, int to) {
+      for (int k = from; k < to; ++k)
+        if (const double like = likes[k * actors]; like > 0.0)
+          *out++ = {broadcast(like), actor + k};
+    };
+    // An actor's affinity to itself is no friendship: the actors before it, then after it.
+    add(0, i);
+    add(i + 1, actors);
     w.friends_end[static_cast<std::size_t>(i)] = out;
   }
 }
