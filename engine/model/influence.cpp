@@ -43,6 +43,13 @@ Lanes gather(const double* cells, const Columns& at, int a) noexcept {
   return v;
 }
 
+// `x` in every lane.
+Lanes broadcast(double x) noexcept {
+  Lanes v;
+  for (int l = 0; l < kLanes; ++l) v[l] = x;
+  return v;
+}
+
 // std::clamp(v, 0, 100) lane by lane: v < 0 ? 0 : (100 < v ? 100 : v), so a NaN stays NaN.
 Lanes clamp_to_scale(Lanes v) noexcept {
 #if defined(__SSE2__)
@@ -52,15 +59,8 @@ Lanes clamp_to_scale(Lanes v) noexcept {
   return _mm_min_pd(_mm_set1_pd(100.0), _mm_max_pd(_mm_setzero_pd(), v));
 #else
   v = v < 0.0 ? Lanes{} : v;
-  return 100.0 < v ? Lanes{} + 100.0 : v;
+  return 100.0 < v ? broadcast(100.0) : v;
 #endif
-}
-
-// `x` in every lane.
-Lanes broadcast(double x) noexcept {
-  Lanes v;
-  for (int l = 0; l < kLanes; ++l) v[l] = x;
-  return v;
 }
 
 // Every actor's friends (others it likes: affinity > 0) and how much it likes them, listed once

@@ -10,10 +10,10 @@
 
 namespace parley {
 
-/// Issues the influence phase updates together: every value of one actor on this many
-/// consecutive issues is held side by side and computed by one operation per step. Each value
-/// still sees the same operations in the same order as when computed alone, so the number of
-/// lanes changes the speed, never a result.
+/// Issues the influence phase updates together (two doubles fill one SSE2 register): every
+/// value of one actor on this many consecutive issues is held side by side and computed by one
+/// operation per step. Each value still sees the same operations in the same order as when
+/// computed alone, so the lanes change the speed, never a result.
 inline constexpr int kInfluenceLanes = 2;
 
 /// One actor's values on kInfluenceLanes consecutive issues (a compiler vector type: arithmetic
