@@ -125,7 +125,9 @@ void move_block(State& s, const Columns& at, double rate, Lanes total,
 
 }  // namespace
 
-void update_positions_in_place(State& s, double rate, InfluenceScratch& w) {
+// Kept out of line: inlined into the turn (link-time optimisation does), its loops and the
+// turn's other phases compete for registers and the whole turn runs more instructions.
+[[gnu::noinline]] void update_positions_in_place(State& s, double rate, InfluenceScratch& w) {
   const int actors = s.actors();
   const int issues = s.issues();
   if (rate <= 0.0 || actors < 2 || issues == 0) return;
