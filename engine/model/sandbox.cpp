@@ -10,7 +10,6 @@ namespace parley {
 void Sandbox::load(const Rules& rules, const State& s) {
   const FlatLayout& l = rules.flat().layout;
   layout_ = &l;
-  issues_ = l.issues;
   turn_ = s.turn;
   v_.resize(static_cast<size_t>(l.size));
   double* v = v_.data();
@@ -33,24 +32,14 @@ void Sandbox::load(const Rules& rules, const State& s) {
   // An issue is listed at most once, so the dirty list never outgrows the issues.
   dirty_.resize(static_cast<size_t>(issues));
   is_dirty_.assign(static_cast<size_t>(issues), 0);
-  num_.assign(static_cast<size_t>(actors), 0.0);
-  den_.assign(static_cast<size_t>(actors), 0.0);
-  w0_.resize(static_cast<size_t>(actors * issues));
+  num_.resize(static_cast<size_t>(actors));
+  den_.resize(static_cast<size_t>(actors));
   wc0_.resize(static_cast<size_t>(actors * issues));
-  for (int a = 0; a < actors; ++a) {
-    const double exponent = 1.0 + s.risk[a];
-    double num = 0.0, den = 0.0;
-    for (int j = 0; j < issues; ++j) {
-      const double w = v[l.salience_at(a, j)];
-      const double wc = w * closeness(v[l.issue + j], v[l.position_at(a, j)], exponent);
-      w0_[static_cast<size_t>(a * issues + j)] = w;
-      wc0_[static_cast<size_t>(a * issues + j)] = wc;
-      num += wc;
-      den += w;
-    }
-    num_[static_cast<size_t>(a)] = num;
-    den_[static_cast<size_t>(a)] = den;
-  }
+  // The loaded saliences, to subtract from a changed issue's; the terms and sums come from the
+  // one utility evaluator.
+  const double* salience = v + l.salience;
+  w0_.assign(salience, salience + actors * issues);
+  utility_sums(l, v, num_.data(), den_.data(), wc0_.data());
 }
 
 void Sandbox::rollback(const Mark& m) noexcept {
@@ -169,11 +158,12 @@ double Sandbox::full_utility(int i) const noexcept {
 inline Sandbox::Term Sandbox::term(int i, std::int32_t j, double exponent) const noexcept {
   const FlatLayout& l = *layout_;
   const double* v = v_.data();
-  const double w = v[l.salience_at(i, j)];
-  const int row = i * issues_;
+  // The loaded values are kept in the layout's order of the actor x issue blocks.
+  const int cell = j * l.actors + i;
+  const double w = v[l.salience + cell];
   return Term{w * closeness(v[l.issue + j], v[l.position_at(i, j)], exponent) -
-                  wc0_[static_cast<size_t>(row + j)],
-              w - w0_[static_cast<size_t>(row + j)]};
+                  wc0_[static_cast<size_t>(cell)],
+              w - w0_[static_cast<size_t>(cell)]};
 }
 
 void Sandbox::changed_terms(int i, std::vector<Term>& out) const {
@@ -195,7 +185,7 @@ double Sandbox::utility_plus(int i, std::span<const Term> extra) const noexcept 
     num += t.num;
     den += t.den;
   }
-  return den > 0.0 ? num / den : 0.0;
+  return utility_of_sums(num, den);
 }
 
 double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept {
@@ -209,7 +199,7 @@ double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) cons
   };
   for (std::uint32_t k = 0; k < n_dirty_; ++k) add(dirty_[k]);
   for (int k = 0; k < n_extra; ++k) add(extra[k]);
-  return den > 0.0 ? num / den : 0.0;
+  return utility_of_sums(num, den);
 }
 
 }  // namespace parley

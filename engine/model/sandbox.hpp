@@ -113,9 +113,9 @@ class Sandbox {
   std::vector<std::int32_t> made_count_;            // per move: applications not rolled back
   std::vector<double> done0_, last0_, last_turn0_;  // per move, as loaded
   // Utility sums of the loaded state, per actor: numerator, salience sum; per (actor, issue),
-  // row-major: salience and salience x closeness.
+  // in the layout's order (issue j, actor a at j * actors + a): salience and salience x
+  // closeness.
   std::vector<double> num_, den_, w0_, wc0_;
-  int issues_ = 0;
   int turn_ = 0;  // the loaded state's turn
   const FlatLayout* layout_ = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "engine/model/view.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 
@@ -55,7 +56,94 @@ double utility_at(const FlatLayout& l, const double* v, int i) noexcept {
     num += w * closeness(status_quo[j], *position, exponent);
     den += w;
   }
-  return den > 0.0 ? num / den : 0.0;
+  return utility_of_sums(num, den);
+}
+
+namespace {
+
+// Actor a's sums over every issue, in issue order, with any exponent (1 + its risk); each term
+// also into `terms` when kTerms.
+template <bool kTerms>
+inline void sum_actor(const FlatLayout& l, const double* __restrict v, int a,
+                      double* __restrict num, double* __restrict den,
+                      double* __restrict terms) noexcept {
+  const int actors = l.actors;
+  const double exponent = 1.0 + v[l.risk + a];
+  const double* q = v + l.issue;
+  const double* salience = v + l.salience_at(a, 0);
+  const double* position = v + l.position_at(a, 0);
+  double n = 0.0, d = 0.0;
+  for (int j = 0; j < l.issues; ++j) {
+    const double w = salience[j * actors];
+    const double t = w * closeness(q[j], position[j * actors], exponent);
+    if constexpr (kTerms) terms[j * actors + a] = t;
+    n += t;
+    d += w;
+  }
+  num[a] = n;
+  den[a] = d;
+}
+
+// The sums of actors a and a + 1, both of exponent 1 (closeness without pow), side by side in
+// one array: two independent sums, each added in issue order. Each term also into `terms` when
+// kTerms.
+template <bool kTerms>
+inline void sum_pair(const FlatLayout& l, const double* __restrict v, int a, double* __restrict num,
+                     double* __restrict den, double* __restrict terms) noexcept {
+  using Pair = Eigen::Array2d;
+  using PairIn = Eigen::Map<const Pair>;
+  const int actors = l.actors;
+  const double* q = v + l.issue;
+  // Issue j's column of the salience and position blocks holds the two actors side by side.
+  const double* salience = v + l.salience_at(a, 0);
+  const double* position = v + l.position_at(a, 0);
+  Pair n = Pair::Zero(), d = Pair::Zero();
+  for (int j = 0; j < l.issues; ++j) {
+    const Pair w = PairIn(salience + j * actors);
+    const Pair t = w * linear_closeness<Pair>(Pair::Constant(q[j]), PairIn(position + j * actors));
+    if constexpr (kTerms) Eigen::Map<Pair>(terms + j * actors + a) = t;
+    n += t;
+    d += w;
+  }
+  Eigen::Map<Pair>(num + a) = n;
+  Eigen::Map<Pair>(den + a) = d;
+}
+
+template <bool kTerms>
+void sum_terms(const FlatLayout& l, const double* v, double* num, double* den,
+               double* terms) noexcept {
+  const double* risk = v + l.risk;
+  int a = 0;
+  // Two actors at a time when neither bends closeness by its risk (the exponent is exactly 1).
+  for (; a + 1 < l.actors; a += 2) {
+    if (1.0 + risk[a] == 1.0 && 1.0 + risk[a + 1] == 1.0) {
+      sum_pair<kTerms>(l, v, a, num, den, terms);
+    } else {
+      sum_actor<kTerms>(l, v, a, num, den, terms);
+      sum_actor<kTerms>(l, v, a + 1, num, den, terms);
+    }
+  }
+  if (a < l.actors) sum_actor<kTerms>(l, v, a, num, den, terms);
+}
+
+}  // namespace
+
+void utility_sums(const FlatLayout& l, const double* v, double* num, double* den,
+                  double* terms) noexcept {
+  if (terms != nullptr)
+    sum_terms<true>(l, v, num, den, terms);
+  else
+    sum_terms<false>(l, v, num, den, nullptr);
+}
+
+void utilities_at(const FlatLayout& l, const double* v, double* num, double* den,
+                  double* u) noexcept {
+  sum_terms<false>(l, v, num, den, nullptr);
+  for (int a = 0; a < l.actors; ++a)
+    // utility_at skips the issues of salience 0. Adding their terms (+-0 each) to a sum that
+    // started at +0 changes no bit, unless a term is 0 x an infinite or NaN closeness: then the
+    // sum is NaN, and that actor's utility is summed again by the definition.
+    u[a] = std::isnan(num[a]) ? utility_at(l, v, a) : utility_of_sums(num[a], den[a]);
 }
 
 namespace {

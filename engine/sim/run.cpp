@@ -121,20 +121,24 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   u_sum.setZero(rules.actors);
   Eigen::VectorXd& u = scratch.utility;
   u.resize(rules.actors);
+  scratch.num.resize(rules.actors);
+  scratch.den.resize(rules.actors);
+  // Every actor's utility in one pass over the state's actor x issue blocks.
+  const auto utilities = [&scratch, &u](const State& st) {
+    utilities_at(st.layout, st.values.data(), scratch.num.data(), scratch.den.data(), u.data());
+  };
 
   Rng rng = Rng(seed, run).split(static_cast<std::uint64_t>(Stream::dynamics));
   State s = initial_state(rules, p);
-  for (int a = 0; a < rules.actors; ++a) u[a] = utility(s, a);
+  utilities(s);
   record(catalog, s, u, out.trajectory.row(0));
   q_hist.row(0) = s.status_quo.transpose();
   for (int t = 1; t <= turns; ++t) {
     step_in_place(rules, p, s, rng);
     // Each actor's utility once per turn: the per-turn metrics, the running mean and, after the
     // last turn, the final utility.* all read it.
-    for (int a = 0; a < rules.actors; ++a) {
-      u[a] = utility(s, a);
-      u_sum[a] += u[a];
-    }
+    utilities(s);
+    for (int a = 0; a < rules.actors; ++a) u_sum[a] += u[a];
     record(catalog, s, u, out.trajectory.row(t));
     q_hist.row(t) = s.status_quo.transpose();
     if (trace)

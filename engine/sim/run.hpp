@@ -59,6 +59,8 @@ struct RunScratch {
   Eigen::MatrixXd q_hist;   ///< (turns + 1) x I: status quo per turn, for settled.*
   Eigen::VectorXd u_sum;    ///< A: utility summed over turns 1..T, for utility.*.mean
   Eigen::VectorXd utility;  ///< A: every actor's utility in the latest state recorded
+  Eigen::VectorXd num;      ///< A: utility_sums' numerators, for utilities_at
+  Eigen::VectorXd den;      ///< A: utility_sums' salience sums, for utilities_at
 };
 
 /// Everything one run produces. Reused between runs by a worker, so vectors keep capacity.
