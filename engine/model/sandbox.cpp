@@ -7,21 +7,39 @@
 
 namespace parley {
 
+void Sandbox::fit(const FlatLayout& l) {
+  const auto actors = static_cast<size_t>(l.actors), issues = static_cast<size_t>(l.issues),
+             moves = static_cast<size_t>(l.moves);
+  v_.resize(static_cast<size_t>(l.size));
+  made_count_.assign(moves, 0);
+  done0_.resize(moves);
+  last0_.resize(moves);
+  last_turn0_.resize(moves);
+  // An issue is listed at most once, so the dirty list never outgrows the issues.
+  dirty_.resize(issues);
+  is_dirty_.assign(issues, 0);
+  num_.resize(actors);
+  den_.resize(actors);
+  w0_.resize(actors * issues);
+  wc0_.resize(actors * issues);
+  actors_ = l.actors;
+  issues_ = l.issues;
+  moves_ = l.moves;
+}
+
 void Sandbox::load(const Rules& rules, const State& s) {
   const FlatLayout& l = rules.flat().layout;
   layout_ = &l;
   turn_ = s.turn;
-  v_.resize(static_cast<size_t>(l.size));
+  // The buffers depend on the shape only: a warm sandbox overwrites them in place.
+  if (l.actors != actors_ || l.issues != issues_ || l.moves != moves_) fit(l);
   double* v = v_.data();
   const int actors = l.actors, issues = l.issues;
   // The writable slots are the State's own array, in the same layout: one copy.
   std::copy(s.values.begin(), s.values.end(), v_.begin());
   // Seen from the next turn, "last turn" is the current one.
   v[l.turn] = s.turn + 1;
-  made_count_.assign(static_cast<size_t>(l.moves), 0);
-  done0_.resize(static_cast<size_t>(l.moves));
-  last0_.resize(static_cast<size_t>(l.moves));
-  last_turn0_.resize(static_cast<size_t>(l.moves));
+  std::fill_n(made_count_.begin(), l.moves, 0);
   for (int m = 0; m < l.moves; ++m) {
     v[l.done + m] = done0_[static_cast<size_t>(m)] = s.count[m] > 0 ? 1.0 : 0.0;
     v[l.last + m] = last0_[static_cast<size_t>(m)] = s.last_turn[m] == s.turn ? 1.0 : 0.0;
@@ -29,16 +47,10 @@ void Sandbox::load(const Rules& rules, const State& s) {
   }
 
   n_undo_ = n_dirty_ = n_risk_ = n_made_ = 0;
-  // An issue is listed at most once, so the dirty list never outgrows the issues.
-  dirty_.resize(static_cast<size_t>(issues));
-  is_dirty_.assign(static_cast<size_t>(issues), 0);
-  num_.resize(static_cast<size_t>(actors));
-  den_.resize(static_cast<size_t>(actors));
-  wc0_.resize(static_cast<size_t>(actors * issues));
+  std::fill_n(is_dirty_.begin(), issues, std::uint8_t{0});
   // The loaded saliences, to subtract from a changed issue's; the terms and sums come from the
   // one utility evaluator.
-  const double* salience = v + l.salience;
-  w0_.assign(salience, salience + actors * issues);
+  std::copy_n(v + l.salience, actors * issues, w0_.begin());
   utility_sums(l, v, num_.data(), den_.data(), wc0_.data());
 }
 
