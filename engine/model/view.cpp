@@ -29,11 +29,8 @@ bool holds(const Rules& rules, const FlatCondition& c, const State& s) noexcept 
 void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s) noexcept {
   const RuleMove& mv = rules.move_rules[static_cast<size_t>(m)];
   double* v = s.values.data();
-  for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e) {
-    const FlatEffect& f = rules.flat().every_effect[static_cast<size_t>(e)];
-    double& slot = v[f.index];
-    slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
-  }
+  for (std::int32_t e = mv.first_effect; e < mv.end_effect; ++e)
+    apply_flat(rules.flat().every_effect[static_cast<size_t>(e)], p, v);
 }
 
 void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept {

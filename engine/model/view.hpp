@@ -3,6 +3,7 @@
 /// Reading and writing a State through the path grammar: conditions, effects, utility and move
 /// availability. (Move scoring tries hypothetical moves on a Sandbox, engine/model/sandbox.hpp.)
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -34,6 +35,13 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s
       return current * v;
   }
   return current;
+}
+
+/// Applies compiled effect `f` with its operand from `p` to flat values `v` (clamped to its
+/// range): the one write of an effect on a State's values.
+inline void apply_flat(const FlatEffect& f, const Params& p, double* v) noexcept {
+  double& slot = v[f.index];
+  slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
 }
 
 /// Closeness of status quo `q` to position `x` (0-100 points) before any exponent: 1 - |q - x|/100,

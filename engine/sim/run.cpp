@@ -146,7 +146,9 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   };
 
   Rng rng = Rng(seed, run).split(static_cast<std::uint64_t>(Stream::dynamics));
-  State s = initial_state(rules, p);
+  // The run works in the output's state, whose storage a warm worker reuses.
+  State& s = out.state;
+  initial_state_into(rules, p, s);
   utilities(s);
   record(scratch.row_plan, s, u, out.trajectory.row(0));
   q_hist.row(0) = s.status_quo.transpose();
@@ -165,7 +167,6 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   }
 
   final_metrics(catalog, s, u, u_sum, q_hist, out);
-  out.state = std::move(s);
 }
 
 void final_metrics(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& u,

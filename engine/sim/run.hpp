@@ -88,8 +88,8 @@ struct RunOutput {
   /// (turns + 1) x per_turn metrics, row-major so each turn's row is contiguous.
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> trajectory;
   std::vector<Event> events;  ///< filled only when tracing
-  /// The state after the last turn, for conditions on the end of a run (`--given`). Moved here
-  /// from the run's working state, so keeping it costs no copy.
+  /// The state after the last turn, for conditions on the end of a run (`--given`). The run's
+  /// working state itself, so keeping it costs no copy and a warm worker no allocation.
   State state;
   bool ok = true;       ///< false when the run produced a non-finite value
   std::string failure;  ///< why, when !ok
