@@ -81,46 +81,56 @@ inline void sum_actor(const FlatLayout& l, const double* __restrict v, int a,
   den[a] = d;
 }
 
-// The sums of actors a and a + 1, both of exponent 1 (closeness without pow), side by side in
-// one array: two independent sums, each added in issue order. Each term also into `terms` when
-// kTerms.
-template <bool kTerms>
-inline void sum_pair(const FlatLayout& l, const double* __restrict v, int a, double* __restrict num,
-                     double* __restrict den, double* __restrict terms) noexcept {
-  using Pair = Eigen::Array2d;
-  using PairIn = Eigen::Map<const Pair>;
+// The sums of actors a .. a + kLanes - 1, all of exponent 1 (closeness without pow), side by side
+// in one array: kLanes independent sums, each added in issue order. Each term also into `terms`
+// when kTerms.
+template <int kLanes, bool kTerms>
+inline void sum_lanes(const FlatLayout& l, const double* __restrict v, int a,
+                      double* __restrict num, double* __restrict den,
+                      double* __restrict terms) noexcept {
+  using Lanes = Eigen::Array<double, kLanes, 1>;
+  using LanesIn = Eigen::Map<const Lanes>;
   const int actors = l.actors;
   const double* q = v + l.issue;
-  // Issue j's column of the salience and position blocks holds the two actors side by side.
+  // Issue j's column of the salience and position blocks holds the actors side by side.
   const double* salience = v + l.salience_at(a, 0);
   const double* position = v + l.position_at(a, 0);
-  Pair n = Pair::Zero(), d = Pair::Zero();
+  Lanes n = Lanes::Zero(), d = Lanes::Zero();
   for (int j = 0; j < l.issues; ++j) {
-    const Pair w = PairIn(salience + j * actors);
-    const Pair t = w * linear_closeness<Pair>(Pair::Constant(q[j]), PairIn(position + j * actors));
-    if constexpr (kTerms) Eigen::Map<Pair>(terms + j * actors + a) = t;
+    const Lanes w = LanesIn(salience + j * actors);
+    const Lanes t =
+        w * linear_closeness<Lanes>(Lanes::Constant(q[j]), LanesIn(position + j * actors));
+    if constexpr (kTerms) Eigen::Map<Lanes>(terms + j * actors + a) = t;
     n += t;
     d += w;
   }
-  Eigen::Map<Pair>(num + a) = n;
-  Eigen::Map<Pair>(den + a) = d;
+  Eigen::Map<Lanes>(num + a) = n;
+  Eigen::Map<Lanes>(den + a) = d;
 }
 
 template <bool kTerms>
 void sum_terms(const FlatLayout& l, const double* v, double* num, double* den,
                double* terms) noexcept {
   const double* risk = v + l.risk;
-  int a = 0;
-  // Two actors at a time when neither bends closeness by its risk (the exponent is exactly 1).
-  for (; a + 1 < l.actors; a += 2) {
-    if (1.0 + risk[a] == 1.0 && 1.0 + risk[a + 1] == 1.0) {
-      sum_pair<kTerms>(l, v, a, num, den, terms);
+  // Whether actors [a, a + n) all leave closeness unbent (their exponent is exactly 1).
+  const auto unit = [risk](int a, int n) {
+    for (int k = a; k < a + n; ++k)
+      if (1.0 + risk[k] != 1.0) return false;
+    return true;
+  };
+  // Four actors at a time, or two, where none bends closeness; one at a time otherwise.
+  for (int a = 0; a < l.actors;) {
+    if (a + 4 <= l.actors && unit(a, 4)) {
+      sum_lanes<4, kTerms>(l, v, a, num, den, terms);
+      a += 4;
+    } else if (a + 2 <= l.actors && unit(a, 2)) {
+      sum_lanes<2, kTerms>(l, v, a, num, den, terms);
+      a += 2;
     } else {
       sum_actor<kTerms>(l, v, a, num, den, terms);
-      sum_actor<kTerms>(l, v, a + 1, num, den, terms);
+      a += 1;
     }
   }
-  if (a < l.actors) sum_actor<kTerms>(l, v, a, num, den, terms);
 }
 
 }  // namespace
