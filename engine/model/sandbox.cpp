@@ -7,6 +7,22 @@
 
 namespace parley {
 
+namespace {
+
+// The move counters of `s` as seen from the next turn, into the flat blocks `done` (1 once
+// made), `last` (1 if made at s.turn) and `last_turn` (turn last made), `moves` values each.
+void load_counters(const State& s, int moves, double* __restrict done, double* __restrict last,
+                   double* __restrict last_turn) noexcept {
+  const std::int32_t* count = s.count.data();
+  const std::int32_t* made_at = s.last_turn.data();
+  // One block at a time: three simple loops, each done a few moves per instruction.
+  for (int m = 0; m < moves; ++m) done[m] = count[m] > 0 ? 1.0 : 0.0;
+  for (int m = 0; m < moves; ++m) last[m] = made_at[m] == s.turn ? 1.0 : 0.0;
+  for (int m = 0; m < moves; ++m) last_turn[m] = made_at[m];
+}
+
+}  // namespace
+
 void Sandbox::fit(const FlatLayout& l) {
   const auto actors = static_cast<size_t>(l.actors), issues = static_cast<size_t>(l.issues),
              moves = static_cast<size_t>(l.moves);
@@ -40,11 +56,11 @@ void Sandbox::load(const Rules& rules, const State& s) {
   // Seen from the next turn, "last turn" is the current one.
   v[l.turn] = s.turn + 1;
   std::fill_n(made_count_.begin(), l.moves, 0);
-  for (int m = 0; m < l.moves; ++m) {
-    v[l.done + m] = done0_[static_cast<size_t>(m)] = s.count[m] > 0 ? 1.0 : 0.0;
-    v[l.last + m] = last0_[static_cast<size_t>(m)] = s.last_turn[m] == s.turn ? 1.0 : 0.0;
-    v[l.last_turn + m] = last_turn0_[static_cast<size_t>(m)] = s.last_turn[m];
-  }
+  load_counters(s, l.moves, v + l.done, v + l.last, v + l.last_turn);
+  // As loaded, for rollback() to restore once no application of a move is left.
+  std::copy_n(v + l.done, l.moves, done0_.begin());
+  std::copy_n(v + l.last, l.moves, last0_.begin());
+  std::copy_n(v + l.last_turn, l.moves, last_turn0_.begin());
 
   n_undo_ = n_dirty_ = n_risk_ = n_made_ = 0;
   std::fill_n(is_dirty_.begin(), issues, std::uint8_t{0});
