@@ -118,9 +118,12 @@ void sum_terms(const FlatLayout& l, const double* v, double* num, double* den,
       if (1.0 + risk[k] != 1.0) return false;
     return true;
   };
-  // Four actors at a time, or two, where none bends closeness; one at a time otherwise.
+  // Six actors at a time, or four, or two, where none bends closeness; one at a time otherwise.
   for (int a = 0; a < l.actors;) {
-    if (a + 4 <= l.actors && unit(a, 4)) {
+    if (a + 6 <= l.actors && unit(a, 6)) {
+      sum_lanes<6, kTerms>(l, v, a, num, den, terms);
+      a += 6;
+    } else if (a + 4 <= l.actors && unit(a, 4)) {
       sum_lanes<4, kTerms>(l, v, a, num, den, terms);
       a += 4;
     } else if (a + 2 <= l.actors && unit(a, 2)) {

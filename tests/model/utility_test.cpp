@@ -73,8 +73,11 @@ TEST_CASE("every actor's utility at once equals utility_at bit for bit", "[model
   SECTION("risk 0 for all: four actors side by side, then one alone") {
     require_same_as_definition(spread_state(5, 7, {0.0, 0.0, 0.0, 0.0, 0.0}));
   }
-  SECTION("risk 0 for all: four actors side by side, then two") {
+  SECTION("risk 0 for all: six actors side by side") {
     require_same_as_definition(spread_state(6, 10, {0.0, 0.0, 0.0, 0.0, 0.0, 0.0}));
+  }
+  SECTION("risk 0 for all: six actors side by side, then two") {
+    require_same_as_definition(spread_state(8, 3, std::vector<double>(8, 0.0)));
   }
   SECTION("risks that bend closeness, next to actors that do not") {
     require_same_as_definition(spread_state(7, 5, {0.0, 0.5, 0.0, 0.0, -0.3, 0.0, 1.0}));
