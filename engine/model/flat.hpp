@@ -73,6 +73,11 @@ struct FlatRules {
   int row_words = 0;  ///< 64-bit words per move in rows_touched
   /// Every effect of Rules::effects, compiled (parallel to it): what the real turn applies.
   std::vector<FlatEffect> every_effect;
+  /// Rules::init compiled to assignments, in order (one clamped to its slot's range, as set()
+  /// writes it; read-only targets, which set() ignores, left out): the initial values.
+  std::vector<FlatEffect> init;
+  /// Per option, OptionRules::overrides compiled likewise: applied after `init`.
+  std::vector<std::vector<FlatEffect>> overrides;
 
   /// Compiles `c` (slots resolved with `layout`) and appends it to clauses or nodes.
   [[nodiscard]] FlatCondition add(const Condition& c);

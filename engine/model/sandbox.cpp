@@ -7,50 +7,67 @@
 
 namespace parley {
 
+namespace {
+
+// The move counters of `s` as seen from the next turn, into the flat blocks `done` (1 once
+// made), `last` (1 if made at s.turn) and `last_turn` (turn last made), `moves` values each.
+void load_counters(const State& s, int moves, double* __restrict done, double* __restrict last,
+                   double* __restrict last_turn) noexcept {
+  const std::int32_t* count = s.count.data();
+  const std::int32_t* made_at = s.last_turn.data();
+  // One block at a time: three simple loops, each done a few moves per instruction.
+  for (int m = 0; m < moves; ++m) done[m] = count[m] > 0 ? 1.0 : 0.0;
+  for (int m = 0; m < moves; ++m) last[m] = made_at[m] == s.turn ? 1.0 : 0.0;
+  for (int m = 0; m < moves; ++m) last_turn[m] = made_at[m];
+}
+
+}  // namespace
+
+void Sandbox::fit(const FlatLayout& l) {
+  const auto actors = static_cast<size_t>(l.actors), issues = static_cast<size_t>(l.issues),
+             moves = static_cast<size_t>(l.moves);
+  v_.resize(static_cast<size_t>(l.size));
+  made_count_.assign(moves, 0);
+  done0_.resize(moves);
+  last0_.resize(moves);
+  last_turn0_.resize(moves);
+  // An issue is listed at most once, so the dirty list never outgrows the issues.
+  dirty_.resize(issues);
+  is_dirty_.assign(issues, 0);
+  num_.resize(actors);
+  den_.resize(actors);
+  w0_.resize(actors * issues);
+  wc0_.resize(actors * issues);
+  actors_ = l.actors;
+  issues_ = l.issues;
+  moves_ = l.moves;
+}
+
 void Sandbox::load(const Rules& rules, const State& s) {
   const FlatLayout& l = rules.flat().layout;
   layout_ = &l;
-  issues_ = l.issues;
   turn_ = s.turn;
-  v_.resize(static_cast<size_t>(l.size));
+  // The buffers depend on the shape only: a warm sandbox overwrites them in place.
+  if (l.actors != actors_ || l.issues != issues_ || l.moves != moves_) fit(l);
   double* v = v_.data();
   const int actors = l.actors, issues = l.issues;
   // The writable slots are the State's own array, in the same layout: one copy.
   std::copy(s.values.begin(), s.values.end(), v_.begin());
   // Seen from the next turn, "last turn" is the current one.
   v[l.turn] = s.turn + 1;
-  made_count_.assign(static_cast<size_t>(l.moves), 0);
-  done0_.resize(static_cast<size_t>(l.moves));
-  last0_.resize(static_cast<size_t>(l.moves));
-  last_turn0_.resize(static_cast<size_t>(l.moves));
-  for (int m = 0; m < l.moves; ++m) {
-    v[l.done + m] = done0_[static_cast<size_t>(m)] = s.count[m] > 0 ? 1.0 : 0.0;
-    v[l.last + m] = last0_[static_cast<size_t>(m)] = s.last_turn[m] == s.turn ? 1.0 : 0.0;
-    v[l.last_turn + m] = last_turn0_[static_cast<size_t>(m)] = s.last_turn[m];
-  }
+  std::fill_n(made_count_.begin(), l.moves, 0);
+  load_counters(s, l.moves, v + l.done, v + l.last, v + l.last_turn);
+  // As loaded, for rollback() to restore once no application of a move is left.
+  std::copy_n(v + l.done, l.moves, done0_.begin());
+  std::copy_n(v + l.last, l.moves, last0_.begin());
+  std::copy_n(v + l.last_turn, l.moves, last_turn0_.begin());
 
   n_undo_ = n_dirty_ = n_risk_ = n_made_ = 0;
-  // An issue is listed at most once, so the dirty list never outgrows the issues.
-  dirty_.resize(static_cast<size_t>(issues));
-  is_dirty_.assign(static_cast<size_t>(issues), 0);
-  num_.assign(static_cast<size_t>(actors), 0.0);
-  den_.assign(static_cast<size_t>(actors), 0.0);
-  w0_.resize(static_cast<size_t>(actors * issues));
-  wc0_.resize(static_cast<size_t>(actors * issues));
-  for (int a = 0; a < actors; ++a) {
-    const double exponent = 1.0 + s.risk[a];
-    double num = 0.0, den = 0.0;
-    for (int j = 0; j < issues; ++j) {
-      const double w = v[l.salience_at(a, j)];
-      const double wc = w * closeness(v[l.issue + j], v[l.position_at(a, j)], exponent);
-      w0_[static_cast<size_t>(a * issues + j)] = w;
-      wc0_[static_cast<size_t>(a * issues + j)] = wc;
-      num += wc;
-      den += w;
-    }
-    num_[static_cast<size_t>(a)] = num;
-    den_[static_cast<size_t>(a)] = den;
-  }
+  std::fill_n(is_dirty_.begin(), issues, std::uint8_t{0});
+  // The loaded saliences, to subtract from a changed issue's; the terms and sums come from the
+  // one utility evaluator.
+  std::copy_n(v + l.salience, actors * issues, w0_.begin());
+  utility_sums(l, v, num_.data(), den_.data(), wc0_.data());
 }
 
 void Sandbox::rollback(const Mark& m) noexcept {
@@ -169,11 +186,12 @@ double Sandbox::full_utility(int i) const noexcept {
 inline Sandbox::Term Sandbox::term(int i, std::int32_t j, double exponent) const noexcept {
   const FlatLayout& l = *layout_;
   const double* v = v_.data();
-  const double w = v[l.salience_at(i, j)];
-  const int row = i * issues_;
+  // The loaded values are kept in the layout's order of the actor x issue blocks.
+  const int cell = j * l.actors + i;
+  const double w = v[l.salience + cell];
   return Term{w * closeness(v[l.issue + j], v[l.position_at(i, j)], exponent) -
-                  wc0_[static_cast<size_t>(row + j)],
-              w - w0_[static_cast<size_t>(row + j)]};
+                  wc0_[static_cast<size_t>(cell)],
+              w - w0_[static_cast<size_t>(cell)]};
 }
 
 void Sandbox::changed_terms(int i, std::vector<Term>& out) const {
@@ -195,7 +213,7 @@ double Sandbox::utility_plus(int i, std::span<const Term> extra) const noexcept 
     num += t.num;
     den += t.den;
   }
-  return den > 0.0 ? num / den : 0.0;
+  return utility_of_sums(num, den);
 }
 
 double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) const noexcept {
@@ -209,7 +227,7 @@ double Sandbox::utility_with(int i, const std::int32_t* extra, int n_extra) cons
   };
   for (std::uint32_t k = 0; k < n_dirty_; ++k) add(dirty_[k]);
   for (int k = 0; k < n_extra; ++k) add(extra[k]);
-  return den > 0.0 ? num / den : 0.0;
+  return utility_of_sums(num, den);
 }
 
 }  // namespace parley

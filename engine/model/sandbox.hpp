@@ -93,6 +93,8 @@ class Sandbox {
     std::int32_t index;
     double old;
   };
+  // Sizes every buffer for layout `l`'s shape.
+  void fit(const FlatLayout& l);
   // Actor i's term of issue j at the sandbox's values.
   [[nodiscard, gnu::always_inline]] inline Term term(int i, std::int32_t j,
                                                      double exponent) const noexcept;
@@ -113,10 +115,11 @@ class Sandbox {
   std::vector<std::int32_t> made_count_;            // per move: applications not rolled back
   std::vector<double> done0_, last0_, last_turn0_;  // per move, as loaded
   // Utility sums of the loaded state, per actor: numerator, salience sum; per (actor, issue),
-  // row-major: salience and salience x closeness.
+  // in the layout's order (issue j, actor a at j * actors + a): salience and salience x
+  // closeness.
   std::vector<double> num_, den_, w0_, wc0_;
-  int issues_ = 0;
-  int turn_ = 0;  // the loaded state's turn
+  int actors_ = -1, issues_ = -1, moves_ = -1;  // the shape the buffers are sized for
+  int turn_ = 0;                                // the loaded state's turn
   const FlatLayout* layout_ = nullptr;
 };
 

@@ -81,16 +81,23 @@ State& State::operator=(State&& o) noexcept {
 
 State State::zeros(int actors, int issues, int moves) {
   State s;
-  s.layout = FlatLayout::make(actors, issues, moves);
-  s.values.assign(static_cast<size_t>(s.layout.writable()), 0.0);
-  s.bind();
-  s.power.setOnes();
-  s.affinity.setIdentity();
-  s.recognition.setIdentity();
-  s.last_turn = VectorXi32::Constant(moves, kNever);
-  s.count = VectorXi32::Zero(moves);
-  s.made.reserve(static_cast<size_t>(actors) + 8);
+  s.reset(FlatLayout::make(actors, issues, moves));
   return s;
+}
+
+void State::reset(const FlatLayout& l) {
+  turn = 0;
+  layout = l;
+  values.assign(static_cast<size_t>(l.writable()), 0.0);
+  bind();
+  power.setOnes();
+  affinity.setIdentity();
+  recognition.setIdentity();
+  last_turn.setConstant(l.moves, kNever);
+  count.setZero(l.moves);
+  made.clear();
+  made.reserve(static_cast<size_t>(l.actors) + 8);
+  made_by_timeline = 0;
 }
 
 }  // namespace parley

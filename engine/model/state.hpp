@@ -60,6 +60,9 @@ struct State {
 
   /// A state of the given shape, zero-filled, power 1, affinity/recognition identity.
   [[nodiscard]] static State zeros(int actors, int issues, int moves);
+  /// Makes this state what zeros() returns for layout `l`'s shape (turn 0, no moves made),
+  /// keeping its storage: no allocation when it held a state of that shape before.
+  void reset(const FlatLayout& l);
 
   /// Number of actors.
   [[nodiscard]] int actors() const noexcept { return static_cast<int>(capability.size()); }

@@ -82,6 +82,18 @@ void compile_rows_touched(const Rules& rules, FlatRules& f) {
   }
 }
 
+// Initial-state assignments (slot, number) compiled to effects `slot = number`, the writes to
+// read-only slots left out.
+std::vector<FlatEffect> compile_assignments(const FlatLayout& l,
+                                            const std::vector<std::pair<Slot, NumberId>>& in) {
+  std::vector<FlatEffect> out;
+  for (const auto& [slot, id] : in) {
+    const FlatEffect fe = compile_effect(l, RuleEffect{slot, EffectOp::assign, id});
+    if (fe.index < l.writable()) out.push_back(fe);
+  }
+  return out;
+}
+
 FlatRules compile_flat(const Rules& rules) {
   FlatRules f;
   f.layout = FlatLayout::make(rules.actors, rules.issues, rules.moves);
@@ -89,6 +101,9 @@ FlatRules compile_flat(const Rules& rules) {
   for (const RuleTimeline& row : rules.timeline) f.when.push_back(f.add(row.when));
   compile_effects(rules, f);
   compile_rows_touched(rules, f);
+  f.init = compile_assignments(f.layout, rules.init);
+  for (const OptionRules& opt : rules.options)
+    f.overrides.push_back(compile_assignments(f.layout, opt.overrides));
   return f;
 }
 

@@ -3,6 +3,7 @@
 /// Reading and writing a State through the path grammar: conditions, effects, utility and move
 /// availability. (Move scoring tries hypothetical moves on a Sandbox, engine/model/sandbox.hpp.)
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -36,11 +37,27 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s
   return current;
 }
 
+/// Applies compiled effect `f` with its operand from `p` to flat values `v` (clamped to its
+/// range): the one write of an effect on a State's values.
+inline void apply_flat(const FlatEffect& f, const Params& p, double* v) noexcept {
+  double& slot = v[f.index];
+  slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
+}
+
+/// Closeness of status quo `q` to position `x` (0-100 points) before any exponent: 1 - |q - x|/100,
+/// in [0,1]. `T` is double, or an Eigen array of several (q, x) pairs at once (each element
+/// computed by the same operations as a double). The formula closeness() bends.
+template <class T>
+[[nodiscard]] inline T linear_closeness(const T& q, const T& x) noexcept {
+  using std::abs;  // Eigen's abs for arrays, found by argument-dependent lookup
+  return 1.0 - abs(q - x) / 100.0;
+}
+
 /// Closeness of status quo `q` to position `x` (both 0-100 points) bent by `exponent` (1 + risk,
 /// 0.1-2): (1 - |q - x|/100)^exponent, in [0,1]. The one formula of an issue's utility, used by
 /// utility(), the metrics and move scoring's sums alike.
 [[nodiscard]] inline double closeness(double q, double x, double exponent) noexcept {
-  const double c = 1.0 - std::abs(q - x) / 100.0;
+  const double c = linear_closeness(q, x);
   return exponent == 1.0 ? c : std::pow(c, exponent);
 }
 
@@ -48,6 +65,28 @@ void apply_effects(const Rules& rules, const Params& p, std::int32_t m, State& s
 /// copy in the same layout): sum_j s_ij closeness(q_j, x_ij, 1 + r_i) / sum_j s_ij over the
 /// issues with s_ij != 0, in issue order; 0 when all its saliences are 0.
 [[nodiscard]] double utility_at(const FlatLayout& l, const double* v, int i) noexcept;
+
+/// A utility from its sums: `num / den` when the salience sum `den` is positive, otherwise 0
+/// (an actor that cares about nothing). The last step of every utility, in [0,1].
+[[nodiscard]] inline double utility_of_sums(double num, double den) noexcept {
+  return den > 0.0 ? num / den : 0.0;
+}
+
+/// Every actor's utility sums at flat values `v` laid out by `l`, in one pass over the actor x
+/// issue blocks: num[a] = sum_j s_aj closeness(q_j, x_aj, 1 + r_a) and den[a] = sum_j s_aj, each
+/// actor's sums added in issue order over every issue, zero saliences included (the sums move
+/// scoring updates issue by issue). `num` and `den` hold l.actors values each. When `terms` is
+/// not null it receives each term s_aj closeness(q_j, x_aj, 1 + r_a) at j * l.actors + a, the
+/// order of the actor x issue blocks (l.actors * l.issues values). No output may overlap `v`.
+void utility_sums(const FlatLayout& l, const double* v, double* num, double* den,
+                  double* terms) noexcept;
+
+/// Every actor's utility at flat values `v` laid out by `l`: u[a] equals utility_at(l, v, a)
+/// bit for bit for each actor a, from one utility_sums() pass. `num` and `den` are scratch
+/// (left holding the sums); `u`, `num` and `den` hold l.actors values each and must not overlap
+/// `v` or each other.
+void utilities_at(const FlatLayout& l, const double* v, double* num, double* den,
+                  double* u) noexcept;
 
 /// Actor i's utility in the state (utility_at on its values).
 [[nodiscard]] inline double utility(const State& s, int i) noexcept {

@@ -177,17 +177,34 @@ Params sample_params(const Rules& rules, int option, std::uint64_t seed, std::ui
   return p;
 }
 
+namespace {
+
+// An initial assignment `f` (an effect whose operator is =, see FlatRules::init): apply_flat
+// without the operator's dispatch.
+inline void assign(const FlatEffect& f, const Params& p, double* v) noexcept {
+  v[f.index] = std::clamp(p.values[static_cast<size_t>(f.value)], f.lo, f.hi);
+}
+
+}  // namespace
+
 State initial_state(const Rules& rules, const Params& p) {
-  State s = State::zeros(rules.actors, rules.issues, rules.moves);
-  for (const auto& [slot, id] : rules.init) set(s, slot, p.values[static_cast<size_t>(id)]);
+  State s;
+  initial_state_into(rules, p, s);
+  return s;
+}
+
+void initial_state_into(const Rules& rules, const Params& p, State& s) {
+  const FlatRules& flat = rules.flat();
+  s.reset(flat.layout);
+  // The scenario's values and the option's overrides, compiled once: each a clamped write.
+  double* v = s.values.data();
+  for (const FlatEffect& f : flat.init) assign(f, p, v);
   for (int a = 0; a < rules.actors; ++a)
     for (int i = 0; i < rules.issues; ++i)
       if (!rules.stance_listed[static_cast<size_t>(a * rules.issues + i)])
         s.position(a, i) = s.status_quo[i];
-  for (const auto& [slot, id] : rules.options[static_cast<size_t>(p.option)].overrides)
-    set(s, slot, p.values[static_cast<size_t>(id)]);
+  for (const FlatEffect& f : flat.overrides[static_cast<size_t>(p.option)]) assign(f, p, v);
   // An option that starts later (Option::from) changes the state in begin_turn.
-  return s;
 }
 
 std::vector<NumberId> random_numbers(const Rules& rules) {

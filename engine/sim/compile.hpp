@@ -30,6 +30,10 @@ void sample_params_into(const Rules& rules, int option, std::uint64_t seed, std:
 /// Actors without a listed stance on an issue take its initial status quo as position.
 [[nodiscard]] State initial_state(const Rules& rules, const Params& p);
 
+/// initial_state() into `s`, reusing its storage (no allocation when `s` held a state of the
+/// rules' shape).
+void initial_state_into(const Rules& rules, const Params& p, State& s);
+
 /// NumberIds whose numbers are random (distributions), in id order: the runs.csv param columns.
 [[nodiscard]] std::vector<NumberId> random_numbers(const Rules& rules);
 

@@ -54,36 +54,52 @@ namespace {
 
 int recognized_by(const State& s, int a) noexcept {
   const int actors = s.actors();
-  // Column a of the recognition block: how far each actor recognizes actor a.
+  // Column a of the recognition block: how far each actor recognizes actor a. The actors
+  // before a, then those after it: a's own entry never counts.
   const double* by = s.recognition.data() + static_cast<ptrdiff_t>(a) * actors;
   int n = 0;
-  for (int b = 0; b < actors; ++b)
-    if (b != a && by[b] >= 0.5) ++n;
+  for (int b = 0; b < a; ++b) n += by[b] >= 0.5 ? 1 : 0;
+  for (int b = a + 1; b < actors; ++b) n += by[b] >= 0.5 ? 1 : 0;
   return n;
 }
 
 }  // namespace
 
-void record(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& utilities,
+void plan_row(const MetricCatalog& catalog, RowPlan& plan) {
+  plan.runs.clear();
+  for (size_t k = 0; k < catalog.per_turn.size(); ++k) {
+    const MetricInfo& m = catalog.per_turn[k];
+    // A metric extends the run before it when it reads the next index of the same kind.
+    if (!plan.runs.empty()) {
+      RowRun& last = plan.runs.back();
+      if (last.kind == m.kind && last.index + last.count == m.index) {
+        ++last.count;
+        continue;
+      }
+    }
+    plan.runs.push_back(RowRun{m.kind, static_cast<int>(k), m.index, 1});
+  }
+}
+
+void record(const RowPlan& plan, const State& s, const Eigen::VectorXd& utilities,
             Eigen::Ref<Eigen::RowVectorXd> row) {
   const double* status_quo = s.status_quo.data();
   const double* utility = utilities.data();
   double* out = row.data();
-  const size_t n = catalog.per_turn.size();
-  for (size_t k = 0; k < n; ++k) {
-    const MetricInfo& m = catalog.per_turn[k];
-    switch (m.kind) {
+  for (const RowRun& r : plan.runs) {
+    double* to = out + r.first;
+    switch (r.kind) {
       case MetricKind::issue:
-        out[k] = status_quo[m.index];
+        std::copy_n(status_quo + r.index, r.count, to);
         break;
       case MetricKind::utility:
-        out[k] = utility[m.index];
+        std::copy_n(utility + r.index, r.count, to);
         break;
       case MetricKind::recognized:
-        out[k] = recognized_by(s, m.index);
+        for (int k = 0; k < r.count; ++k) to[k] = recognized_by(s, r.index + k);
         break;
       default:
-        out[k] = 0.0;
+        std::fill_n(to, r.count, 0.0);
         break;
     }
   }
@@ -121,21 +137,28 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   u_sum.setZero(rules.actors);
   Eigen::VectorXd& u = scratch.utility;
   u.resize(rules.actors);
+  plan_row(catalog, scratch.row_plan);
+  scratch.num.resize(rules.actors);
+  scratch.den.resize(rules.actors);
+  // Every actor's utility in one pass over the state's actor x issue blocks.
+  const auto utilities = [&scratch, &u](const State& st) {
+    utilities_at(st.layout, st.values.data(), scratch.num.data(), scratch.den.data(), u.data());
+  };
 
   Rng rng = Rng(seed, run).split(static_cast<std::uint64_t>(Stream::dynamics));
-  State s = initial_state(rules, p);
-  for (int a = 0; a < rules.actors; ++a) u[a] = utility(s, a);
-  record(catalog, s, u, out.trajectory.row(0));
+  // The run works in the output's state, whose storage a warm worker reuses.
+  State& s = out.state;
+  initial_state_into(rules, p, s);
+  utilities(s);
+  record(scratch.row_plan, s, u, out.trajectory.row(0));
   q_hist.row(0) = s.status_quo.transpose();
   for (int t = 1; t <= turns; ++t) {
     step_in_place(rules, p, s, rng);
     // Each actor's utility once per turn: the per-turn metrics, the running mean and, after the
     // last turn, the final utility.* all read it.
-    for (int a = 0; a < rules.actors; ++a) {
-      u[a] = utility(s, a);
-      u_sum[a] += u[a];
-    }
-    record(catalog, s, u, out.trajectory.row(t));
+    utilities(s);
+    u_sum += u;
+    record(scratch.row_plan, s, u, out.trajectory.row(t));
     q_hist.row(t) = s.status_quo.transpose();
     if (trace)
       for (size_t k = 0; k < s.made.size(); ++k)
@@ -144,7 +167,6 @@ void simulate(const Rules& rules, const MetricCatalog& catalog, const Params& p,
   }
 
   final_metrics(catalog, s, u, u_sum, q_hist, out);
-  out.state = std::move(s);
 }
 
 void final_metrics(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& u,

@@ -46,6 +46,24 @@ struct MetricCatalog {
 /// Builds the catalogue: names from the scenario's ids, ranges from the model.
 [[nodiscard]] MetricCatalog metric_catalog(const Scenario& scenario);
 
+/// Consecutive per-turn metrics of one kind with consecutive indices: entries [first, first +
+/// count) of a trajectory row hold the kind's values at indices [index, index + count).
+struct RowRun {
+  MetricKind kind = MetricKind::issue;
+  int first = 0;  ///< first entry of the row
+  int index = 0;  ///< issue or actor of the first entry
+  int count = 0;  ///< entries, >= 1
+};
+
+/// A catalogue's per-turn metrics resolved once for record(): their runs, in row order (as
+/// metric_catalog() lists them, the issues, the utilities and the recognitions: a few runs).
+struct RowPlan {
+  std::vector<RowRun> runs;
+};
+
+/// Resolves catalog.per_turn into `plan` (its runs replaced, capacity kept).
+void plan_row(const MetricCatalog& catalog, RowPlan& plan);
+
 /// One event of the event feed: a move made in a turn.
 struct Event {
   std::int32_t turn = 0;
@@ -59,6 +77,9 @@ struct RunScratch {
   Eigen::MatrixXd q_hist;   ///< (turns + 1) x I: status quo per turn, for settled.*
   Eigen::VectorXd u_sum;    ///< A: utility summed over turns 1..T, for utility.*.mean
   Eigen::VectorXd utility;  ///< A: every actor's utility in the latest state recorded
+  Eigen::VectorXd num;      ///< A: utility_sums' numerators, for utilities_at
+  Eigen::VectorXd den;      ///< A: utility_sums' salience sums, for utilities_at
+  RowPlan row_plan;         ///< the catalogue's per-turn metrics, resolved for record()
 };
 
 /// Everything one run produces. Reused between runs by a worker, so vectors keep capacity.
@@ -67,18 +88,19 @@ struct RunOutput {
   /// (turns + 1) x per_turn metrics, row-major so each turn's row is contiguous.
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> trajectory;
   std::vector<Event> events;  ///< filled only when tracing
-  /// The state after the last turn, for conditions on the end of a run (`--given`). Moved here
-  /// from the run's working state, so keeping it costs no copy.
+  /// The state after the last turn, for conditions on the end of a run (`--given`). The run's
+  /// working state itself, so keeping it costs no copy and a warm worker no allocation.
   State state;
   bool ok = true;       ///< false when the run produced a non-finite value
   std::string failure;  ///< why, when !ok
   RunScratch scratch;   ///< simulate()'s buffers, kept for the next run
 };
 
-/// Phase 6: the per-turn metrics of a state, into `row` (one entry per catalog.per_turn).
-/// `utilities[a]` must hold utility(s, a) for every actor `a` with a utility.* metric (simulate
-/// computes each actor's utility once per turn and shares it with utility.*.mean).
-void record(const MetricCatalog& catalog, const State& s, const Eigen::VectorXd& utilities,
+/// Phase 6: the per-turn metrics of a state, into `row` (one entry per catalog.per_turn of the
+/// catalogue `plan` was resolved from, by plan_row). `utilities[a]` must hold utility(s, a) for
+/// every actor `a` with a utility.* metric (simulate computes each actor's utility once per
+/// turn and shares it with utility.*.mean).
+void record(const RowPlan& plan, const State& s, const Eigen::VectorXd& utilities,
             Eigen::Ref<Eigen::RowVectorXd> row);
 
 /// Runs one simulation with params `p` and the dynamics stream of (seed, run). Deterministic:

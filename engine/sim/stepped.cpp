@@ -27,11 +27,12 @@ SteppedRun::SteppedRun(const Rules& rules, const MetricCatalog& catalog, int opt
       // The stream simulate() gives the same run, so that an unattended world is that run.
       rng_(Rng(seed, run).split(static_cast<std::uint64_t>(Stream::dynamics))),
       state_(initial_state(rules, params_)) {
+  plan_row(catalog, plan_);
   utility_.resize(rules.actors);
   for (int a = 0; a < rules.actors; ++a) utility_[a] = utility(state_, a);
   u_sum_.setZero(rules.actors);
   trajectory_.resize(1, static_cast<Eigen::Index>(catalog.per_turn.size()));
-  record(catalog, state_, utility_, trajectory_.row(0));
+  record(plan_, state_, utility_, trajectory_.row(0));
   q_hist_.resize(1, rules.issues);
   q_hist_.row(0) = state_.status_quo.transpose();
 }
@@ -88,7 +89,7 @@ void SteppedRun::record_turn() {
   }
   const Eigen::Index rows = trajectory_.rows();
   trajectory_.conservativeResize(rows + 1, Eigen::NoChange);
-  record(catalog_, state_, utility_, trajectory_.row(rows));
+  record(plan_, state_, utility_, trajectory_.row(rows));
   q_hist_.conservativeResize(rows + 1, Eigen::NoChange);
   q_hist_.row(rows) = state_.status_quo.transpose();
 }

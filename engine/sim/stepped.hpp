@@ -109,6 +109,7 @@ class SteppedRun {
   TurnDetail open_detail_;  // the open turn's record so far (begin_turn's part)
   std::vector<SteppedTurnDetail> details_;
   RowMatrix trajectory_;    // (resolved + 1) x per-turn metrics
+  RowPlan plan_;            // catalog_'s per-turn metrics, resolved for record()
   Eigen::MatrixXd q_hist_;  // (resolved + 1) x issues
   Eigen::VectorXd utility_;
   Eigen::VectorXd u_sum_;

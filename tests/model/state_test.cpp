@@ -1,6 +1,9 @@
+#include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "engine/model/state.hpp"
 #include "engine/model/view.hpp"
@@ -151,4 +154,79 @@ TEST_CASE("compile builds the rule tables once, shared by copies of the rules", 
   REQUIRE(copy.tables == rules.tables);
   REQUIRE(rules.flat().every_effect.size() == rules.effects.size());
   REQUIRE(rules.flat().requirement.size() == static_cast<size_t>(rules.moves));
+}
+
+TEST_CASE("reset makes a used state the zeros of a shape, in its own storage", "[model][state]") {
+  State s = State::zeros(3, 4, 5);
+  for (const auto& [actors, issues, moves] :
+       std::vector<std::array<int, 3>>{{3, 4, 5}, {2, 2, 3}, {4, 3, 6}}) {
+    // Leave something in every part of the state.
+    s.turn = 6;
+    std::fill(s.values.begin(), s.values.end(), 7.5);
+    s.count.setConstant(2);
+    s.last_turn.setConstant(4);
+    s.made = {1, 0};
+    s.made_by_timeline = 1;
+    s.reset(FlatLayout::make(actors, issues, moves));
+    const State z = State::zeros(actors, issues, moves);
+    INFO(actors << " x " << issues << " x " << moves);
+    REQUIRE(s.turn == 0);
+    REQUIRE(s.layout.size == z.layout.size);
+    REQUIRE(s.values == z.values);
+    REQUIRE(s.count == z.count);
+    REQUIRE(s.last_turn == z.last_turn);
+    REQUIRE(s.made.empty());
+    REQUIRE(s.made_by_timeline == 0);
+    REQUIRE(s.power(actors - 1, issues - 1) == 1.0);
+    REQUIRE(s.recognition(1, 1) == 1.0);
+    REQUIRE(s.affinity(0, 1) == 0.0);
+    REQUIRE(s.last_turn[moves - 1] == State::kNever);
+    REQUIRE(s.position.data() == s.values.data() + s.layout.position);
+    REQUIRE(s.recognition.data() == s.values.data() + s.layout.recognition);
+  }
+}
+
+TEST_CASE("the initial state is the scenario's values, then the option's, as set() writes them",
+          "[model][state]") {
+  Scenario sc = parley::test::tiny_scenario();
+  sc.actors[1].risk = Number::constant(5.0);  // out of range: clamped to the slot's
+  sc.stances.pop_back();                      // B has no stance on y: it takes y's status quo
+  Option opt;
+  opt.name = "opt";
+  opt.set.push_back(Override{Slot{SlotKind::issue, 1, 0}, Number::constant(150.0)});
+  opt.set.push_back(Override{Slot{SlotKind::salience, 0, 1}, Number::constant(0.25)});
+  opt.set.push_back(Override{Slot{SlotKind::salience, 0, 1}, Number::constant(0.75)});
+  sc.options.push_back(opt);
+  const Rules rules = compile(sc);
+  for (int option = 0; option < 2; ++option) {
+    const Params p = sample_params(rules, option, 1, 0);
+    // The definition: zeros, each initial value written by set() in order, unlisted positions
+    // at the status quo, then the option's overrides by set() in order.
+    State want = State::zeros(rules.actors, rules.issues, rules.moves);
+    for (const auto& [slot, id] : rules.init) set(want, slot, p.values[static_cast<size_t>(id)]);
+    for (int a = 0; a < rules.actors; ++a)
+      for (int i = 0; i < rules.issues; ++i)
+        if (!rules.stance_listed[static_cast<size_t>(a * rules.issues + i)])
+          want.position(a, i) = want.status_quo[i];
+    for (const auto& [slot, id] : rules.options[static_cast<size_t>(option)].overrides)
+      set(want, slot, p.values[static_cast<size_t>(id)]);
+    INFO("option " << option);
+    REQUIRE(want.risk[1] == 1.0);
+    REQUIRE(want.position(1, 1) == 20.0);
+    REQUIRE(want.status_quo[1] == (option == 1 ? 100.0 : 20.0));
+    REQUIRE(want.salience(0, 1) == (option == 1 ? 0.75 : 0.5));
+    const State got = initial_state(rules, p);
+    REQUIRE(got.values == want.values);
+    REQUIRE(got.count == want.count);
+    REQUIRE(got.last_turn == want.last_turn);
+    // Into a state of another shape, with values left behind.
+    State reused = State::zeros(4, 3, 2);
+    std::fill(reused.values.begin(), reused.values.end(), 9.0);
+    reused.turn = 3;
+    initial_state_into(rules, p, reused);
+    REQUIRE(reused.turn == 0);
+    REQUIRE(reused.values == want.values);
+    REQUIRE(reused.count == want.count);
+    REQUIRE(reused.last_turn == want.last_turn);
+  }
 }

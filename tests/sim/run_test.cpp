@@ -191,6 +191,12 @@ TEST_CASE("a reused RunOutput gives the same run as a fresh one", "[sim][metrics
       REQUIRE(reused.final == fresh.final);
       REQUIRE(reused.trajectory == fresh.trajectory);
       REQUIRE(reused.events.size() == fresh.events.size());
+      // The run works in the output's state: the reused one ends where the fresh one does.
+      REQUIRE(reused.state.turn == fresh.state.turn);
+      REQUIRE(reused.state.values == fresh.state.values);
+      REQUIRE(reused.state.count == fresh.state.count);
+      REQUIRE(reused.state.last_turn == fresh.state.last_turn);
+      REQUIRE(reused.state.made == fresh.state.made);
     }
   }
 }
