@@ -79,9 +79,14 @@ void available_moves(const Rules& rules, int option, std::span<const std::int32_
                      const State& s, std::vector<std::int32_t>& out) {
   const OptionRules& opt = rules.options[static_cast<size_t>(option)];
   const FlatRules& flat = rules.flat();
-  out.clear();
+  // Written through a pointer into a buffer sized for every move, then cut to the available
+  // ones: a warm buffer needs no call per move (push_back is not always inlined).
+  out.resize(moves.size());
+  std::int32_t* const first = out.data();
+  std::int32_t* next = first;
   for (const std::int32_t m : moves)
-    if (available_at(rules, opt, flat, m, s)) out.push_back(m);
+    if (available_at(rules, opt, flat, m, s)) *next++ = m;
+  out.erase(out.begin() + (next - first), out.end());
 }
 
 }  // namespace parley
