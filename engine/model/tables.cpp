@@ -211,6 +211,16 @@ void derive_reply_hits(const Rules& rules, RuleTables& t) {
   t.reply_hit_first.push_back(static_cast<std::int32_t>(t.reply_hits.size()));
 }
 
+// The timeline rows of each option (see RuleTables::option_rows).
+void derive_option_rows(const Rules& rules, RuleTables& t) {
+  for (const OptionRules& opt : rules.options) {
+    t.option_row_first.push_back(static_cast<std::int32_t>(t.option_rows.size()));
+    for (size_t r = 0; r < rules.timeline.size(); ++r)
+      if (opt.timeline_active[r] != 0) t.option_rows.push_back(static_cast<std::int32_t>(r));
+  }
+  t.option_row_first.push_back(static_cast<std::int32_t>(t.option_rows.size()));
+}
+
 }  // namespace
 
 std::shared_ptr<const RuleTables> build_tables(const Rules& rules) {
@@ -220,6 +230,7 @@ std::shared_ptr<const RuleTables> build_tables(const Rules& rules) {
   derive_reply_interference(rules, *t);
   derive_gain_interference(rules, *t);
   derive_reply_hits(rules, *t);
+  derive_option_rows(rules, *t);
   return t;
 }
 

@@ -35,6 +35,10 @@ struct RuleTables {
   /// reply_hit_first[m * actors + k + 1]).
   std::vector<std::int32_t> reply_hit_first;
   std::vector<std::int32_t> reply_hits;  ///< see reply_hit_first
+  /// Per option o, the timeline rows it applies (OptionRules::timeline_active), in file order:
+  /// option_rows[option_row_first[o] ... option_row_first[o + 1]), so the turn looks only at them.
+  std::vector<std::int32_t> option_row_first;
+  std::vector<std::int32_t> option_rows;  ///< see option_row_first
 };
 
 /// Builds the tables of `rules` from its shape, moves, effects, timeline and moves_of_actor
