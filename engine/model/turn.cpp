@@ -143,13 +143,10 @@ ConditionInputs inputs_of(const Condition& c, const State& s) {
 
 void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, PhaseRng& rng,
                             TurnDetail* detail) {
-  // Only the option's rows, listed once by build_tables: the others are never looked at.
-  const RuleTables& tables = *rules.tables;
-  const auto option = static_cast<size_t>(p.option);
-  const std::int32_t* const rows = tables.option_rows.data();
-  for (std::int32_t k = tables.option_row_first[option]; k < tables.option_row_first[option + 1];
-       ++k) {
-    const auto r = static_cast<size_t>(rows[k]);
+  // Only the rows the option applies in this turn, listed once by build_tables: the others are
+  // never looked at. (Past the scenario's turns the list is the option's; the test stays.)
+  for (const std::int32_t listed : rules.tables->timeline_rows(p.option, s.turn)) {
+    const auto r = static_cast<size_t>(listed);
     const RuleTimeline& row = rules.timeline[r];
     if (s.turn < row.first_turn || s.turn > row.last_turn) continue;
     const double prob = p.values[static_cast<size_t>(row.probability)];
