@@ -4,6 +4,7 @@
 /// phases derive child streams with `split(key)` so that adding a draw in one place never shifts
 /// the draws of another. There is no global generator and no `std::random_device` anywhere.
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -15,6 +16,19 @@ namespace parley {
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   return x ^ (x >> 31);
+}
+
+/// mix64(k) for k < 64, computed at compile time: the keys most splits use are small (turn,
+/// actor, issue and row numbers).
+inline constexpr std::array<std::uint64_t, 64> kMixedSmallKeys = [] {
+  std::array<std::uint64_t, 64> mixed{};
+  for (std::uint64_t k = 0; k < mixed.size(); ++k) mixed[k] = mix64(k);
+  return mixed;
+}();
+
+/// mix64(key), the same value, looked up when the key is small.
+[[nodiscard]] constexpr std::uint64_t mix64_key(std::uint64_t key) noexcept {
+  return key < kMixedSmallKeys.size() ? kMixedSmallKeys[key] : mix64(key);
 }
 
 /// A small value-type generator (xoshiro256**), seeded from two 64-bit keys.
@@ -32,7 +46,7 @@ class Rng {
 
   /// An independent child stream named by `key`; does not advance this stream.
   [[nodiscard]] constexpr Rng split(std::uint64_t key) const noexcept {
-    return Rng(split_seed(), mix64(key) ^ s_[1]);
+    return Rng(split_seed(), mix64_key(key) ^ s_[1]);
   }
 
   /// The first uniform() of Rng(seed, stream), equal to it bit for bit, without the part of the
@@ -114,11 +128,11 @@ class RngChildren {
 
   /// parent.split(key): the same stream.
   [[nodiscard]] constexpr Rng split(std::uint64_t key) const noexcept {
-    return Rng(seed_, mix64(key) ^ salt_);
+    return Rng(seed_, mix64_key(key) ^ salt_);
   }
   /// parent.split(key).uniform(): the same number in [0, 1), for a child drawn from once.
   [[nodiscard]] constexpr double first_uniform(std::uint64_t key) const noexcept {
-    return Rng::first_uniform(seed_, mix64(key) ^ salt_);
+    return Rng::first_uniform(seed_, mix64_key(key) ^ salt_);
   }
 
  private:

@@ -85,3 +85,9 @@ TEST_CASE("RngChildren gives split's streams and their first uniform bit for bit
   Rng a = before.split(3), b = child;
   REQUIRE(a.next_u64() == b.next_u64());
 }
+
+TEST_CASE("mix64_key equals mix64 for small and large keys", "[rng]") {
+  for (std::uint64_t key = 0; key < 200; ++key)
+    REQUIRE(parley::mix64_key(key) == parley::mix64(key));
+  REQUIRE(parley::mix64_key(~std::uint64_t{0}) == parley::mix64(~std::uint64_t{0}));
+}
