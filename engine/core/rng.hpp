@@ -4,6 +4,7 @@
 /// phases derive child streams with `split(key)` so that adding a draw in one place never shifts
 /// the draws of another. There is no global generator and no `std::random_device` anywhere.
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -17,13 +18,26 @@ namespace parley {
   return x ^ (x >> 31);
 }
 
+/// mix64(k) for k < 64, computed at compile time: the keys most splits use are small (turn,
+/// actor, issue and row numbers).
+inline constexpr std::array<std::uint64_t, 64> kMixedSmallKeys = [] {
+  std::array<std::uint64_t, 64> mixed{};
+  for (std::uint64_t k = 0; k < mixed.size(); ++k) mixed[k] = mix64(k);
+  return mixed;
+}();
+
+/// mix64(key), the same value, looked up when the key is small.
+[[nodiscard]] constexpr std::uint64_t mix64_key(std::uint64_t key) noexcept {
+  return key < kMixedSmallKeys.size() ? kMixedSmallKeys[key] : mix64(key);
+}
+
 /// A small value-type generator (xoshiro256**), seeded from two 64-bit keys.
 /// Copying an Rng copies its stream: both copies then produce the same numbers.
 class Rng {
  public:
   /// Stream `stream` of seed `seed`; distinct (seed, stream) pairs give independent streams.
   constexpr Rng(std::uint64_t seed, std::uint64_t stream) noexcept {
-    std::uint64_t x = mix64(seed ^ mix64(stream + 0x632BE59BD9B4E019ULL));
+    std::uint64_t x = start(seed, stream);
     for (auto& word : s_) {
       x = mix64(x);
       word = x;
@@ -32,12 +46,20 @@ class Rng {
 
   /// An independent child stream named by `key`; does not advance this stream.
   [[nodiscard]] constexpr Rng split(std::uint64_t key) const noexcept {
-    return Rng(s_[0] ^ mix64(s_[2]), mix64(key) ^ s_[1]);
+    return Rng(split_seed(), mix64_key(key) ^ s_[1]);
+  }
+
+  /// The first uniform() of Rng(seed, stream), equal to it bit for bit, without the part of the
+  /// state the first draw does not read.
+  [[nodiscard]] static constexpr double first_uniform(std::uint64_t seed,
+                                                      std::uint64_t stream) noexcept {
+    const std::uint64_t s0 = mix64(start(seed, stream));
+    return to_unit(output(mix64(s0)));
   }
 
   /// Next raw 64 bits.
   constexpr std::uint64_t next_u64() noexcept {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t result = output(s_[1]);
     const std::uint64_t t = s_[1] << 17;
     s_[2] ^= s_[0];
     s_[3] ^= s_[1];
@@ -49,7 +71,7 @@ class Rng {
   }
 
   /// Uniform double in [0, 1) with 53 random bits.
-  constexpr double uniform() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  constexpr double uniform() noexcept { return to_unit(next_u64()); }
 
   /// Uniform double in [lo, hi).
   constexpr double uniform(double lo, double hi) noexcept { return lo + (hi - lo) * uniform(); }
@@ -75,10 +97,47 @@ class Rng {
   }
 
  private:
+  friend class RngChildren;
+
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
     return (x << k) | (x >> (64 - k));
   }
+  // The value the state words are drawn from, one mix64 each.
+  static constexpr std::uint64_t start(std::uint64_t seed, std::uint64_t stream) noexcept {
+    return mix64(seed ^ mix64(stream + 0x632BE59BD9B4E019ULL));
+  }
+  // The 64 bits next_u64() returns for a state whose second word is s1.
+  static constexpr std::uint64_t output(std::uint64_t s1) noexcept { return rotl(s1 * 5, 7) * 9; }
+  // 53 of 64 random bits as a double in [0, 1).
+  static constexpr double to_unit(std::uint64_t bits) noexcept {
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+  }
+  // The seed of every child of this stream (split's first argument, whatever the key).
+  [[nodiscard]] constexpr std::uint64_t split_seed() const noexcept { return s_[0] ^ mix64(s_[2]); }
+
   std::uint64_t s_[4]{};
+};
+
+/// The children of one stream (Rng::split), for a stream split under many keys: the parent's
+/// share of a split, the same for every key, is computed once.
+class RngChildren {
+ public:
+  /// The children of `parent` (a copy: later draws from `parent` do not change them).
+  constexpr explicit RngChildren(const Rng& parent) noexcept
+      : seed_(parent.split_seed()), salt_(parent.s_[1]) {}
+
+  /// parent.split(key): the same stream.
+  [[nodiscard]] constexpr Rng split(std::uint64_t key) const noexcept {
+    return Rng(seed_, mix64_key(key) ^ salt_);
+  }
+  /// parent.split(key).uniform(): the same number in [0, 1), for a child drawn from once.
+  [[nodiscard]] constexpr double first_uniform(std::uint64_t key) const noexcept {
+    return Rng::first_uniform(seed_, mix64_key(key) ^ salt_);
+  }
+
+ private:
+  std::uint64_t seed_ = 0;
+  std::uint64_t salt_ = 0;
 };
 
 /// Stream keys used by the simulation, so every consumer draws from its own stream.

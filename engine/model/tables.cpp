@@ -226,6 +226,28 @@ void derive_reply_hits(const Rules& rules, RuleTables& t) {
   t.reply_hit_first.push_back(static_cast<std::int32_t>(t.reply_hits.size()));
 }
 
+// The timeline rows of each option, and of each option and turn (see RuleTables::option_rows
+// and turn_rows).
+void derive_option_rows(const Rules& rules, RuleTables& t) {
+  for (const OptionRules& opt : rules.options) {
+    t.option_row_first.push_back(static_cast<std::int32_t>(t.option_rows.size()));
+    for (size_t r = 0; r < rules.timeline.size(); ++r)
+      if (opt.timeline_active[r] != 0) t.option_rows.push_back(static_cast<std::int32_t>(r));
+  }
+  t.option_row_first.push_back(static_cast<std::int32_t>(t.option_rows.size()));
+  t.row_turns = std::max(rules.turns, 0);
+  for (size_t o = 0; o < rules.options.size(); ++o)
+    for (int turn = 1; turn <= t.row_turns; ++turn) {
+      t.turn_row_first.push_back(static_cast<std::int32_t>(t.turn_rows.size()));
+      for (std::int32_t k = t.option_row_first[o]; k < t.option_row_first[o + 1]; ++k) {
+        const RuleTimeline& row = rules.timeline[static_cast<size_t>(t.option_rows[k])];
+        if (turn >= row.first_turn && turn <= row.last_turn)
+          t.turn_rows.push_back(t.option_rows[k]);
+      }
+    }
+  t.turn_row_first.push_back(static_cast<std::int32_t>(t.turn_rows.size()));
+}
+
 }  // namespace
 
 std::shared_ptr<const RuleTables> build_tables(const Rules& rules) {
@@ -235,6 +257,7 @@ std::shared_ptr<const RuleTables> build_tables(const Rules& rules) {
   derive_reply_interference(rules, *t);
   derive_gain_interference(rules, *t);
   derive_reply_hits(rules, *t);
+  derive_option_rows(rules, *t);
   return t;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "engine/model/flat.hpp"
@@ -35,6 +36,27 @@ struct RuleTables {
   /// reply_hit_first[m * actors + k + 1]).
   std::vector<std::int32_t> reply_hit_first;
   std::vector<std::int32_t> reply_hits;  ///< see reply_hit_first
+  /// Per option o, the timeline rows it applies (OptionRules::timeline_active), in file order:
+  /// option_rows[option_row_first[o] ... option_row_first[o + 1]).
+  std::vector<std::int32_t> option_row_first;
+  std::vector<std::int32_t> option_rows;  ///< see option_row_first
+  /// Per option o and turn t in 1..row_turns, the rows of o whose turns include t, in file
+  /// order: turn_rows[turn_row_first[k] ... turn_row_first[k + 1]), k = o * row_turns + t - 1.
+  std::vector<std::int32_t> turn_row_first;
+  std::vector<std::int32_t> turn_rows;  ///< see turn_row_first
+  int row_turns = 0;                    ///< Rules::turns when built
+
+  /// The timeline rows option `option` (index into Rules::options) applies that may fire at
+  /// turn `turn`, in file order: at turns 1..Rules::turns exactly those whose turns include
+  /// `turn`; at any other turn all the option's rows, whose turns the caller still checks.
+  [[nodiscard]] std::span<const std::int32_t> timeline_rows(int option, int turn) const noexcept {
+    const auto o = static_cast<size_t>(option);
+    if (turn >= 1 && turn <= row_turns) {
+      const size_t k = o * static_cast<size_t>(row_turns) + static_cast<size_t>(turn - 1);
+      return {turn_rows.data() + turn_row_first[k], turn_rows.data() + turn_row_first[k + 1]};
+    }
+    return {option_rows.data() + option_row_first[o], option_rows.data() + option_row_first[o + 1]};
+  }
 };
 
 /// Builds the tables of `rules` from its shape, moves, effects, timeline and moves_of_actor

@@ -103,18 +103,23 @@ class PhaseRng {
   PhaseRng(const Rng& turn, Phase phase) noexcept
       : turn_(turn), key_(static_cast<std::uint64_t>(phase)) {}
   // A phase's stream given as it is (the single phases' entry points).
-  explicit PhaseRng(const Rng& stream) noexcept : turn_(stream), stream_(stream) {}
+  explicit PhaseRng(const Rng& stream) noexcept : turn_(stream), children_(stream) {}
 
   // The phase stream's child `key`.
-  [[nodiscard]] Rng split(std::uint64_t key) {
-    if (!stream_) stream_.emplace(turn_.split(key_));
-    return stream_->split(key);
-  }
+  [[nodiscard]] Rng split(std::uint64_t key) { return children().split(key); }
+  // The first uniform draw of the phase stream's child `key` (split(key).uniform()), for a
+  // child drawn from once: cheaper than building the whole child.
+  [[nodiscard]] double uniform(std::uint64_t key) { return children().first_uniform(key); }
 
  private:
+  RngChildren& children() {
+    if (!children_) children_.emplace(turn_.split(key_));
+    return *children_;
+  }
+
   Rng turn_;
   std::uint64_t key_ = 0;
-  std::optional<Rng> stream_;
+  std::optional<RngChildren> children_;
 };
 
 void apply_drift_in_place(const Rules& rules, State& s, PhaseRng& rng) {
@@ -138,10 +143,12 @@ ConditionInputs inputs_of(const Condition& c, const State& s) {
 
 void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, PhaseRng& rng,
                             TurnDetail* detail) {
-  const OptionRules& opt = rules.options[static_cast<size_t>(p.option)];
-  for (size_t r = 0; r < rules.timeline.size(); ++r) {
+  // Only the rows the option applies in this turn, listed once by build_tables: the others are
+  // never looked at. (Past the scenario's turns the list is the option's; the test stays.)
+  for (const std::int32_t listed : rules.tables->timeline_rows(p.option, s.turn)) {
+    const auto r = static_cast<size_t>(listed);
     const RuleTimeline& row = rules.timeline[r];
-    if (!opt.timeline_active[r] || s.turn < row.first_turn || s.turn > row.last_turn) continue;
+    if (s.turn < row.first_turn || s.turn > row.last_turn) continue;
     const double prob = p.values[static_cast<size_t>(row.probability)];
     TimelineDetail* d = nullptr;
     if (detail != nullptr) {
@@ -165,7 +172,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Phase
       continue;
     }
     if (prob < 1.0) {
-      const double u = rng.split(r).uniform();
+      const double u = rng.uniform(r);
       if (d != nullptr) d->draw = u;
       if (u >= prob) {
         if (d != nullptr) d->outcome = RowOutcome::draw_missed;
@@ -202,13 +209,13 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng
   double top = 0.0;
   for (const double sc : w.scores) top = std::max(top, sc);
   // Weights relative to the best score, so exp cannot overflow; pass scores 0. Each is written
-  // below, so the buffer is only sized, never cleared.
-  w.weights.resize(w.scores.size());
+  // below, so the buffer is only sized, never cleared, and only grown: once warm it needs no call.
+  if (w.weights.size() < w.scores.size()) w.weights.resize(w.scores.size());
   const double pass_weight = std::exp((0.0 - top) / temperature);
   double total = pass_weight;
   for (size_t c = 0; c < w.scores.size(); ++c)
     total += w.weights[c] = std::exp((w.scores[c] - top) / temperature);
-  double u = rng.split(static_cast<std::uint64_t>(i)).uniform() * total;
+  double u = rng.uniform(static_cast<std::uint64_t>(i)) * total;
   u -= pass_weight;
   for (size_t c = 0; c < w.scores.size() && u >= 0.0; ++c) {
     pick = static_cast<int>(c);

@@ -161,8 +161,8 @@ namespace {
 // The one availability rule (see available()), with the option's rules and the compiled
 // conditions looked up by the caller, once for a series of moves.
 inline bool available_at(const Rules& rules, const OptionRules& opt, const FlatRules& flat,
-                         std::int32_t m, const State& s) noexcept {
-  return move_available(rules, opt, m, s.turn, s.last_turn[m], [&] {
+                         std::int32_t m, int turn, const State& s) noexcept {
+  return move_available(rules, opt, m, turn, s.last_turn[m], [&] {
     return holds_on(flat, flat.requirement[static_cast<size_t>(m)], s);
   });
 }
@@ -170,16 +170,24 @@ inline bool available_at(const Rules& rules, const OptionRules& opt, const FlatR
 }  // namespace
 
 bool available(const Rules& rules, int option, std::int32_t m, const State& s) noexcept {
-  return available_at(rules, rules.options[static_cast<size_t>(option)], rules.flat(), m, s);
+  return available_at(rules, rules.options[static_cast<size_t>(option)], rules.flat(), m, s.turn,
+                      s);
 }
 
 void available_moves(const Rules& rules, int option, std::span<const std::int32_t> moves,
                      const State& s, std::vector<std::int32_t>& out) {
   const OptionRules& opt = rules.options[static_cast<size_t>(option)];
   const FlatRules& flat = rules.flat();
-  out.clear();
+  // Written through a pointer into a buffer sized for every move, then cut to the available
+  // ones: a warm buffer needs no call per move (push_back is not always inlined).
+  out.resize(moves.size());
+  std::int32_t* const first = out.data();
+  std::int32_t* next = first;
+  // A copy the writes through `next` cannot alias, so it stays in a register.
+  const int turn = s.turn;
   for (const std::int32_t m : moves)
-    if (available_at(rules, opt, flat, m, s)) out.push_back(m);
+    if (available_at(rules, opt, flat, m, turn, s)) *next++ = m;
+  out.erase(out.begin() + (next - first), out.end());
 }
 
 }  // namespace parley

@@ -101,9 +101,11 @@ void apply_option_start(const Rules& rules, const Params& p, State& s) noexcept;
 /// option does not forbid it then, it was last made (`last_turn`, a turn number or
 /// State::kNever) more than its cooldown ago, and `requirement_holds()` is true (called only
 /// when the rest passes). Used on a State (available) and on move scoring's next-turn view.
-template <class Holds>
+/// `last_turn` is a State's int counter or the view's double: turn numbers are small integers,
+/// exact in both, so the two give the same answer.
+template <class LastTurn, class Holds>
 [[nodiscard]] bool move_available(const Rules& rules, const OptionRules& opt, std::int32_t m,
-                                  int turn, double last_turn,
+                                  int turn, LastTurn last_turn,
                                   const Holds& requirement_holds) noexcept {
   if (opt.forbids(m, turn)) return false;
   if (turn - last_turn <= rules.move_rules[static_cast<size_t>(m)].cooldown) return false;

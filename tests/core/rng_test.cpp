@@ -62,3 +62,32 @@ TEST_CASE("below(n) covers 0..n-1 evenly", "[rng]") {
   for (int k = 0; k < 50000; ++k) ++counts[r.below(5)];
   for (const int c : counts) REQUIRE(c == Approx(10000).margin(400));
 }
+
+TEST_CASE("RngChildren gives split's streams and their first uniform bit for bit", "[rng]") {
+  using parley::RngChildren;
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    Rng parent(seed, 11);
+    parent.next_u64();  // a parent that has drawn: its children come from its current state
+    const RngChildren children(parent);
+    for (std::uint64_t key = 0; key < 40; ++key) {
+      Rng expected = parent.split(key), got = children.split(key);
+      for (int k = 0; k < 5; ++k) REQUIRE(expected.next_u64() == got.next_u64());
+      const double u = parent.split(key).uniform();
+      REQUIRE(children.first_uniform(key) == u);
+      REQUIRE(Rng::first_uniform(seed, key) == Rng(seed, key).uniform());
+    }
+  }
+  // Later draws from the parent do not change children taken before them.
+  Rng parent(7, 8);
+  const RngChildren before(parent);
+  const Rng child = parent.split(3);
+  parent.next_u64();
+  Rng a = before.split(3), b = child;
+  REQUIRE(a.next_u64() == b.next_u64());
+}
+
+TEST_CASE("mix64_key equals mix64 for small and large keys", "[rng]") {
+  for (std::uint64_t key = 0; key < 200; ++key)
+    REQUIRE(parley::mix64_key(key) == parley::mix64(key));
+  REQUIRE(parley::mix64_key(~std::uint64_t{0}) == parley::mix64(~std::uint64_t{0}));
+}

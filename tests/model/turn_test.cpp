@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,37 @@ TEST_CASE("noise draws differ by stream and repeat for the same stream", "[model
   REQUIRE(a.status_quo[0] == b.status_quo[0]);
   REQUIRE(a.status_quo[0] != c.status_quo[0]);
   REQUIRE(a.status_quo[1] == 20.0);  // no noise on y
+}
+
+TEST_CASE("timeline_rows lists an option's rows that may fire in a turn", "[model][timeline]") {
+  Scenario sc = tiny_scenario();
+  sc.actors[1].control = Control::script;
+  sc.moves = {make_move("push", 1, Slot{SlotKind::issue, 1, 0}, EffectOp::add, 10.0)};
+  sc.timeline = {make_row(0, 2, 3), make_row(0, 1, sc.turns), make_row(0, 3, 3), make_row(0, 1, 1),
+                 make_row(0, 5, 5)};
+  sc.timeline[2].options = {1};
+  sc.timeline[4].options = {0};
+  Option other;
+  other.name = "other";
+  sc.options.push_back(other);
+  const Rules rules = compile(sc);
+  for (int o = 0; o < 2; ++o)
+    for (int turn = -1; turn <= sc.turns + 2; ++turn) {
+      std::vector<std::int32_t> expected, all;
+      for (size_t r = 0; r < rules.timeline.size(); ++r) {
+        if (rules.options[static_cast<size_t>(o)].timeline_active[r] == 0) continue;
+        all.push_back(static_cast<std::int32_t>(r));
+        if (turn >= rules.timeline[r].first_turn && turn <= rules.timeline[r].last_turn)
+          expected.push_back(static_cast<std::int32_t>(r));
+      }
+      const std::span<const std::int32_t> got = rules.tables->timeline_rows(o, turn);
+      const std::vector<std::int32_t> listed(got.begin(), got.end());
+      // Inside the scenario's turns exactly the rows in force; outside, all the option's rows.
+      if (turn >= 1 && turn <= sc.turns)
+        REQUIRE(listed == expected);
+      else
+        REQUIRE(listed == all);
+    }
 }
 
 TEST_CASE("timeline rows fire in their turns, options and conditions", "[model][timeline]") {
