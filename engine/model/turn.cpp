@@ -185,6 +185,12 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Phase
   s.made_by_timeline = static_cast<std::int32_t>(s.made.size());
 }
 
+// std::exp(x), the same value, without the call when x is zero: exp(+-0) is exactly 1 (C Annex
+// F), and pass weighs exp(0) whenever no move scores above 0.
+inline double exp_weight(double x) noexcept {
+  return x == 0.0 ? 1.0 : std::exp(x);
+}
+
 // The AI's pick for actor i from the prepared snapshot: the index into w.candidates (filled here
 // with i's available moves, w.scores with their scores), or -1 for pass. With a temperature the
 // draw comes from rng.split(i), so every actor's draw is its own whoever else moves.
@@ -211,7 +217,7 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng
   // Weights relative to the best score, so exp cannot overflow; pass scores 0. Each is written
   // below, so the buffer is only sized, never cleared, and only grown: once warm it needs no call.
   if (w.weights.size() < w.scores.size()) w.weights.resize(w.scores.size());
-  const double pass_weight = std::exp((0.0 - top) / temperature);
+  const double pass_weight = exp_weight((0.0 - top) / temperature);
   double total = pass_weight;
   for (size_t c = 0; c < w.scores.size(); ++c)
     total += w.weights[c] = std::exp((w.scores[c] - top) / temperature);
