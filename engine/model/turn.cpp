@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "engine/model/bargaining.hpp"
@@ -343,16 +344,14 @@ void bargain_in_place(const Rules& rules, const Params& p, State& s, TurnDetail*
       continue;
     }
     const double proposal = s.status_quo[j] + rate * (outcome - s.status_quo[j]);
-    const auto [veto_low, veto_high] = veto_window(rules, s, j);
-    const double settled = std::clamp(std::clamp(proposal, veto_low, veto_high), 0.0, 100.0);
+    const double settled = std::clamp(clip_to_veto(rules, s, j, proposal), 0.0, 100.0);
     if (detail != nullptr) {
       BargainDetail& b = detail->bargaining.emplace_back();
       b.issue = j;
       b.status_quo = s.status_quo[j];
       b.outcome = outcome;
       b.proposal = proposal;
-      b.veto_low = veto_low;
-      b.veto_high = veto_high;
+      std::tie(b.veto_low, b.veto_high) = veto_window(rules, s, j);
       b.new_status_quo = settled;
     }
     s.status_quo[j] = settled;
