@@ -174,6 +174,60 @@ double Sandbox::utility_after(const Rules& rules, const Params& p, int i, std::i
   return u;
 }
 
+double Sandbox::utility_after_moves(const Rules& rules, const Params& p, int i,
+                                    std::span<const std::int32_t> moves,
+                                    std::vector<std::int32_t>& columns, std::vector<Term>& terms,
+                                    bool& risk) {
+  double* v = v_.data();
+  const FlatEffect* fx = rules.flat().effects.data();
+  const std::int32_t* first = rules.flat().effect_first.data();
+  // The issues changed already come first, then the new ones in the order apply() would
+  // mark them.
+  columns.assign(dirty_.begin(), dirty_.begin() + n_dirty_);
+  const auto old_columns = static_cast<std::ptrdiff_t>(columns.size());
+  risk = risk_changed(i);
+  size_t n_saved = 0;
+  for (const std::int32_t m : moves) {
+    const auto mi = static_cast<size_t>(m);
+    const auto count = static_cast<size_t>(first[mi + 1] - first[mi]);
+    if (n_saved + count > saved_.size()) saved_.resize(2 * (n_saved + count));
+    for (std::int32_t e = first[mi]; e < first[mi + 1]; ++e) {
+      const FlatEffect& f = fx[e];
+      double& slot = v[f.index];
+      saved_[n_saved++] = slot;
+      slot = std::clamp(apply_op(f.op, slot, p.values[static_cast<size_t>(f.value)]), f.lo, f.hi);
+      if (f.column >= 0 && !is_dirty_[static_cast<size_t>(f.column)] &&
+          std::find(columns.begin() + old_columns, columns.end(), f.column) == columns.end())
+        columns.push_back(f.column);
+      risk = risk || f.risk_actor == i;
+    }
+  }
+  terms.clear();
+  double u = 0.0;
+  if (risk) {
+    u = full_utility(i);
+  } else {
+    double num = num_[static_cast<size_t>(i)];
+    double den = den_[static_cast<size_t>(i)];
+    const double exponent = 1.0 + v[layout_->risk + i];
+    // Term by term in the order utility_with() adds them, so the sums are the same bits.
+    for (const std::int32_t j : columns) {
+      const Term t = term(i, j, exponent);
+      terms.push_back(t);
+      num += t.num;
+      den += t.den;
+    }
+    u = utility_of_sums(num, den);
+  }
+  // In reverse, so a slot written twice gets its first old value back.
+  for (auto m = moves.rbegin(); m != moves.rend(); ++m) {
+    const auto mi = static_cast<size_t>(*m);
+    for (std::int32_t e = first[mi + 1] - 1; e >= first[mi]; --e)
+      v[fx[e].index] = saved_[--n_saved];
+  }
+  return u;
+}
+
 double Sandbox::utility(int i) const noexcept {
   return risk_changed(i) ? full_utility(i) : utility_with(i, nullptr, 0);
 }
@@ -210,6 +264,17 @@ double Sandbox::utility_plus(int i, std::span<const Term> extra) const noexcept 
     den += t.den;
   }
   for (const Term& t : extra) {
+    num += t.num;
+    den += t.den;
+  }
+  return utility_of_sums(num, den);
+}
+
+double Sandbox::utility_of_terms(int i, std::span<const Term> terms) const noexcept {
+  double num = num_[static_cast<size_t>(i)];
+  double den = den_[static_cast<size_t>(i)];
+  // The order utility_with() adds the changed issues' terms in, so the sums are the same bits.
+  for (const Term& t : terms) {
     num += t.num;
     den += t.den;
   }

@@ -203,17 +203,42 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
     if constexpr (kRecord) record->utility = record->value = value;
     return value;
   }
-  for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
-
-  const double u_full = box.utility(i);
   // A rule is a reply only if the moves make its condition true: it must read something they
-  // wrote and must not hold anyway.
+  // wrote (the move and its replies, the moves made in the sandbox) and must not hold anyway.
   const auto words = static_cast<size_t>(rules.flat().row_words);
   const std::uint64_t* touched = rules.flat().rows_touched.data();
-  for (size_t k = 0; k < words; ++k) w.rows[k] = 0;
-  for (const std::int32_t m : box.made())
-    for (size_t k = 0; k < words; ++k) w.rows[k] |= touched[static_cast<size_t>(m) * words + k];
+  std::uint64_t open = 0;
+  for (size_t k = 0; k < words; ++k) {
+    std::uint64_t bits = move >= 0 ? touched[static_cast<size_t>(move) * words + k] : 0;
+    for (size_t r = 0; r < n_replies; ++r)
+      bits |= touched[static_cast<size_t>(w.replies[r]) * words + k];
+    w.rows[k] = bits;
+    open |= bits & w.look.rows_open[k];
+  }
+  if (open == 0) {
+    // No timeline row can follow: the value is i's utility after the replies, which can be
+    // tried in place without logging them.
+    const auto ia = static_cast<size_t>(i);
+    bool risk = false;
+    // A pass value keeps what keep_pass_value() would: the issues, i's terms there, the rows.
+    const double value = box.utility_after_moves(rules, p, i, {w.replies.data(), n_replies},
+                                                 move < 0 ? w.look.pass_columns[ia] : w.columns,
+                                                 move < 0 ? w.look.pass_terms[ia] : w.terms, risk);
+    if (move < 0) {
+      w.look.pass_ready[ia] = risk ? 0 : 1;
+      for (size_t k = 0; k < words; ++k) w.look.pass_rows[ia * words + k] = w.rows[k];
+    }
+    box.rollback(start);
+    if constexpr (kRecord) record->utility = record->value = value;
+    return value;
+  }
+  for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
   if (move < 0) keep_pass_value(rules, w, i);
+  // The pass value keeps i's terms of the changed issues: its utility is their sum, unless i's
+  // risk changed (then every term changed and utility() recomputes them all).
+  const double u_full = move < 0 && w.look.pass_ready[static_cast<size_t>(i)]
+                            ? box.utility_of_terms(i, w.look.pass_terms[static_cast<size_t>(i)])
+                            : box.utility(i);
   const double value = add_row_gains<kRecord>(rules, p, i, w, u_full, u_full, record);
   box.rollback(start);
   if constexpr (kRecord) {
@@ -264,7 +289,8 @@ void prepare_scoring(const Rules& rules, const Params& p, const State& s, Scorin
 void score_prepared(const Rules& rules, const Params& p, const State& s, int actor,
                     const std::vector<std::int32_t>& candidates, std::vector<double>& scores,
                     ScoringScratch& w, ScoreBreakdown* breakdown) {
-  scores.resize(candidates.size());
+  // Usually the size of the last call: then no call to resize().
+  if (scores.size() != candidates.size()) scores.resize(candidates.size());
   if (breakdown != nullptr) breakdown->moves.resize(candidates.size());
   if (s.model[static_cast<size_t>(ModelKey::lookahead)] >= 0.5) {
     if (breakdown == nullptr) {

@@ -42,6 +42,8 @@ struct ScoringScratch {
   Sandbox box;  ///< the snapshot, then the move being scored and the replies to it
   std::vector<std::int32_t> replies;  ///< the replies to the move being scored
   std::vector<std::uint64_t> rows;    ///< timeline rows the sandbox's moves may have made true
+  std::vector<std::int32_t> columns;  ///< issues a move and its replies change
+  std::vector<Sandbox::Term> terms;   ///< the scoring actor's terms of those issues
   Lookahead look;                     ///< what every score of the snapshot shares
 };
 

@@ -187,7 +187,7 @@ void fire_timeline_in_place(const Rules& rules, const Params& p, State& s, Phase
 }
 
 // std::exp(x), the same value, without the call when x is zero: exp(+-0) is exactly 1 (C Annex
-// F), and pass weighs exp(0) whenever no move scores above 0.
+// F), and the best-scoring choice (pass whenever no move scores above 0) weighs exp(0).
 inline double exp_weight(double x) noexcept {
   return x == 0.0 ? 1.0 : std::exp(x);
 }
@@ -199,8 +199,10 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng
             ScoreBreakdown* breakdown = nullptr) {
   const double temperature = model_value(s, ModelKey::temperature);
   available_moves(rules, p.option, rules.moves_of_actor[static_cast<size_t>(i)], s, w.candidates);
-  w.scores.clear();
-  if (w.candidates.empty()) return -1;
+  if (w.candidates.empty()) {
+    w.scores.clear();
+    return -1;
+  }
   score_prepared(rules, p, s, i, w.candidates, w.scores, w.scoring, breakdown);
 
   int pick = -1;  // -1 = pass, whose score is 0
@@ -221,7 +223,7 @@ int ai_pick(const Rules& rules, const Params& p, const State& s, int i, PhaseRng
   const double pass_weight = exp_weight((0.0 - top) / temperature);
   double total = pass_weight;
   for (size_t c = 0; c < w.scores.size(); ++c)
-    total += w.weights[c] = std::exp((w.scores[c] - top) / temperature);
+    total += w.weights[c] = exp_weight((w.scores[c] - top) / temperature);
   double u = rng.uniform(static_cast<std::uint64_t>(i)) * total;
   u -= pass_weight;
   for (size_t c = 0; c < w.scores.size() && u >= 0.0; ++c) {

@@ -239,8 +239,8 @@ ExplainedTimelineRow explain_row(const Scenario& sc, const Rules& rules, const I
   return r;
 }
 
-ExplainedChoice explain_choice(const Scenario& sc, const Rules& rules, int option,
-                               const ChoiceDetail& c, const State& snapshot) {
+ExplainedChoice explain_choice(const Scenario& sc, const Rules& rules, const IdTables& ids,
+                               int option, const ChoiceDetail& c, const State& snapshot) {
   ExplainedChoice e;
   e.actor = sc.actors[static_cast<size_t>(c.actor)].id;
   e.actor_index = c.actor;
@@ -260,7 +260,7 @@ ExplainedChoice explain_choice(const Scenario& sc, const Rules& rules, int optio
     const auto it = std::find_if(c.scores.moves.begin(), c.scores.moves.end(),
                                  [m](const MoveDetail& d) { return d.move == m; });
     if (it == c.scores.moves.end()) {
-      em.blocked = why_unavailable(sc, rules, option, m, snapshot);
+      em.blocked = why_unavailable(sc, rules, ids, option, m, snapshot);
     } else {
       em.available = true;
       em.utility = it->utility;
@@ -296,6 +296,11 @@ std::string why_false(const Condition& c, const IdTables& ids,
 
 std::string why_unavailable(const Scenario& sc, const Rules& rules, int option, std::int32_t m,
                             const State& s) {
+  return why_unavailable(sc, rules, sc.ids(), option, m, s);
+}
+
+std::string why_unavailable(const Scenario& sc, const Rules& rules, const IdTables& ids, int option,
+                            std::int32_t m, const State& s) {
   std::vector<std::string> reasons;
   const auto mi = static_cast<size_t>(m);
   if (rules.options[static_cast<size_t>(option)].forbids(m, s.turn))
@@ -305,7 +310,7 @@ std::string why_unavailable(const Scenario& sc, const Rules& rules, int option, 
     reasons.push_back("cooldown " + std::to_string(cooldown) + " after turn " +
                       std::to_string(s.last_turn[m]) + ": available again in turn " +
                       std::to_string(s.last_turn[m] + cooldown + 1));
-  const std::string failed = why_false(rules.move_rules[mi].requirement, sc.ids(),
+  const std::string failed = why_false(rules.move_rules[mi].requirement, ids,
                                        [&s](const Slot& slot) { return get(s, slot); });
   if (!failed.empty()) reasons.push_back("requires " + failed);
   return join(reasons, "; ");
@@ -353,7 +358,7 @@ ExplainedTurn explain_turn(const Scenario& sc, const Rules& rules, int option,
     turn.timeline.push_back(explain_row(sc, rules, ids, row));
   for (const ChoiceDetail& c : detail.choices)
     if (actors.empty() || std::find(actors.begin(), actors.end(), c.actor) != actors.end())
-      turn.choices.push_back(explain_choice(sc, rules, option, c, snapshot));
+      turn.choices.push_back(explain_choice(sc, rules, ids, option, c, snapshot));
   turn.settle_rate = detail.settle_rate;
   for (const BargainDetail& b : detail.bargaining) {
     ExplainedBargain& eb = turn.bargaining.emplace_back();
@@ -373,6 +378,7 @@ ExplainedTurn explain_turn(const Scenario& sc, const Rules& rules, int option,
 
 std::vector<OptionGains> initial_gains(const Scenario& sc, const Rules& rules) {
   std::vector<OptionGains> out;
+  const IdTables ids = sc.ids();
   for (int o = 0; o < static_cast<int>(rules.options.size()); ++o) {
     // Every number at its mean, as validate's warnings judge moves: a typical run, no seed.
     Params p;
@@ -393,7 +399,7 @@ std::vector<OptionGains> initial_gains(const Scenario& sc, const Rules& rules) {
         MoveGain g;
         g.move = sc.moves[static_cast<size_t>(moves[k])].id;
         g.available = available(rules, o, moves[k], s);
-        if (!g.available) g.blocked = why_unavailable(sc, rules, o, moves[k], s);
+        if (!g.available) g.blocked = why_unavailable(sc, rules, ids, o, moves[k], s);
         g.value = parts.moves[k].value;
         g.pass_value = parts.pass.value;
         g.cost = parts.moves[k].cost;

@@ -189,5 +189,10 @@ struct OptionGains {
 /// it), every reason "; "-separated; empty when it is available.
 [[nodiscard]] std::string why_unavailable(const Scenario& scenario, const Rules& rules, int option,
                                           std::int32_t m, const State& s);
+/// why_unavailable() with the scenario's id tables (Scenario::ids()) already built, for a
+/// caller that asks about many moves.
+[[nodiscard]] std::string why_unavailable(const Scenario& scenario, const Rules& rules,
+                                          const IdTables& ids, int option, std::int32_t m,
+                                          const State& s);
 
 }  // namespace parley

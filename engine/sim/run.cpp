@@ -54,13 +54,12 @@ namespace {
 
 int recognized_by(const State& s, int a) noexcept {
   const int actors = s.actors();
-  // Column a of the recognition block: how far each actor recognizes actor a. The actors
-  // before a, then those after it: a's own entry never counts.
+  // Column a of the recognition block: how far each actor recognizes actor a. a's own entry
+  // never counts: one loop over the whole column, then a's entry taken back out.
   const double* by = s.recognition.data() + static_cast<ptrdiff_t>(a) * actors;
   int n = 0;
-  for (int b = 0; b < a; ++b) n += by[b] >= 0.5 ? 1 : 0;
-  for (int b = a + 1; b < actors; ++b) n += by[b] >= 0.5 ? 1 : 0;
-  return n;
+  for (int b = 0; b < actors; ++b) n += by[b] >= 0.5 ? 1 : 0;
+  return n - (by[a] >= 0.5 ? 1 : 0);
 }
 
 }  // namespace

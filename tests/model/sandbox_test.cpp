@@ -133,6 +133,58 @@ TEST_CASE("utility_after equals apply, utility, rollback exactly", "[model][sand
   }
 }
 
+TEST_CASE("utility_after_moves equals applying the moves, exactly, and lists what they change",
+          "[model][sandbox]") {
+  World w(rich_scenario());
+  Sandbox box;
+  box.load(w.rules, w.state);
+  // From the loaded state and from states with moves applied, sequences that write one slot
+  // twice, change a risk, or touch an issue already changed.
+  const std::vector<std::vector<std::int32_t>> prefixes = {{}, {0}, {5, 3}, {4}};
+  const std::vector<std::vector<std::int32_t>> sequences = {
+      {}, {0}, {1, 2}, {5}, {5, 5}, {3, 0, 1}, {4, 2}, {2, 3, 4, 5, 0, 1}};
+  int with_terms = 0, with_risk = 0;
+  for (const auto& prefix : prefixes) {
+    const Sandbox::Mark start = box.mark();
+    for (const std::int32_t m : prefix) box.apply(w.rules, w.params, m);
+    for (const auto& seq : sequences)
+      for (int a = 0; a < w.rules.actors; ++a) {
+        std::vector<std::int32_t> columns;
+        std::vector<Sandbox::Term> terms;
+        bool risk = false;
+        const double tried =
+            box.utility_after_moves(w.rules, w.params, a, seq, columns, terms, risk);
+        const Sandbox::Mark before = box.mark();
+        for (const std::int32_t m : seq) box.apply(w.rules, w.params, m);
+        REQUIRE(tried == box.utility(a));  // bit for bit
+        REQUIRE(risk == box.risk_changed(a));
+        REQUIRE(columns == std::vector<std::int32_t>(box.changed_issues().begin(),
+                                                     box.changed_issues().end()));
+        if (risk) {
+          REQUIRE(terms.empty());
+          ++with_risk;
+        } else {
+          std::vector<Sandbox::Term> applied;
+          box.changed_terms(a, applied);
+          REQUIRE(terms.size() == applied.size());
+          for (size_t k = 0; k < terms.size(); ++k) {
+            REQUIRE(terms[k].num == applied[k].num);
+            REQUIRE(terms[k].den == applied[k].den);
+          }
+          // The utility from those terms is the utility, bit for bit.
+          REQUIRE(box.utility_of_terms(a, terms) == box.utility(a));
+          with_terms += terms.empty() ? 0 : 1;
+        }
+        box.rollback(before);
+      }
+    // Tried in place, nothing stays: the sandbox still agrees with the state it stands for.
+    require_agrees(w, box, next_turn_with(w, prefix));
+    box.rollback(start);
+  }
+  REQUIRE(with_terms >= 20);
+  REQUIRE(with_risk >= 5);
+}
+
 TEST_CASE("a world's utility terms added after a move equal the world applied after it",
           "[model][sandbox]") {
   // Move scoring reuses the terms of the replies to a pass for every move that changes other
