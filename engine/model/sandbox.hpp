@@ -61,22 +61,18 @@ class Sandbox {
   /// Actor i's utility if `moves` were applied now, in order, without applying them: the same
   /// value as apply() of each, utility(i), rollback(), with the moves written in place unlogged
   /// (their done.M, last.M and cooldowns untouched, which no utility reads) and put back before
-  /// returning. `columns` receives the issues changed_issues() would then list and `risk`
-  /// whether i's risk would have changed; unless it would, `terms` receives the terms
-  /// changed_terms(i) would give (otherwise it is left empty).
+  /// returning (with no moves: utility(i) and what follows, on the sandbox as it is). `columns`
+  /// receives the issues changed_issues() would then list and `risk` whether i's risk would
+  /// have changed; unless it would, `terms` receives i's term of each of those issues in that
+  /// order, the order utility() adds them (otherwise it is left empty).
   [[nodiscard]] double utility_after_moves(const Rules& rules, const Params& p, int i,
                                            std::span<const std::int32_t> moves,
                                            std::vector<std::int32_t>& columns,
                                            std::vector<Term>& terms, bool& risk);
-  /// Appends to `out` actor i's term of each changed issue, in the order utility() adds them.
-  void changed_terms(int i, std::vector<Term>& out) const;
   /// Actor i's utility with `extra` added after the changed issues' terms, in order: the same
   /// value as utility(i) on a sandbox where the issues of `extra` had changed after those
   /// changed now, with those terms. Only when i's risk has not changed.
   [[nodiscard]] double utility_plus(int i, std::span<const Term> extra) const noexcept;
-  /// Actor i's utility from the loaded sums with `terms` added in order: the same value as
-  /// utility(i) when `terms` holds changed_terms(i) and i's risk has not changed.
-  [[nodiscard]] double utility_of_terms(int i, std::span<const Term> terms) const noexcept;
   /// The issues changed since load(), in the order of their first change.
   [[nodiscard]] std::span<const std::int32_t> changed_issues() const noexcept {
     return {dirty_.data(), n_dirty_};

@@ -141,21 +141,6 @@ template <bool kRecord>
   return n_replies;
 }
 
-// Keeps what a move's value can reuse from actor i's pass value (see Lookahead): here only the
-// replies R(i) have been applied, and w.rows holds the timeline rows they touch.
-[[gnu::always_inline]] inline void keep_pass_value(const Rules& rules, ScoringScratch& w, int i) {
-  Lookahead& look = w.look;
-  const Sandbox& box = w.box;
-  const auto ia = static_cast<size_t>(i);
-  const auto words = static_cast<size_t>(rules.flat().row_words);
-  look.pass_ready[ia] = box.risk_changed(i) ? 0 : 1;
-  const std::span<const std::int32_t> columns = box.changed_issues();
-  look.pass_columns[ia].assign(columns.begin(), columns.end());
-  look.pass_terms[ia].clear();
-  box.changed_terms(i, look.pass_terms[ia]);
-  for (size_t k = 0; k < words; ++k) look.pass_rows[ia * words + k] = w.rows[k];
-}
-
 // `value` plus, for each open timeline row of the next turn that the sandbox's moves make true
 // (w.rows), in row order, the row's probability times actor i's utility change if it fires.
 template <bool kRecord>
@@ -215,30 +200,31 @@ double lookahead_value(const Rules& rules, const Params& p, int i, std::int32_t 
     w.rows[k] = bits;
     open |= bits & w.look.rows_open[k];
   }
-  if (open == 0) {
-    // No timeline row can follow: the value is i's utility after the replies, which can be
-    // tried in place without logging them.
-    const auto ia = static_cast<size_t>(i);
-    bool risk = false;
-    // A pass value keeps what keep_pass_value() would: the issues, i's terms there, the rows.
-    const double value = box.utility_after_moves(rules, p, i, {w.replies.data(), n_replies},
-                                                 move < 0 ? w.look.pass_columns[ia] : w.columns,
-                                                 move < 0 ? w.look.pass_terms[ia] : w.terms, risk);
-    if (move < 0) {
-      w.look.pass_ready[ia] = risk ? 0 : 1;
-      for (size_t k = 0; k < words; ++k) w.look.pass_rows[ia * words + k] = w.rows[k];
-    }
-    box.rollback(start);
-    if constexpr (kRecord) record->utility = record->value = value;
-    return value;
+  // A row's condition is judged on the sandbox with the replies applied; without an open row
+  // the replies are only tried in place, which needs no log.
+  if (open != 0)
+    for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
+  const std::span<const std::int32_t> tried =
+      open != 0 ? std::span<const std::int32_t>{}
+                : std::span<const std::int32_t>{w.replies.data(), n_replies};
+  // i's utility after the replies. A pass value keeps what a move's value can reuse from it
+  // (see Lookahead): the issues the replies change, i's terms there (written into the
+  // lookahead's buffers directly), whether they leave i's risk alone, the rows they touch.
+  const auto ia = static_cast<size_t>(i);
+  bool risk = false;
+  const double u_full =
+      box.utility_after_moves(rules, p, i, tried, move < 0 ? w.look.pass_columns[ia] : w.columns,
+                              move < 0 ? w.look.pass_terms[ia] : w.terms, risk);
+  if (move < 0) {
+    w.look.pass_ready[ia] = risk ? 0 : 1;
+    for (size_t k = 0; k < words; ++k) w.look.pass_rows[ia * words + k] = w.rows[k];
   }
-  for (size_t k = 0; k < n_replies; ++k) box.apply(rules, p, w.replies[k]);
-  if (move < 0) keep_pass_value(rules, w, i);
-  // The pass value keeps i's terms of the changed issues: its utility is their sum, unless i's
-  // risk changed (then every term changed and utility() recomputes them all).
-  const double u_full = move < 0 && w.look.pass_ready[static_cast<size_t>(i)]
-                            ? box.utility_of_terms(i, w.look.pass_terms[static_cast<size_t>(i)])
-                            : box.utility(i);
+  if (open == 0) {
+    // No timeline row can follow: the value is that utility.
+    box.rollback(start);
+    if constexpr (kRecord) record->utility = record->value = u_full;
+    return u_full;
+  }
   const double value = add_row_gains<kRecord>(rules, p, i, w, u_full, u_full, record);
   box.rollback(start);
   if constexpr (kRecord) {

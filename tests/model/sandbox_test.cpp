@@ -160,20 +160,23 @@ TEST_CASE("utility_after_moves equals applying the moves, exactly, and lists wha
         REQUIRE(risk == box.risk_changed(a));
         REQUIRE(columns == std::vector<std::int32_t>(box.changed_issues().begin(),
                                                      box.changed_issues().end()));
-        if (risk) {
-          REQUIRE(terms.empty());
-          ++with_risk;
-        } else {
-          std::vector<Sandbox::Term> applied;
-          box.changed_terms(a, applied);
-          REQUIRE(terms.size() == applied.size());
-          for (size_t k = 0; k < terms.size(); ++k) {
-            REQUIRE(terms[k].num == applied[k].num);
-            REQUIRE(terms[k].den == applied[k].den);
-          }
-          // The utility from those terms is the utility, bit for bit.
-          REQUIRE(box.utility_of_terms(a, terms) == box.utility(a));
-          with_terms += terms.empty() ? 0 : 1;
+        // One term per changed issue unless the risk changed; the next test checks their values
+        // where move scoring uses them.
+        REQUIRE(terms.size() == (risk ? 0 : columns.size()));
+        with_risk += risk ? 1 : 0;
+        with_terms += terms.empty() ? 0 : 1;
+        // With no moves, the same of the sandbox as it is now, the moves applied.
+        std::vector<std::int32_t> now_columns;
+        std::vector<Sandbox::Term> now_terms;
+        bool now_risk = false;
+        REQUIRE(box.utility_after_moves(w.rules, w.params, a, {}, now_columns, now_terms,
+                                        now_risk) == tried);
+        REQUIRE(now_columns == columns);
+        REQUIRE(now_risk == risk);
+        REQUIRE(now_terms.size() == terms.size());
+        for (size_t k = 0; k < terms.size(); ++k) {
+          REQUIRE(now_terms[k].num == terms[k].num);
+          REQUIRE(now_terms[k].den == terms[k].den);
         }
         box.rollback(before);
       }
@@ -196,16 +199,16 @@ TEST_CASE("a world's utility terms added after a move equal the world applied af
   int compared = 0, skipped = 0;
   for (const auto& world : worlds) {
     const Sandbox::Mark start = box.mark();
-    for (const std::int32_t m : world) box.apply(w.rules, w.params, m);
-    const std::vector<std::int32_t> columns(box.changed_issues().begin(),
-                                            box.changed_issues().end());
+    // The world's issues and each actor's terms there, as a pass value keeps them.
+    std::vector<std::int32_t> columns;
     std::vector<std::vector<Sandbox::Term>> terms(static_cast<size_t>(w.rules.actors));
     std::vector<bool> risk(static_cast<size_t>(w.rules.actors));
     for (int a = 0; a < w.rules.actors; ++a) {
-      box.changed_terms(a, terms[static_cast<size_t>(a)]);
-      risk[static_cast<size_t>(a)] = box.risk_changed(a);
+      bool changed = false;
+      (void)box.utility_after_moves(w.rules, w.params, a, world, columns,
+                                    terms[static_cast<size_t>(a)], changed);
+      risk[static_cast<size_t>(a)] = changed;
     }
-    box.rollback(start);
     for (int m = 0; m < w.rules.moves; ++m) {
       box.apply(w.rules, w.params, m);
       bool apart = true;
